@@ -1,0 +1,52 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Grove",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "grove", targets: ["grove"]),
+        .library(name: "GroveCore", targets: ["GroveCore"]),
+        .library(name: "GroveLua", targets: ["GroveLua"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // Lua 5.4 from the system (liblua5.4-dev); nothing of Lua is vendored.
+        .systemLibrary(
+            name: "CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
+        // The C API's macros as functions, and the trampoline that raises Lua errors
+        // only after the Swift frame has returned.
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        .systemLibrary(
+            name: "CEditline",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        .target(name: "GroveLua", dependencies: ["CLuaShim"]),
+        .target(
+            name: "GroveCore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .executableTarget(
+            name: "grove",
+            dependencies: [
+                "GroveLua", "GroveCore", "CEditline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "GroveCoreBench",
+            dependencies: ["GroveCore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "bench/GroveCoreBench"
+        ),
+        .testTarget(name: "GroveLuaTests", dependencies: ["GroveLua"]),
+        .testTarget(name: "GroveCoreTests", dependencies: ["GroveCore"]),
+        .testTarget(name: "GroveCLITests", dependencies: ["grove"]),
+    ]
+)

@@ -1,0 +1,306 @@
+import CLuaShim
+
+/// What `help()` shows for a function, and what completion offers. One
+/// description per binding drives checking, help and completion.
+public struct LuaFunctionInfo: Sendable {
+    public struct Option: Sendable {
+        public var name: String
+        public var type: String
+        public var required: Bool
+        public var summary: String
+        public init(name: String, type: String, required: Bool = false, summary: String = "") {
+            self.name = name
+            self.type = type
+            self.required = required
+            self.summary = summary
+        }
+    }
+    public var name: String
+    public var signature: String
+    public var summary: String
+    public var options: [Option]
+    public var example: String?
+
+    public init(name: String, signature: String? = nil, summary: String = "", options: [Option] = [], example: String? = nil) {
+        self.name = name
+        self.signature = signature ?? "\(name)(...)"
+        self.summary = summary
+        self.options = options
+        self.example = example
+    }
+}
+
+/// A Swift function callable from Lua.
+public struct LuaFunction {
+    public typealias Body = (inout LuaCall) throws -> [LuaValue]
+    public var info: LuaFunctionInfo
+    public var body: Body
+
+    public init(_ info: LuaFunctionInfo, _ body: @escaping Body) {
+        self.info = info
+        self.body = body
+    }
+
+    public init(name: String, summary: String = "", _ body: @escaping Body) {
+        self.init(LuaFunctionInfo(name: name, summary: summary), body)
+    }
+}
+
+final class FunctionBox {
+    let name: String
+    let body: LuaFunction.Body
+    init(name: String, body: @escaping LuaFunction.Body) {
+        self.name = name
+        self.body = body
+    }
+}
+
+/// The arguments of one call from Lua, read lazily from the stack, with checks
+/// that fail like luaL_check*: `bad argument #2 to 'groups.create' (table expected, got string)`.
+public struct LuaCall {
+    public let state: LuaState
+    let L: OpaquePointer
+    public let function: String
+    public let count: Int
+
+    /// The argument at `position` (1-based); `.nil` when absent.
+    public func argument(_ position: Int) throws -> LuaValue {
+        guard position <= count else { return .nil }
+        do {
+            return try state.value(at: Int32(position), on: L)
+        } catch let error as ConversionError {
+            throw ArgumentError(position: position, function: function, problem: error.description)
+        }
+    }
+
+    public func typeName(_ position: Int) -> String {
+        guard position <= count else { return "no value" }
+        if let address = lua_touserdata(L, Int32(position)), address == state.nullAddress { return "null" }
+        return String(cString: lua_typename(L, lua_type(L, Int32(position))))
+    }
+
+    public func fail(_ position: Int, _ problem: String) -> ArgumentError {
+        ArgumentError(position: position, function: function, problem: problem)
+    }
+
+    private func expected(_ position: Int, _ type: String) -> ArgumentError {
+        fail(position, "\(type) expected, got \(typeName(position))")
+    }
+
+    public func string(_ position: Int) throws -> String {
+        guard lua_type(L, Int32(position)) == LUA_TSTRING || lua_type(L, Int32(position)) == LUA_TNUMBER,
+            let text = try argument(position).stringValue ?? argument(position).intValue.map({ String($0) })
+                ?? argument(position).doubleValue.map({ String($0) })
+        else { throw expected(position, "string") }
+        return text
+    }
+
+    public func optionalString(_ position: Int) throws -> String? {
+        position > count || lua_type(L, Int32(position)) == LUA_TNIL ? nil : try string(position)
+    }
+
+    public func integer(_ position: Int) throws -> Int64 {
+        guard lua_type(L, Int32(position)) == LUA_TNUMBER else { throw expected(position, "number") }
+        guard let value = try argument(position).intValue else { throw fail(position, "number has no integer representation") }
+        return value
+    }
+
+    public func optionalInteger(_ position: Int) throws -> Int64? {
+        position > count || lua_type(L, Int32(position)) == LUA_TNIL ? nil : try integer(position)
+    }
+
+    public func table(_ position: Int) throws -> LuaValue {
+        guard lua_type(L, Int32(position)) == LUA_TTABLE else { throw expected(position, "table") }
+        return try argument(position)
+    }
+
+    /// An options table; absent or nil means no options.
+    public func options(_ position: Int) throws -> [String: LuaValue] {
+        if position > count || lua_type(L, Int32(position)) == LUA_TNIL { return [:] }
+        guard let fields = try table(position).mapValue else {
+            throw fail(position, "table of named options expected, got a list")
+        }
+        return fields
+    }
+
+    public func function(_ position: Int) throws -> LuaRef {
+        guard lua_type(L, Int32(position)) == LUA_TFUNCTION, case .function(let ref) = try argument(position) else {
+            throw expected(position, "function")
+        }
+        return ref
+    }
+
+    /// Calls a Lua function from inside this Swift function. An error inside it
+    /// propagates to Lua unchanged once this Swift function has returned.
+    public func call(_ function: LuaRef, _ arguments: [LuaValue] = []) throws -> [LuaValue] {
+        try state.call(function, arguments, on: L)
+    }
+}
+
+extension LuaState {
+    /// Registers `function` as a global (`name` without dots) or as `module.name`.
+    public func register(_ function: LuaFunction) throws {
+        let parts = function.info.name.split(separator: ".").map(String.init)
+        if parts.count == 1 {
+            pushFunction(function, on: L)
+            lua_setglobal(L, function.info.name)
+        } else {
+            try register(module: parts.dropLast().joined(separator: "."), [function])
+        }
+    }
+
+    /// Creates (or extends) the global table `module` with `functions`, whose
+    /// names are the part after the last dot of each `info.name`.
+    public func register(module: String, summary: String = "", _ functions: [LuaFunction]) throws {
+        try pushModuleTable(module)
+        for function in functions {
+            let short = function.info.name.split(separator: ".").last.map(String.init) ?? function.info.name
+            lua_pushstring(L, short)
+            pushFunction(function, on: L)
+            lua_rawset(L, -3)
+        }
+        grove_pop(L, 1)
+        if !summary.isEmpty { try setHelp(forGlobal: module, summary: summary) }
+    }
+
+    /// Leaves the (possibly nested) module table on the stack, creating it as needed.
+    private func pushModuleTable(_ path: String) throws {
+        grove_pushglobaltable(L)
+        for part in path.split(separator: ".") {
+            lua_pushstring(L, String(part))
+            lua_rawget(L, -2)
+            if lua_type(L, -1) != LUA_TTABLE {
+                guard lua_type(L, -1) == LUA_TNIL else {
+                    grove_pop(L, 2)
+                    throw ConversionError(description: "cannot register into '\(path)': '\(part)' is not a table")
+                }
+                grove_pop(L, 1)
+                grove_newtable(L)
+                lua_pushstring(L, String(part))
+                lua_pushvalue(L, -2)
+                lua_rawset(L, -4)
+            }
+            grove_remove(L, -2)
+        }
+    }
+
+    func pushFunction(_ function: LuaFunction, on L: OpaquePointer) {
+        pushBox(FunctionBox(name: function.info.name, body: function.body), kind: .function, on: L)
+        grove_pushtrampoline(L, 1)
+        recordHelp(function.info, functionAt: -1)
+    }
+
+    /// A Swift closure as a Lua function value (for callbacks, iterator methods...).
+    public func makeFunction(_ function: LuaFunction) throws -> LuaValue {
+        pushFunction(function, on: L)
+        return try value(at: -1, on: L).also { _ in grove_pop(L, 1) }
+    }
+
+    // MARK: Help metadata, kept in Lua beside the functions it describes
+
+    private func recordHelp(_ info: LuaFunctionInfo, functionAt index: Int32) {
+        let functionIndex = lua_absindex(L, index)
+        grove_getregistryfield(L, "grove.help")
+        guard lua_type(L, -1) == LUA_TTABLE else {
+            grove_pop(L, 1)
+            return
+        }
+        lua_pushvalue(L, functionIndex)
+        let options: [LuaValue] = info.options.map {
+            ["name": .string($0.name), "type": .string($0.type), "required": .boolean($0.required), "summary": .string($0.summary)]
+        }
+        var entry: [String: LuaValue] = [
+            "name": .string(info.name), "signature": .string(info.signature), "summary": .string(info.summary),
+            "options": .array(options),
+        ]
+        if let example = info.example { entry["example"] = .string(example) }
+        try? push(.map(entry), on: L)
+        lua_rawset(L, -3)
+        grove_pop(L, 1)
+    }
+
+    /// Help text for a global table (a module) shown by `help(module)`.
+    public func setHelp(forGlobal name: String, summary: String) throws {
+        grove_getregistryfield(L, "grove.help")
+        defer { grove_pop(L, 1) }
+        guard lua_type(L, -1) == LUA_TTABLE else { return }
+        lua_getglobal(L, name)
+        try push(.map(["name": .string(name), "summary": .string(summary), "module": .boolean(true)]), on: L)
+        lua_rawset(L, -3)
+    }
+}
+
+extension LuaValue {
+    fileprivate func also(_ body: (LuaValue) -> Void) -> LuaValue {
+        body(self)
+        return self
+    }
+}
+
+/// Every Swift function registered in Lua enters here, through the C trampoline.
+/// Errors are pushed and signalled; the trampoline raises them after we return.
+func dispatchSwiftFunction(_ L: OpaquePointer?) -> Int32 {
+    guard let L else { return 0 }
+    let state = LuaState.host(of: L)
+    guard let box = state.box(at: grove_upvalueindex(1), kind: .function, as: FunctionBox.self, on: L) else {
+        lua_pushstring(L, "grove: function box is gone")
+        return GROVE_RAISE
+    }
+    var call = LuaCall(state: state, L: L, function: box.name, count: Int(lua_gettop(L)))
+    do {
+        let results = try box.body(&call)
+        guard lua_checkstack(L, Int32(results.count) + 1) != 0 else {
+            lua_pushstring(L, "\(box.name): too many results")
+            return GROVE_RAISE_WHERE
+        }
+        for result in results { try state.push(result, on: L) }
+        return Int32(results.count)
+    } catch {
+        return state.pushRaisedError(error, function: box.name, on: L)
+    }
+}
+
+extension LuaState {
+    /// Pushes `error` as the value to raise; returns the trampoline's signal.
+    func pushRaisedError(_ error: Error, function: String, on L: OpaquePointer) -> Int32 {
+        switch error {
+        case let error as ArgumentError:
+            lua_pushstring(L, error.description)
+            return GROVE_RAISE_WHERE
+        case let error as ScriptError:
+            // A Lua error from a nested call keeps its original value.
+            if let raw = error.raw, raw.state === self {
+                raw.push(on: L)
+            } else {
+                lua_pushstring(L, error.message)
+            }
+            return GROVE_RAISE
+        case let error as StructuredError:
+            pushStructuredError(error, on: L)
+            return GROVE_RAISE
+        case let error as LuaErrorConvertible:
+            pushStructuredError(error.structuredError(function: function), on: L)
+            return GROVE_RAISE
+        default:
+            lua_pushstring(L, "\(function): \(error)")
+            return GROVE_RAISE_WHERE
+        }
+    }
+
+    func pushStructuredError(_ error: StructuredError, on L: OpaquePointer) {
+        var fields: [String: LuaValue] = ["message": .string(error.message)]
+        if let status = error.status { fields["status"] = .integer(Int64(status)) }
+        if let function = error.function { fields["function"] = .string(function) }
+        if !error.errors.isEmpty {
+            fields["errors"] = .map(
+                Dictionary(error.errors.map { ($0.field, LuaValue.array($0.messages.map(LuaValue.string))) },
+                    uniquingKeysWith: { first, _ in first }))
+        }
+        do {
+            try push(.map(fields), on: L)
+            luaL_setmetatable(L, "grove.error")
+        } catch {
+            lua_pushstring(L, "\(error)")
+        }
+    }
+}

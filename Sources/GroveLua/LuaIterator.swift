@@ -1,0 +1,98 @@
+import CLuaShim
+
+/// A lazy Swift sequence seen from Lua as a generic-for iterator:
+/// `for g in groups.list{} do ... end` asks for one item at a time, so a source
+/// that fetches pages on demand fetches only the pages the loop reaches.
+/// Also has `:all()`, `:first(n)` and `:count()`.
+public final class LuaIterator: Equatable {
+    private let nextItem: () throws -> LuaValue?
+    private let total: (() throws -> Int)?
+    private var finished = false
+
+    /// `next` returns nil when the sequence is over; `count`, when given, answers
+    /// `:count()` without draining the sequence.
+    public init(next: @escaping () throws -> LuaValue?, count: (() throws -> Int)? = nil) {
+        self.nextItem = next
+        self.total = count
+    }
+
+    public convenience init<S: Sequence>(_ sequence: S) where S.Element == LuaValue {
+        var iterator = sequence.makeIterator()
+        self.init(next: { iterator.next() })
+    }
+
+    public func next() throws -> LuaValue? {
+        guard !finished else { return nil }
+        guard let item = try nextItem(), !item.isNil else {
+            finished = true
+            return nil
+        }
+        return item
+    }
+
+    public func all() throws -> [LuaValue] {
+        var items: [LuaValue] = []
+        while let item = try next() { items.append(item) }
+        return items
+    }
+
+    public func first(_ n: Int) throws -> [LuaValue] {
+        var items: [LuaValue] = []
+        while items.count < n, let item = try next() { items.append(item) }
+        return items
+    }
+
+    public func count() throws -> Int {
+        if let total { return try total() }
+        var n = 0
+        while try next() != nil { n += 1 }
+        return n
+    }
+
+    public static func == (a: LuaIterator, b: LuaIterator) -> Bool { a === b }
+}
+
+extension LuaState {
+    /// __call, __index and __tostring of `grove.iterator` userdata.
+    func installIteratorMethods() throws {
+        func iterator(_ call: LuaCall) throws -> LuaIterator {
+            guard case .iterator(let it) = try call.argument(1) else {
+                throw call.fail(1, "grove.iterator expected, got \(call.typeName(1))")
+            }
+            return it
+        }
+        let methods: [LuaFunction] = [
+            LuaFunction(
+                LuaFunctionInfo(name: "iterator:all", signature: "it:all()", summary: "Every remaining item, as a list.")
+            ) { call in [.array(try iterator(call).all())] },
+            LuaFunction(
+                LuaFunctionInfo(name: "iterator:first", signature: "it:first(n)", summary: "At most n next items, as a list.")
+            ) { call in
+                let n = try call.integer(2)
+                guard n >= 0 else { throw call.fail(2, "must not be negative") }
+                return [.array(try iterator(call).first(Int(n)))]
+            },
+            LuaFunction(
+                LuaFunctionInfo(name: "iterator:count", signature: "it:count()", summary: "How many items there are.")
+            ) { call in [.integer(Int64(try iterator(call).count()))] },
+        ]
+        let call = LuaFunction(name: "iterator") { call in [try iterator(call).next() ?? .nil] }
+
+        grove_getregistryfield(L, BoxKind.iterator.metatable)
+        lua_pushstring(L, "__call")
+        pushFunction(call, on: L)
+        lua_rawset(L, -3)
+        lua_pushstring(L, "__name")
+        lua_pushstring(L, "grove.iterator")
+        lua_rawset(L, -3)
+        lua_pushstring(L, "__index")
+        grove_newtable(L)
+        for method in methods {
+            lua_pushstring(L, String(method.info.name.split(separator: ":").last!))
+            pushFunction(method, on: L)
+            lua_rawset(L, -3)
+        }
+        lua_rawset(L, -3)
+        grove_pop(L, 1)
+    }
+}

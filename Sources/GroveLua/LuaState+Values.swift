@@ -1,0 +1,165 @@
+import CLuaShim
+
+/// Conversions between LuaValue and the Lua stack. Only raw accessors are used
+/// here: nothing in this file can raise a Lua error inside a Swift frame.
+extension LuaState {
+    /// Nesting deeper than this is refused rather than overflowing the C stack.
+    static let maximumDepth = 200
+
+    public func push(_ value: LuaValue) throws { try push(value, on: L) }
+
+    func push(_ value: LuaValue, on L: OpaquePointer, depth: Int = 0) throws {
+        guard depth < Self.maximumDepth, lua_checkstack(L, 3) != 0 else {
+            throw ConversionError(description: "value nested too deeply for Lua (more than \(Self.maximumDepth) levels)")
+        }
+        switch value {
+        case .nil: lua_pushnil(L)
+        case .null: grove_getregistryfield(L, "grove.null")
+        case .boolean(let b): lua_pushboolean(L, b ? 1 : 0)
+        case .integer(let i): lua_pushinteger(L, lua_Integer(i))
+        case .number(let d): lua_pushnumber(L, d)
+        case .string(let s):
+            var s = s
+            s.withUTF8 { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
+            }
+        case .bytes(let b):
+            b.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
+            }
+        case .array(let items):
+            lua_createtable(L, Int32(clamping: items.count), 0)
+            for (offset, item) in items.enumerated() {
+                try push(item, on: L, depth: depth + 1)
+                lua_rawseti(L, -2, lua_Integer(offset + 1))
+            }
+        case .map(let fields):
+            lua_createtable(L, 0, Int32(clamping: fields.count))
+            for (key, item) in fields {
+                try push(.string(key), on: L, depth: depth + 1)
+                try push(item, on: L, depth: depth + 1)
+                lua_rawset(L, -3)
+            }
+        case .function(let ref), .userdata(let ref):
+            guard ref.state === self else { throw ConversionError(description: "value belongs to another Lua state") }
+            ref.push(on: L)
+        case .iterator(let iterator):
+            pushBox(iterator, kind: .iterator, on: L)
+        }
+    }
+
+    public func value(at index: Int32) throws -> LuaValue { try value(at: index, on: L) }
+
+    func value(at index: Int32, on L: OpaquePointer) throws -> LuaValue {
+        var visiting = Set<UnsafeRawPointer>()
+        return try value(at: lua_absindex(L, index), on: L, visiting: &visiting)
+    }
+
+    private func value(at index: Int32, on L: OpaquePointer, visiting: inout Set<UnsafeRawPointer>) throws -> LuaValue {
+        switch lua_type(L, index) {
+        case LUA_TNIL, LUA_TNONE: return .nil
+        case LUA_TBOOLEAN: return .boolean(lua_toboolean(L, index) != 0)
+        case LUA_TNUMBER:
+            return grove_isinteger(L, index) != 0 ? .integer(Int64(grove_tointeger(L, index))) : .number(grove_tonumber(L, index))
+        case LUA_TSTRING:
+            let bytes = self.bytes(at: index, on: L)
+            if let text = String(validating: bytes, as: UTF8.self) { return .string(text) }
+            return .bytes(bytes)
+        case LUA_TTABLE:
+            return try table(at: index, on: L, visiting: &visiting)
+        case LUA_TFUNCTION:
+            lua_pushvalue(L, index)
+            return .function(LuaRef(state: self, popping: L))
+        case LUA_TUSERDATA, LUA_TLIGHTUSERDATA:
+            if let address = lua_touserdata(L, index), address == nullAddress { return .null }
+            if let iterator = box(at: index, kind: .iterator, as: LuaIterator.self, on: L) { return .iterator(iterator) }
+            fallthrough
+        default:
+            lua_pushvalue(L, index)
+            return .userdata(LuaRef(state: self, popping: L))
+        }
+    }
+
+    private func table(at index: Int32, on L: OpaquePointer, visiting: inout Set<UnsafeRawPointer>) throws -> LuaValue {
+        guard let identity = lua_topointer(L, index) else { return .map([:]) }
+        guard visiting.count < Self.maximumDepth else {
+            throw ConversionError(description: "table nested too deeply (more than \(Self.maximumDepth) levels)")
+        }
+        guard visiting.insert(identity).inserted else {
+            throw ConversionError(description: "table contains a cycle and cannot be converted")
+        }
+        defer { visiting.remove(identity) }
+        guard lua_checkstack(L, 4) != 0 else { throw ConversionError(description: "Lua stack overflow") }
+
+        let length = Int(lua_rawlen(L, index))
+        var entries = 0
+        var fields: [String: LuaValue] = [:]
+        var integerKeyed: [Int: LuaValue] = [:]
+        lua_pushnil(L)
+        while lua_next(L, index) != 0 {
+            entries += 1
+            let item = try value(at: lua_gettop(L), on: L, visiting: &visiting)
+            switch lua_type(L, -2) {
+            case LUA_TSTRING:
+                fields[String(decoding: bytes(at: -2, on: L), as: UTF8.self)] = item
+            case LUA_TNUMBER where grove_isinteger(L, -2) != 0:
+                integerKeyed[Int(grove_tointeger(L, -2))] = item
+            default:
+                let keyType = String(cString: lua_typename(L, lua_type(L, -2)))
+                grove_pop(L, 2)
+                throw ConversionError(description: "table has a key of type \(keyType); only string and integer keys convert")
+            }
+            grove_pop(L, 1)
+        }
+        if fields.isEmpty, !integerKeyed.isEmpty, integerKeyed.count == length, entries == length {
+            return .array((1...length).map { integerKeyed[$0] ?? .nil })
+        }
+        for (key, item) in integerKeyed { fields[String(key)] = item }
+        return .map(fields)
+    }
+
+    func bytes(at index: Int32, on L: OpaquePointer) -> [UInt8] {
+        var length = 0
+        guard let pointer = lua_tolstring(L, index, &length) else { return [] }
+        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+            Array(UnsafeBufferPointer(start: $0, count: length))
+        }
+    }
+
+    func string(at index: Int32, on L: OpaquePointer) -> String {
+        String(decoding: bytes(at: index, on: L), as: UTF8.self)
+    }
+
+    /// Reads a `grove.error` table (or any table with `message`) back as a StructuredError.
+    func structuredError(at index: Int32, on L: OpaquePointer) -> StructuredError? {
+        guard lua_type(L, index) == LUA_TTABLE, let value = try? value(at: index, on: L), let fields = value.mapValue,
+            let message = fields["message"]?.stringValue
+        else { return nil }
+        var errors: [(field: String, messages: [String])] = []
+        if let map = fields["errors"]?.mapValue {
+            for key in map.keys.sorted() {
+                let messages = map[key]?.arrayValue?.compactMap(\.stringValue) ?? map[key]?.stringValue.map { [$0] } ?? []
+                errors.append((key, messages))
+            }
+        }
+        return StructuredError(
+            status: fields["status"]?.intValue.map(Int.init), message: message, errors: errors,
+            function: fields["function"]?.stringValue)
+    }
+
+    // MARK: Boxes: Swift objects owned by Lua userdata
+
+    func pushBox(_ object: AnyObject, kind: BoxKind, on L: OpaquePointer) {
+        let slot = grove_newuserdata(L, MemoryLayout<UnsafeRawPointer?>.size)!
+            .assumingMemoryBound(to: UnsafeRawPointer?.self)
+        slot.pointee = UnsafeRawPointer(Unmanaged.passRetained(object).toOpaque())
+        luaL_setmetatable(L, kind.metatable)
+    }
+
+    func box<T: AnyObject>(at index: Int32, kind: BoxKind, as type: T.Type, on L: OpaquePointer) -> T? {
+        guard let raw = luaL_testudata(L, index, kind.metatable),
+            let object = raw.assumingMemoryBound(to: UnsafeRawPointer?.self).pointee
+        else { return nil }
+        return Unmanaged<AnyObject>.fromOpaque(object).takeUnretainedValue() as? T
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+@testable import GroveLua
+
+struct NotFound: LuaErrorConvertible {
+    func structuredError(function: String) -> StructuredError {
+        StructuredError(status: 404, message: "404 Group Not Found", function: function)
+    }
+}
+
+@Suite("Swift functions, errors and iterators")
+struct FunctionAndErrorTests {
+    let lua = LuaState()
+
+    init() throws {
+        try lua.register(module: "groups", summary: "Groups", [
+            LuaFunction(LuaFunctionInfo(name: "groups.create", signature: "groups.create{name=, path=}", summary: "Create a group.",
+                options: [.init(name: "name", type: "string", required: true)], example: "groups.create{name='A', path='a'}")
+            ) { call in
+                let options = try call.options(1)
+                return [.map(["created": options["name"] ?? .nil])]
+            },
+            LuaFunction(name: "groups.get") { _ in throw NotFound() },
+            LuaFunction(name: "groups.validate") { _ in
+                throw StructuredError(status: 400, message: "400 Bad request", errors: [(field: "path", messages: ["has already been taken"])])
+            },
+            LuaFunction(name: "groups.echo") { call in (1...max(call.count, 1)).map { (try? call.argument($0)) ?? .nil } },
+            LuaFunction(name: "groups.pair") { call in [.integer(try call.integer(1)), .string(try call.string(2))] },
+        ])
+    }
+
+    @Test func callsSwiftWithArgumentsAndResults() throws {
+        #expect(try lua.run("return groups.create{name = 'Platform'}.created") == [.string("Platform")])
+        #expect(try lua.run("return groups.echo(1, 'two', nil, grove.null)") == [.integer(1), .string("two"), .nil, .null])
+    }
+
+    @Test func badArgumentsReadLikeLuaL() throws {
+        let error = try #require(throws: ScriptError.self) {
+            try lua.run("groups.create('oops')", chunkName: "=script.lua")
+        }
+        #expect(error.message == "script.lua:1: bad argument #1 to 'groups.create' (table expected, got string)")
+        #expect(error.traceback?.contains("script.lua:1") == true)
+        let second = try #require(throws: ScriptError.self) { try lua.run("groups.pair(1, {})") }
+        #expect(second.message.hasSuffix("bad argument #2 to 'groups.pair' (string expected, got table)"))
+        let third = try #require(throws: ScriptError.self) { try lua.run("groups.pair(1.5, 'x')") }
+        #expect(third.message.hasSuffix("bad argument #1 to 'groups.pair' (number has no integer representation)"))
+    }
+
+    @Test func structuredErrorsAreCaughtByPcall() throws {
+        let results = try lua.run("""
+            local ok, err = pcall(groups.get, 42)
+            return ok, err.status, err.message, tostring(err), grove.iserror(err)
+            """)
+        #expect(results == [false, 404, "404 Group Not Found", "groups.get: 404 Group Not Found", true])
+        let fields = try lua.run("""
+            local ok, err = pcall(groups.validate)
+            return err.errors.path[1], tostring(err)
+            """)
+        #expect(fields == ["has already been taken", #"400 {path = "has already been taken"}"#])
+    }
+
+    @Test func uncaughtStructuredErrorsReachTheHostWithTraceback() throws {
+        let error = try #require(throws: ScriptError.self) {
+            try lua.run("local function f() groups.get(1) end\nf()", chunkName: "=job.lua")
+        }
+        #expect(error.structured?.status == 404)
+        #expect(error.message == "groups.get: 404 Group Not Found")
+        #expect(error.traceback?.contains("job.lua:1") == true)
+    }
+
+    @Test func luaErrorsInNestedCallsPropagateUnchanged() throws {
+        try lua.register(LuaFunction(name: "with") { call in try call.call(call.function(1)) })
+        let results = try lua.run("""
+            local ok, err = pcall(with, function() error({code = 7}) end)
+            local ok2, err2 = pcall(with, function() groups.get(1) end)
+            return err.code, err2.status
+            """)
+        #expect(results == [7, 404])
+    }
+
+    @Test func deepRecursionThroughTheBridge() throws {
+        try lua.register(LuaFunction(name: "again") { call in try call.call(call.function(1), [call.argument(2)]) })
+        let results = try lua.run("""
+            local function down(n) if n == 0 then return 'bottom' end return again(down, n - 1) end
+            return down(150)
+            """)
+        #expect(results == ["bottom"])
+        let overflow = try #require(throws: ScriptError.self) {
+            try lua.run("local function down(n) return again(down, n + 1) end return down(0)")
+        }
+        #expect(overflow.message.contains("stack overflow") || overflow.message.contains("C stack"))
+    }
+
+    @Test func lazyIteratorFetchesOnDemand() throws {
+        var fetched = 0
+        try lua.register(LuaFunction(name: "numbers") { _ in
+            var i = 0
+            return [.iterator(LuaIterator(next: {
+                i += 1
+                fetched = i
+                return i <= 1000 ? .integer(Int64(i)) : nil
+            }))]
+        })
+        #expect(try lua.run("local s = 0 for n in numbers() do s = s + n if n == 10 then break end end return s") == [55])
+        #expect(fetched == 10)
+        #expect(try lua.run("return #numbers():all(), #numbers():first(3), numbers():count()") == [1000, 3, 1000])
+    }
+
+    @Test func swiftErrorInsideAnIteratorIsALuaError() throws {
+        try lua.register(LuaFunction(name: "failing") { _ in
+            var i = 0
+            return [.iterator(LuaIterator(next: {
+                i += 1
+                if i == 3 { throw NotFound() }
+                return .integer(Int64(i))
+            }))]
+        })
+        let results = try lua.run("""
+            local seen = 0
+            local ok, err = pcall(function() for n in failing() do seen = n end end)
+            return ok, seen, err.status
+            """)
+        #expect(results == [false, 2, 404])
+    }
+
+    @Test func helpDescribesFunctions() throws {
+        try lua.run("""
+            _out = {}
+            print = function(s) _out[#_out + 1] = s end
+            help(groups.create) help(groups) help()
+            """)
+        let text = try lua.run("return table.concat(_out, '\\n')").first?.stringValue ?? ""
+        #expect(text.contains("groups.create{name=, path=}"))
+        #expect(text.contains("(required)"))
+        #expect(text.contains("groups.create{name='A', path='a'}"))
+        #expect(text.contains("groups"))
+    }
+
+    @Test func millionCallsDoNotGrowMemory() throws {
+        try lua.register(LuaFunction(name: "id") { call in [try call.argument(1)] })
+        func kilobytes() throws -> Int64 { try lua.run("collectgarbage() collectgarbage() return collectgarbage('count') // 1").first?.intValue ?? 0 }
+        try lua.run("for i = 1, 100000 do id({i, 'x'}) end")
+        let before = try kilobytes()
+        let residentBefore = residentKilobytes()
+        try lua.run("for i = 1, 1000000 do id({i, 'x'}) end")
+        let after = try kilobytes()
+        #expect(after - before < 64, "Lua heap grew from \(before) KiB to \(after) KiB")
+        if let residentBefore, let residentAfter = residentKilobytes() {
+            #expect(residentAfter - residentBefore < 16 * 1024, "RSS grew from \(residentBefore) KiB to \(residentAfter) KiB")
+        }
+    }
+}
+
+/// Resident set size from /proc (Linux); nil elsewhere.
+func residentKilobytes() -> Int64? {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Int64(fields[1]) else { return nil }
+    return pages * Int64(sysconf(Int32(_SC_PAGESIZE))) / 1024
+}

@@ -1,0 +1,78 @@
+import Testing
+@testable import GroveLua
+
+@Suite("Swift <-> Lua values")
+struct ValueRoundTripTests {
+    let lua = LuaState()
+
+    /// Pushes a value into Lua through a global and reads it back.
+    func roundTrip(_ value: LuaValue) throws -> LuaValue {
+        try lua.setGlobal("v", value)
+        return try lua.global("v")
+    }
+
+    @Test func scalars() throws {
+        #expect(try roundTrip(.nil) == .nil)
+        #expect(try roundTrip(.boolean(true)) == .boolean(true))
+        #expect(try roundTrip(.boolean(false)) == .boolean(false))
+        #expect(try roundTrip(.integer(Int64.max)) == .integer(Int64.max))
+        #expect(try roundTrip(.integer(-3)) == .integer(-3))
+        #expect(try roundTrip(.number(2.5)) == .number(2.5))
+        #expect(try roundTrip(.string("héllo ✓")) == .string("héllo ✓"))
+    }
+
+    @Test func integersStayIntegersAndFloatsStayFloats() throws {
+        #expect(try lua.run("return 3, 3.0, 2^53, 7 // 2, 7 / 2") == [.integer(3), .number(3.0), .number(9007199254740992), .integer(3), .number(3.5)])
+        try lua.setGlobal("n", .number(1.0))
+        #expect(try lua.run("return math.type(n)") == [.string("float")])
+        try lua.setGlobal("n", .integer(1))
+        #expect(try lua.run("return math.type(n)") == [.string("integer")])
+    }
+
+    @Test func stringsAreBinarySafe() throws {
+        let withNul = "a\u{0}b\u{0}"
+        #expect(try roundTrip(.string(withNul)) == .string(withNul))
+        #expect(try lua.run("return #v") == [.integer(4)])
+        let invalidUTF8: [UInt8] = [0xff, 0x00, 0xfe, 0x41]
+        #expect(try roundTrip(.bytes(invalidUTF8)) == .bytes(invalidUTF8))
+        #expect(try lua.run("return v:byte(1), v:byte(4)") == [.integer(0xff), .integer(0x41)])
+    }
+
+    @Test func nestedTables() throws {
+        let value: LuaValue = [
+            "name": "Platform", "id": 7, "tags": ["a", "b"],
+            "parent": ["id": 1, "nested": ["deep": [1, 2.5, true]]],
+        ]
+        #expect(try roundTrip(value) == value)
+        #expect(try lua.run("return v.parent.nested.deep[2], #v.tags") == [.number(2.5), .integer(2)])
+    }
+
+    @Test func nullSentinelRoundTrips() throws {
+        #expect(try roundTrip(.null) == .null)
+        #expect(try lua.run("return v == grove.null, tostring(grove.null):match('^grove.null') ~= nil") == [.boolean(true), .boolean(true)])
+        let withNull: LuaValue = ["description": .null, "items": [1, .null, 3]]
+        #expect(try roundTrip(withNull) == withNull)
+        #expect(try lua.run("return #v.items") == [.integer(3)])
+    }
+
+    @Test func luaTablesBecomeArraysOrMaps() throws {
+        #expect(try lua.run("return {1, 2, 3}") == [[1, 2, 3]])
+        #expect(try lua.run("return {a = 1}") == [["a": 1]])
+        #expect(try lua.run("return {[5] = 'x'}") == [["5": "x"]])
+        #expect(try lua.run("return {}") == [.map([:])])
+    }
+
+    @Test func cyclicAndBooleanKeyedTablesAreRefused() throws {
+        #expect(throws: ConversionError.self) { try lua.run("local t = {}; t.self = t; return t") }
+        #expect(throws: ConversionError.self) { try lua.run("return {[true] = 1}") }
+    }
+
+    @Test func functionsAreKeptByReference() throws {
+        let results = try lua.run("return function(a, b) return a + b end")
+        guard case .function(let add) = results.first else {
+            Issue.record("expected a function")
+            return
+        }
+        #expect(try lua.call(add, [2, 40]) == [.integer(42)])
+    }
+}
