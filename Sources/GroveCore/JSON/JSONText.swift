@@ -1,0 +1,217 @@
+import Foundation
+
+/// JSON text for `JSONValue`: compact or pretty output in key order, and a strict parser
+/// that keeps the order of object keys as written.
+public enum JSONText {
+    public static func encode(_ value: JSONValue, pretty: Bool = false) -> String {
+        var out = ""
+        write(value, into: &out, pretty: pretty, indent: 0)
+        return out
+    }
+
+    public static func decode(_ text: String) throws -> JSONValue {
+        var parser = Parser(bytes: Array(text.utf8))
+        parser.skipSpace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipSpace()
+        guard parser.pos == parser.bytes.count else { throw parser.failure("trailing characters") }
+        return value
+    }
+
+    public struct DecodingError: Error, CustomStringConvertible {
+        public let offset: Int
+        public let reason: String
+        public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+    }
+
+    private static func write(_ value: JSONValue, into out: inout String, pretty: Bool, indent: Int) {
+        switch value {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let i): out += String(i)
+        case .double(let d):
+            if d.isFinite { out += d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) + ".0" : String(d) } else { out += "null" }
+        case .string(let s): writeString(s, into: &out)
+        case .array(let items):
+            if items.isEmpty { out += "[]"; return }
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                write(item, into: &out, pretty: pretty, indent: indent + 1)
+            }
+            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
+            out += "]"
+        case .object(let object):
+            if object.isEmpty { out += "{}"; return }
+            out += "{"
+            for (i, pair) in object.pairs.enumerated() {
+                if i > 0 { out += "," }
+                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                writeString(pair.key, into: &out)
+                out += pretty ? ": " : ":"
+                write(pair.value, into: &out, pretty: pretty, indent: indent + 1)
+            }
+            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
+            out += "}"
+        }
+    }
+
+    private static func writeString(_ s: String, into out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+
+    private struct Parser {
+        let bytes: [UInt8]
+        var pos = 0
+
+        func failure(_ reason: String) -> DecodingError { DecodingError(offset: pos, reason: reason) }
+
+        mutating func skipSpace() {
+            while pos < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[pos]) { pos += 1 }
+        }
+
+        mutating func parseValue(depth: Int) throws -> JSONValue {
+            guard depth < 512 else { throw failure("nesting too deep") }
+            guard pos < bytes.count else { throw failure("unexpected end") }
+            switch bytes[pos] {
+            case UInt8(ascii: "{"): return try parseObject(depth: depth)
+            case UInt8(ascii: "["): return try parseArray(depth: depth)
+            case UInt8(ascii: "\""): return .string(try parseString())
+            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+            case UInt8(ascii: "n"): try literal("null"); return .null
+            default: return try parseNumber()
+            }
+        }
+
+        mutating func literal(_ word: String) throws {
+            let w = Array(word.utf8)
+            guard pos + w.count <= bytes.count, Array(bytes[pos..<pos + w.count]) == w else { throw failure("invalid literal") }
+            pos += w.count
+        }
+
+        mutating func parseObject(depth: Int) throws -> JSONValue {
+            pos += 1
+            var object = JSONObject()
+            skipSpace()
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(object) }
+            while true {
+                skipSpace()
+                guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw failure("expected key") }
+                let key = try parseString()
+                skipSpace()
+                guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw failure("expected ':'") }
+                pos += 1
+                skipSpace()
+                object[key] = try parseValue(depth: depth + 1)
+                skipSpace()
+                guard pos < bytes.count else { throw failure("unexpected end") }
+                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+                if bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(object) }
+                throw failure("expected ',' or '}'")
+            }
+        }
+
+        mutating func parseArray(depth: Int) throws -> JSONValue {
+            pos += 1
+            var items: [JSONValue] = []
+            skipSpace()
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { pos += 1; return .array(items) }
+            while true {
+                skipSpace()
+                items.append(try parseValue(depth: depth + 1))
+                skipSpace()
+                guard pos < bytes.count else { throw failure("unexpected end") }
+                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+                if bytes[pos] == UInt8(ascii: "]") { pos += 1; return .array(items) }
+                throw failure("expected ',' or ']'")
+            }
+        }
+
+        mutating func parseString() throws -> String {
+            pos += 1
+            var scalars = String.UnicodeScalarView()
+            var chunkStart = pos
+            func flush(_ p: Int) { if p > chunkStart { scalars.append(contentsOf: String(decoding: bytes[chunkStart..<p], as: UTF8.self).unicodeScalars) } }
+            while pos < bytes.count {
+                let b = bytes[pos]
+                if b == UInt8(ascii: "\"") { flush(pos); pos += 1; return String(scalars) }
+                if b < 0x20 { throw failure("control character in string") }
+                if b == UInt8(ascii: "\\") {
+                    flush(pos)
+                    pos += 1
+                    guard pos < bytes.count else { break }
+                    let e = bytes[pos]
+                    pos += 1
+                    switch e {
+                    case UInt8(ascii: "\""): scalars.append("\"")
+                    case UInt8(ascii: "\\"): scalars.append("\\")
+                    case UInt8(ascii: "/"): scalars.append("/")
+                    case UInt8(ascii: "b"): scalars.append("\u{08}")
+                    case UInt8(ascii: "f"): scalars.append("\u{0C}")
+                    case UInt8(ascii: "n"): scalars.append("\n")
+                    case UInt8(ascii: "r"): scalars.append("\r")
+                    case UInt8(ascii: "t"): scalars.append("\t")
+                    case UInt8(ascii: "u"):
+                        var code = try hex4()
+                        if (0xD800..<0xDC00).contains(code), pos + 1 < bytes.count, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") {
+                            pos += 2
+                            let low = try hex4()
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        }
+                        scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
+                    default: throw failure("invalid escape")
+                    }
+                    chunkStart = pos
+                    continue
+                }
+                pos += 1
+            }
+            throw failure("unterminated string")
+        }
+
+        mutating func hex4() throws -> UInt32 {
+            guard pos + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[pos..<pos + 4], as: UTF8.self), radix: 16) else {
+                throw failure("invalid \\u escape")
+            }
+            pos += 4
+            return v
+        }
+
+        mutating func parseNumber() throws -> JSONValue {
+            let start = pos
+            var isDouble = false
+            while pos < bytes.count {
+                let b = bytes[pos]
+                if (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") { pos += 1 }
+                else if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") { isDouble = true; pos += 1 }
+                else { break }
+            }
+            let text = String(decoding: bytes[start..<pos], as: UTF8.self)
+            if !isDouble, let i = Int64(text) { return .int(i) }
+            guard !text.isEmpty, let d = Double(text) else { pos = start; throw failure("invalid value") }
+            return .double(d)
+        }
+    }
+}
+
+extension JSONValue: CustomStringConvertible {
+    public var description: String { JSONText.encode(self) }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// Instants are stored as milliseconds since the epoch (UTC) and rendered the way GitLab's
+/// API does: `2026-01-02T03:04:05.678Z`; dates as `2026-01-02`.
+public enum Timestamp {
+    public static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+    public static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+
+    public static func iso8601(_ millis: Int64) -> String {
+        let (secs, ms) = floorDiv(millis, 1000)
+        let c = civil(secs)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.y, c.m, c.d, c.hh, c.mm, c.ss, Int(ms))
+    }
+
+    /// `YYYY-MM-DD` of the UTC day of an instant.
+    public static func day(_ millis: Int64) -> String {
+        let c = civil(floorDiv(millis, 1000).0)
+        return String(format: "%04d-%02d-%02d", c.y, c.m, c.d)
+    }
+
+    /// Parses `YYYY-MM-DD` to the first millisecond of that UTC day.
+    public static func parseDay(_ text: String) -> Int64? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), (1...daysIn(month: m, year: y)).contains(d) else { return nil }
+        return daysFromCivil(y, m, d) * 86_400_000
+    }
+
+    /// Parses ISO-8601 date-times (`2026-01-02T03:04:05Z`, with optional fraction and offset)
+    /// or a bare date.
+    public static func parseDateTime(_ text: String) -> Int64? {
+        if let day = parseDay(text) { return day }
+        let s = Array(text.utf8)
+        guard s.count >= 19, let day = parseDay(String(decoding: s[0..<10], as: UTF8.self)),
+              s[10] == UInt8(ascii: "T") || s[10] == UInt8(ascii: " "),
+              let hh = Int(String(decoding: s[11..<13], as: UTF8.self)), s[13] == UInt8(ascii: ":"),
+              let mi = Int(String(decoding: s[14..<16], as: UTF8.self)), s[16] == UInt8(ascii: ":"),
+              let ss = Int(String(decoding: s[17..<19], as: UTF8.self)), hh < 24, mi < 60, ss < 61 else { return nil }
+        var i = 19
+        var ms: Int64 = 0
+        if i < s.count, s[i] == UInt8(ascii: ".") {
+            i += 1
+            var digits = 0
+            while i < s.count, s[i] >= 0x30, s[i] <= 0x39 {
+                if digits < 3 { ms = ms * 10 + Int64(s[i] - 0x30) }
+                digits += 1; i += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits..<3 where digits < 3 { ms *= 10 }
+        }
+        var offset: Int64 = 0
+        if i < s.count {
+            if s[i] == UInt8(ascii: "Z") { i += 1 }
+            else if s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") {
+                let sign: Int64 = s[i] == UInt8(ascii: "+") ? 1 : -1
+                let rest = String(decoding: s[(i + 1)...], as: UTF8.self).replacingOccurrences(of: ":", with: "")
+                guard rest.count == 4, let v = Int64(rest) else { return nil }
+                offset = sign * ((v / 100) * 3600 + (v % 100) * 60) * 1000
+                i = s.count
+            } else { return nil }
+        }
+        guard i == s.count else { return nil }
+        return day + Int64(hh * 3600 + mi * 60 + ss) * 1000 + ms - offset
+    }
+
+    private static func floorDiv(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
+        let q = a >= 0 ? a / b : (a - b + 1) / b
+        return (q, a - q * b)
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    // Howard Hinnant's civil-from-days algorithms: no calendar objects, no locale, thread-safe.
+    private static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int64 {
+        let y = Int64(m <= 2 ? y0 - 1 : y0)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = Int64((m + 9) % 12)
+        let doy = (153 * mp + 2) / 5 + Int64(d) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    private static func civil(_ secs: Int64) -> (y: Int, m: Int, d: Int, hh: Int, mm: Int, ss: Int) {
+        let (days, rem) = floorDiv(secs, 86_400)
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return (Int(y), Int(m), Int(d), Int(rem / 3600), Int(rem % 3600 / 60), Int(rem % 60))
+    }
+}

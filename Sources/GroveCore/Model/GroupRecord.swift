@@ -1,0 +1,79 @@
+import GRDB
+
+/// A row of `namespaces` (groups). `traversalIds` is the materialised path `"1/5/9/"`:
+/// ancestors are its ids, descendants share it as a prefix (one indexed range scan).
+struct GroupRecord: FetchableRecord {
+    var id: Int64
+    var parentId: Int64?
+    var name: String
+    var path: String
+    var fullPath: String
+    var fullName: String
+    var traversalIds: String
+    var visibility: Visibility
+    var description: String
+    var avatarFilename: String?
+    var runnersToken: String
+    var settings: JSONObject
+    var markedForDeletionAt: Int64?
+    var createdAt: Int64
+    var updatedAt: Int64
+
+    init(row: Row) {
+        id = row["id"]; parentId = row["parent_id"]; name = row["name"]; path = row["path"]
+        fullPath = row["full_path"]; fullName = row["full_name"]; traversalIds = row["traversal_ids"]
+        visibility = Visibility(rawValue: row["visibility_level"]) ?? .private
+        description = row["description"]; avatarFilename = row["avatar_filename"]
+        runnersToken = row["runners_token"]
+        let text: String = row["settings"]
+        settings = (try? JSONText.decode(text))?.objectValue ?? JSONObject()
+        markedForDeletionAt = row["marked_for_deletion_at"]
+        createdAt = row["created_at"]; updatedAt = row["updated_at"]
+    }
+
+    var isTopLevel: Bool { parentId == nil }
+    var ancestorIds: [Int64] { TraversalIds.ids(traversalIds).dropLast() }
+    var selfAndAncestorIds: [Int64] { TraversalIds.ids(traversalIds) }
+    var depth: Int { TraversalIds.ids(traversalIds).count }
+    var rootId: Int64 { TraversalIds.ids(traversalIds).first ?? id }
+
+    /// A setting from the JSON column, or its default.
+    func setting(_ name: String) -> JSONValue { settings[name] ?? GroupSettings.defaults[name] ?? .null }
+
+    /// Columns every group query selects (the avatar bytes stay out).
+    static let columns = "id, parent_id, name, path, full_path, full_name, traversal_ids, visibility_level, description, avatar_filename, runners_token, settings, marked_for_deletion_at, created_at, updated_at"
+
+    static func find(_ db: Database, id: Int64) throws -> GroupRecord? {
+        try GroupRecord.fetchOne(db, sql: "SELECT \(columns) FROM namespaces WHERE id = ?", arguments: [id])
+    }
+
+    static func find(_ db: Database, fullPath: String) throws -> GroupRecord? {
+        try GroupRecord.fetchOne(db, sql: "SELECT \(columns) FROM namespaces WHERE full_path = ? COLLATE NOCASE", arguments: [fullPath])
+    }
+
+    /// Self and every descendant: one range scan on the traversal-ids index.
+    static func selfAndDescendants(_ db: Database, of group: GroupRecord) throws -> [GroupRecord] {
+        let r = TraversalIds.range(group.traversalIds)
+        return try GroupRecord.fetchAll(db, sql: "SELECT \(columns) FROM namespaces WHERE traversal_ids >= ? AND traversal_ids < ? ORDER BY traversal_ids", arguments: [r.lower, r.upper])
+    }
+
+    static func ancestors(_ db: Database, of group: GroupRecord) throws -> [GroupRecord] {
+        let ids = group.ancestorIds
+        guard !ids.isEmpty else { return [] }
+        let rows = try GroupRecord.fetchAll(db, sql: "SELECT \(columns) FROM namespaces WHERE id IN (\(ids.map { String($0) }.joined(separator: ",")))")
+        return ids.compactMap { id in rows.first { $0.id == id } }
+    }
+}
+
+/// Helpers for the materialised path text `"1/5/9/"`.
+enum TraversalIds {
+    static func ids(_ text: String) -> [Int64] { text.split(separator: "/").compactMap { Int64($0) } }
+
+    static func child(of parent: String?, id: Int64) -> String { (parent ?? "") + "\(id)/" }
+
+    /// `[lower, upper)` covering the node and its subtree: '0' is the character after '/'.
+    static func range(_ text: String) -> (lower: String, upper: String) { (text, String(text.dropLast()) + "0") }
+
+    /// SQL matching `column` against a node's subtree.
+    static func subtreeCondition(_ column: String = "traversal_ids") -> String { "(\(column) >= ? AND \(column) < ?)" }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+
+/// Listing, reading, creating and updating groups; avatars.
+enum GroupOperations: OperationModule {
+    static func register(into registry: OperationRegistry) {
+        registry.add(OperationDescriptor("groups.list", "GET", "/groups", summary: "List groups visible to the caller",
+                                         pagination: .offsetOrKeyset, params: GroupParams.list)) { ctx, p in
+            try listResult(ctx, .all, p)
+        }
+        registry.add(OperationDescriptor("groups.subgroups", "GET", "/groups/:id/subgroups", summary: "List a group's visible direct subgroups",
+                                         pagination: .offset, params: [GroupParams.id] + GroupParams.listFilters(orderBy: ["name", "path", "id"], searchNote: ". Only subgroup short paths are searched (not full paths)"))) { ctx, p in
+            try listResult(ctx, .children(try ctx.findGroup(p["id"])), p)
+        }
+        registry.add(OperationDescriptor("groups.descendant_groups", "GET", "/groups/:id/descendant_groups", summary: "List a group's visible descendant groups",
+                                         pagination: .offset, params: [GroupParams.id] + GroupParams.listFilters(orderBy: ["name", "path", "id"], searchNote: ". Only descendant group short paths are searched (not full paths)"))) { ctx, p in
+            try listResult(ctx, .descendants(try ctx.findGroup(p["id"])), p)
+        }
+        registry.add(OperationDescriptor("groups.get", "GET", "/groups/:id", summary: "Details of a group", params: [
+            GroupParams.id,
+            ParamSpec("with_custom_attributes", .boolean, "Include custom attributes in response (administrators only)."),
+            ParamSpec("with_projects", .boolean, default: true, "Include details from projects that belong to the specified group (defaults to true). Deprecated."),
+        ])) { ctx, p in
+            let group = try ctx.findGroup(p["id"])
+            return .ok(try GroupPresenter(ctx: ctx).detail(group, withProjects: p.bool("with_projects") ?? true,
+                                                           customAttributes: p.bool("with_custom_attributes") == true && ctx.caller.isAdmin))
+        }
+        registry.add(OperationDescriptor("groups.create", "POST", "/groups", summary: "New group or subgroup", params: GroupParams.create)) { ctx, p in
+            let group = try GroupCreateService(ctx).execute(p)
+            return .ok(try GroupPresenter(ctx: ctx).detail(group), status: 201)
+        }
+        registry.add(OperationDescriptor("groups.update", "PUT", "/groups/:id", summary: "Update group (owners and administrators)", params: GroupParams.update)) { ctx, p in
+            let group = try GroupUpdateService(ctx).execute(try ctx.findGroup(p["id"]), p)
+            return .ok(try GroupPresenter(ctx: ctx).detail(group))
+        }
+        registry.add(OperationDescriptor("groups.avatar", "GET", "/groups/:id/avatar", summary: "Download a group avatar", params: [GroupParams.id])) { ctx, p in
+            let group = try ctx.findGroup(p["id"])
+            guard let name = group.avatarFilename,
+                  let data = try Data.fetchOne(ctx.db, sql: "SELECT avatar_data FROM namespaces WHERE id = ?", arguments: [group.id]) else {
+                throw APIError.notFound("Avatar")
+            }
+            let type = Self.contentType(name)
+            let bytes = [UInt8](data)
+            return OperationResult(status: 200, body: .object([("filename", .string(name)), ("content_type", .string(type)), ("size", .int(bytes.count))]),
+                                   attachment: .init(filename: name, contentType: type, data: bytes))
+        }
+    }
+
+    static func listResult(_ ctx: OperationContext, _ scope: GroupFinder.Scope, _ p: Params) throws -> OperationResult {
+        let (groups, page) = try GroupFinder(ctx).list(scope, p)
+        let options = GroupPresenter.ListOptions(statistics: p.bool("statistics") == true && ctx.caller.isAdmin,
+                                                 customAttributes: p.bool("with_custom_attributes") == true && ctx.caller.isAdmin)
+        let presenter = GroupPresenter(ctx: ctx)
+        return OperationResult(status: 200, body: .array(try groups.map { try presenter.list($0, options) }), page: page)
+    }
+
+    static func contentType(_ filename: String) -> String {
+        switch filename.split(separator: ".").last?.lowercased() ?? "" {
+        case "png": return "image/png"
+        case "jpg", "jpeg": return "image/jpeg"
+        case "gif": return "image/gif"
+        case "bmp": return "image/bmp"
+        case "tiff": return "image/tiff"
+        case "ico": return "image/vnd.microsoft.icon"
+        case "webp": return "image/webp"
+        default: return "application/octet-stream"
+        }
+    }
+}
+
+/// Delete (mark), restore, and the purge of groups past retention.
+enum GroupDeletionOperations: OperationModule {
+    static func register(into registry: OperationRegistry) {
+        registry.add(OperationDescriptor("groups.delete", "DELETE", "/groups/:id", summary: "Mark a group for deletion, or remove a marked subgroup at once", success: 202, params: [
+            GroupParams.id,
+            ParamSpec("permanently_remove", .boolean, "Immediately deletes a subgroup if it is marked for deletion."),
+            ParamSpec("full_path", .string, "Full path of subgroup to use with permanently_remove."),
+        ])) { ctx, p in
+            try GroupDestroyService(ctx).delete(try ctx.findGroup(p["id"]), permanentlyRemove: p.bool("permanently_remove") == true, fullPath: p.string("full_path"))
+        }
+        registry.add(OperationDescriptor("groups.restore", "POST", "/groups/:id/restore", summary: "Restore a group marked for deletion", params: [GroupParams.id])) { ctx, p in
+            let group = try GroupDestroyService(ctx).restore(try ctx.findGroup(p["id"]))
+            return .ok(try GroupPresenter(ctx: ctx).detail(group), status: 201)
+        }
+        registry.add(OperationDescriptor("groups.purge_scheduled", "POST", "/admin/groups/purge_scheduled", summary: "Purge groups whose deletion retention period is over (administrators)", params: [])) { ctx, _ in
+            try ctx.requireAdmin()
+            return .ok(.array(try GroupDestroyService(ctx).purgeDue().map { .string($0) }))
+        }
+    }
+}
+
+/// Moving groups and projects between namespaces.
+enum GroupTransferOperations: OperationModule {
+    static func register(into registry: OperationRegistry) {
+        registry.add(OperationDescriptor("groups.transfer_locations", "GET", "/groups/:id/transfer_locations", summary: "Groups to which the caller can transfer a group",
+                                         pagination: .offset, params: [GroupParams.id, ParamSpec("search", .string, "The group names to search for.")])) { ctx, p in
+            let (groups, page) = try GroupTransferService(ctx).locations(try ctx.findGroup(p["id"]), p)
+            let presenter = GroupPresenter(ctx: ctx)
+            return OperationResult(status: 200, body: .array(groups.map(presenter.transferLocation)), page: page)
+        }
+        registry.add(OperationDescriptor("groups.transfer", "POST", "/groups/:id/transfer", summary: "Transfer a group to a new parent group or make it top-level", params: [
+            GroupParams.id,
+            ParamSpec("group_id", .idOrPath, "ID of the new parent group. When not specified, the group becomes a top-level group."),
+        ])) { ctx, p in
+            let group = try ctx.findGroup(p["id"])
+            var target: GroupRecord?
+            if let ref = p["group_id"], !ref.isNull { target = try ctx.findGroup(ref) }
+            let moved = try GroupTransferService(ctx).execute(group, to: target)
+            return .ok(try GroupPresenter(ctx: ctx).detail(moved), status: 201)
+        }
+        registry.add(OperationDescriptor("groups.transfer_project", "POST", "/groups/:id/projects/:project_id", summary: "Transfer a project to the group namespace (administrators)", params: [
+            ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the target group"),
+            ParamSpec("project_id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the project"),
+        ])) { ctx, p in
+            let group = try ctx.findGroup(p["id"])
+            try ctx.requireAdmin()
+            let project = try ProjectFinder(ctx).find(p["project_id"])
+            try ProjectService(ctx).transfer(project, to: group)
+            return .ok(try GroupPresenter(ctx: ctx).detail(try GroupRecord.find(ctx.db, id: group.id)!), status: 201)
+        }
+    }
+}
+
+/// Sharing a group with another group.
+enum GroupSharingOperations: OperationModule {
+    static func register(into registry: OperationRegistry) {
+        registry.add(OperationDescriptor("groups.share", "POST", "/groups/:id/share", summary: "Share a group with another group", params: [
+            GroupParams.id,
+            ParamSpec("group_id", .idOrPath, required: true, "The ID of the group to share with"),
+            ParamSpec("group_access", .integerEnumeration(AccessLevel.allValues), required: true, "The role (access_level) to grant the group"),
+            ParamSpec("expires_at", .date, "Share expiration date in ISO 8601 format: 2016-09-26"),
+            ParamSpec("member_role_id", .integer, "The ID of a custom member role (accepted, not used)"),
+        ])) { ctx, p in
+            let group = try GroupShareService(ctx).share(try ctx.findGroup(p["id"]), with: p["group_id"], access: p.int("group_access")!, expiresAt: p.string("expires_at"))
+            return .ok(try GroupPresenter(ctx: ctx).detail(group), status: 201)
+        }
+        registry.add(OperationDescriptor("groups.unshare", "DELETE", "/groups/:id/share/:group_id", summary: "Delete link sharing group with another group", success: 204, params: [
+            GroupParams.id,
+            ParamSpec("group_id", .integer, required: true, in: .path, "The ID of the group to share with"),
+        ])) { ctx, p in
+            try GroupShareService(ctx).unshare(try ctx.findGroup(p["id"]), sharedWithId: p.int("group_id")!)
+            return .noContent
+        }
+    }
+}

@@ -1,0 +1,100 @@
+/// A group's projects and the projects shared with it.
+enum GroupProjectOperations: OperationModule {
+    static func register(into registry: OperationRegistry) {
+        registry.add(OperationDescriptor("groups.projects", "GET", "/groups/:id/projects", summary: "List a group's projects", pagination: .offset, params: [
+            ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the group"),
+        ] + GroupParams.projectsFilters + [
+            ParamSpec("owned", .boolean, "Limit by projects owned by the current user"),
+            ParamSpec("topic", .string, "Return projects matching the topic (comma-separated: all must match)"),
+            ParamSpec("with_shared", .boolean, default: true, "Include projects shared to this group. Default is true"),
+            ParamSpec("include_subgroups", .boolean, default: false, "Include projects in subgroups of this group. Default is false"),
+            ParamSpec("with_security_reports", .boolean, default: false, "Return only projects that have security reports artifacts present in any of their builds."),
+        ])) { ctx, p in
+            let group = try ctx.findGroup(p["id"])
+            let (projects, page) = try ProjectFinder(ctx).list(.group(group, includeSubgroups: p.bool("include_subgroups") ?? false,
+                                                                      withShared: p.bool("with_shared") ?? true), p)
+            return try render(ctx, projects, page, p)
+        }
+        registry.add(OperationDescriptor("groups.shared_projects", "GET", "/groups/:id/projects/shared", summary: "List a group's shared projects", pagination: .offset, params: [
+            ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the group"),
+        ] + GroupParams.projectsFilters)) { ctx, p in
+            let group = try ctx.findGroup(p["id"])
+            let (projects, page) = try ProjectFinder(ctx).list(.sharedWith(group), p)
+            return try render(ctx, projects, page, p)
+        }
+    }
+
+    static func render(_ ctx: OperationContext, _ projects: [ProjectRecord], _ page: PageInfo, _ p: Params) throws -> OperationResult {
+        let presenter = ProjectPresenter(ctx: ctx)
+        // Anonymous callers always get the simple shape (seed: "a no-op without authentication").
+        let simple = p.bool("simple") == true || ctx.caller.isAnonymous
+        let customAttributes = p.bool("with_custom_attributes") == true && ctx.caller.isAdmin
+        let items: [JSONValue] = try projects.map { project in
+            var value = simple ? presenter.simple(project) : try presenter.basic(project)
+            if customAttributes, var o = value.objectValue { o["custom_attributes"] = []; value = .object(o) }
+            return value
+        }
+        return OperationResult(status: 200, body: .array(items), page: page)
+    }
+}
+
+/// Provisioned users and group users (SAML users, service accounts).
+enum GroupUserOperations: OperationModule {
+    static func register(into registry: OperationRegistry) {
+        registry.add(OperationDescriptor("groups.provisioned_users", "GET", "/groups/:id/provisioned_users", summary: "List users provisioned by a group (Maintainer or above)", pagination: .offset, params: [
+            ParamSpec("id", .idOrPath, required: true, in: .path, "ID or URL-encoded path of the group"),
+            ParamSpec("username", .string, "Return single user with a specific username"),
+            ParamSpec("search", .string, "Search users by name, email, username"),
+            ParamSpec("active", .boolean, "Return only active users"),
+            ParamSpec("blocked", .boolean, "Return only blocked users"),
+            ParamSpec("created_after", .dateTime, "Return users created after the specified time"),
+            ParamSpec("created_before", .dateTime, "Return users created before the specified time"),
+        ])) { ctx, p in
+            let group = try ctx.findGroup(p["id"])
+            guard ctx.access.level(group) >= AccessLevel.maintainer else { throw APIError.forbidden() }
+            var f = QueryFilter()
+            f.add("u.provisioned_by_group_id = ?", [group.id])
+            addUserFilters(&f, p)
+            return try users(ctx, f, p)
+        }
+        registry.add(OperationDescriptor("groups.users", "GET", "/groups/:id/users", summary: "List users related to a top-level group (Owner): SAML users and service accounts", pagination: .offset,
+                                         params: [
+            ParamSpec("id", .idOrPath, required: true, in: .path, "ID or URL-encoded path of the group."),
+            ParamSpec("include_saml_users", .boolean, "Include users with a SAML identity. Either this value or include_service_accounts must be true."),
+            ParamSpec("include_service_accounts", .boolean, "Include service account users. Either this value or include_saml_users must be true."),
+            ParamSpec("search", .string, "Search users by name, email, username."),
+        ])) { ctx, p in
+            let group = try ctx.findGroup(p["id"])
+            guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
+            let saml = p.bool("include_saml_users") == true, service = p.bool("include_service_accounts") == true
+            guard saml || service else { throw APIError.badRequest("At least one of include_saml_users and include_service_accounts must be true") }
+            var f = QueryFilter()
+            var kinds: [String] = []
+            if saml { kinds.append("u.saml_group_id = \(group.rootId)") }
+            if service {
+                kinds.append("(u.service_account = 1 AND u.provisioned_by_group_id IN (SELECT id FROM namespaces WHERE traversal_ids >= '\(group.rootId)/' AND traversal_ids < '\(group.rootId)0'))")
+            }
+            f.add("(" + kinds.joined(separator: " OR ") + ")")
+            addUserFilters(&f, p)
+            return try users(ctx, f, p)
+        }
+    }
+
+    static func addUserFilters(_ f: inout QueryFilter, _ p: Params) {
+        if let u = p.string("username") { f.add("u.username = ? COLLATE NOCASE", [u]) }
+        if let s = p.string("search"), !s.isEmpty {
+            let like = "%\(Like.escape(s))%"
+            f.add("(u.name LIKE ? ESCAPE '\\' OR u.username LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')", [like, like, like])
+        }
+        if p.bool("active") == true { f.add("u.state = 'active'") }
+        if p.bool("blocked") == true { f.add("u.state = 'blocked'") }
+        if let after = p.int("created_after") { f.add("u.created_at > ?", [after]) }
+        if let before = p.int("created_before") { f.add("u.created_at < ?", [before]) }
+    }
+
+    static func users(_ ctx: OperationContext, _ f: QueryFilter, _ p: Params) throws -> OperationResult {
+        let (rows, page): ([UserRecord], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT u.* FROM users u", filter: f, orderBy: "u.id ASC", params: p, countFrom: "FROM users u")
+        let presenter = UserPresenter(ctx: ctx)
+        return OperationResult(status: 200, body: .array(rows.map(presenter.full)), page: page)
+    }
+}

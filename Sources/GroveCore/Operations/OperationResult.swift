@@ -1,0 +1,58 @@
+/// Where a list answer sits among its pages: GitLab's X-Page, X-Total, ... headers, and the
+/// keyset cursor when one was asked for.
+public struct PageInfo: Sendable, Equatable, JSONRepresentable {
+    public var page: Int64?
+    public var perPage: Int64
+    public var total: Int64?
+    public var totalPages: Int64?
+    public var nextPage: Int64?
+    public var prevPage: Int64?
+    public var nextCursor: String?
+
+    public var json: JSONValue {
+        .object([
+            ("page", page.json), ("per_page", .int(perPage)), ("total", total.json), ("total_pages", totalPages.json),
+            ("next_page", nextPage.json), ("prev_page", prevPage.json), ("next_cursor", nextCursor.json),
+        ])
+    }
+
+    /// The HTTP headers GitLab sends for this page (without `Link`, which needs the URL).
+    public var headers: [(String, String)] {
+        var h: [(String, String)] = [("X-Per-Page", String(perPage))]
+        if let page { h.append(("X-Page", String(page))) }
+        if page != nil {
+            h.append(("X-Next-Page", nextPage.map(String.init) ?? ""))
+            h.append(("X-Prev-Page", prevPage.map(String.init) ?? ""))
+        }
+        if let total { h.append(("X-Total", String(total))) }
+        if let totalPages { h.append(("X-Total-Pages", String(totalPages))) }
+        if let nextCursor { h.append(("X-Next-Cursor", nextCursor)) }
+        return h
+    }
+}
+
+/// What an operation answers: the success status, a JSON body (nil for 204), page info
+/// for lists and a file for downloads.
+public struct OperationResult: Sendable {
+    public var status: Int
+    public var body: JSONValue?
+    public var page: PageInfo?
+    public var attachment: Attachment?
+
+    public struct Attachment: Sendable, Equatable {
+        public let filename: String
+        public let contentType: String
+        public let data: [UInt8]
+    }
+
+    public init(status: Int, body: JSONValue?, page: PageInfo? = nil, attachment: Attachment? = nil) {
+        self.status = status
+        self.body = body
+        self.page = page
+        self.attachment = attachment
+    }
+
+    public static func ok(_ body: JSONValue, status: Int = 200) -> OperationResult { OperationResult(status: status, body: body) }
+    public static let noContent = OperationResult(status: 204, body: nil)
+    public static let accepted = OperationResult(status: 202, body: .object([("message", "202 Accepted")]))
+}

@@ -1,0 +1,50 @@
+/// The project operations the group features rely on.
+enum ProjectOperations: OperationModule {
+    static let id = ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the project")
+    static let features = ProjectRecord.featureNames.map { ParamSpec($0, .boolean, "Enable or disable the feature") }
+
+    static func register(into registry: OperationRegistry) {
+        registry.add(OperationDescriptor("projects.create", "POST", "/projects", summary: "Create a project in a group", atLeastOneOf: [["name", "path"]], params: [
+            ParamSpec("name", .string, "The name of the project (defaults to path)"),
+            ParamSpec("path", .string, "Repository name for the project (defaults to name, lowercased)"),
+            ParamSpec("namespace_id", .idOrPath, required: true, "The group (ID or full path) to create the project in"),
+            ParamSpec("description", .string, "Short project description"),
+            ParamSpec("visibility", GroupParams.visibility, "private, internal or public (default private)"),
+            ParamSpec("topics", .stringArray, "The list of topics for the project"),
+            ParamSpec("default_branch", .string, "The default branch name"),
+            ParamSpec("archived", .boolean, "Create the project archived"),
+        ] + features)) { ctx, p in
+            let project = try ProjectService(ctx).create(p)
+            return .ok(try ProjectPresenter(ctx: ctx).basic(project), status: 201)
+        }
+        registry.add(OperationDescriptor("projects.get", "GET", "/projects/:id", summary: "Get a project", params: [id])) { ctx, p in
+            .ok(try ProjectPresenter(ctx: ctx).basic(try ProjectFinder(ctx).find(p["id"])))
+        }
+        registry.add(OperationDescriptor("projects.update", "PUT", "/projects/:id", summary: "Update a project (Maintainer or above; statistics: administrators)", params: [
+            id,
+            ParamSpec("name", .string, "The name of the project"),
+            ParamSpec("description", .string, "Short project description"),
+            ParamSpec("visibility", GroupParams.visibility, "private, internal or public"),
+            ParamSpec("archived", .boolean, "Archive or unarchive the project"),
+            ParamSpec("topics", .stringArray, "The list of topics for the project"),
+        ] + features + ProjectService.statisticsColumns.map { ParamSpec($0, .integer, "Storage statistic in bytes (administrators; for group statistics)") })) { ctx, p in
+            let project = try ProjectService(ctx).update(try ProjectFinder(ctx).find(p["id"]), p)
+            return .ok(try ProjectPresenter(ctx: ctx).basic(project))
+        }
+        registry.add(OperationDescriptor("projects.star", "POST", "/projects/:id/star", summary: "Star a project (304 when already starred)", params: [id])) { ctx, p in
+            let project = try ProjectFinder(ctx).find(p["id"])
+            let starred = try ProjectService(ctx).star(project)
+            return .ok(try ProjectPresenter(ctx: ctx).basic(try ProjectRecord.find(ctx.db, id: project.id)!), status: starred ? 201 : 304)
+        }
+        registry.add(OperationDescriptor("projects.share", "POST", "/projects/:id/share", summary: "Share a project with a group", params: [
+            id,
+            ParamSpec("group_id", .idOrPath, required: true, "The ID of the group to share with"),
+            ParamSpec("group_access", .integerEnumeration(AccessLevel.allValues), required: true, "The role (access_level) to grant the group"),
+            ParamSpec("expires_at", .date, "Share expiration date in ISO 8601 format: 2016-09-26"),
+        ])) { ctx, p in
+            let project = try ProjectFinder(ctx).find(p["id"])
+            try ProjectService(ctx).share(project, groupRef: p["group_id"], access: p.int("group_access")!, expiresAt: p.string("expires_at"))
+            return .ok(try ProjectPresenter(ctx: ctx).basic(project), status: 201)
+        }
+    }
+}

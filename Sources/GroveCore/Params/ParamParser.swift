@@ -1,0 +1,191 @@
+import Foundation
+
+/// An uploaded file (avatar).
+public struct UploadedFile: Sendable, Equatable {
+    public let filename: String
+    public let data: [UInt8]
+    public init(filename: String, data: [UInt8]) { self.filename = filename; self.data = data }
+}
+
+/// Parameters after checking: values coerced to their declared types, absent ones missing.
+/// `null` is kept as "given, empty" (GitLab's `nil` for e.g. shared_runners_minutes_limit).
+public struct Params: Sendable {
+    public private(set) var values: JSONObject
+
+    init(_ values: JSONObject) { self.values = values }
+
+    public func has(_ name: String) -> Bool { values[name] != nil }
+    public subscript(name: String) -> JSONValue? { values[name] }
+    public func string(_ name: String) -> String? { values[name]?.stringValue }
+    public func int(_ name: String) -> Int64? { values[name]?.intValue }
+    public func bool(_ name: String) -> Bool? { values[name]?.boolValue }
+    public func intArray(_ name: String) -> [Int64] { values[name]?.arrayValue?.compactMap(\.intValue) ?? [] }
+    public func stringArray(_ name: String) -> [String] { values[name]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+
+    /// A file parameter: `.some(nil)` means "given empty" (remove the avatar).
+    public func file(_ name: String) -> UploadedFile?? {
+        guard let v = values[name] else { return nil }
+        guard let o = v.objectValue, let filename = o["filename"]?.stringValue else { return .some(nil) }
+        let data = o["content"]?.stringValue.flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) } ?? []
+        return .some(UploadedFile(filename: filename, data: data))
+    }
+}
+
+/// Checks raw parameters against an operation's description with Grape's rules and texts.
+public enum ParamParser {
+    public static func parse(_ raw: JSONObject, for descriptor: OperationDescriptor, ignoreUnknown: Bool = false) throws -> Params {
+        let folded = foldBracketKeys(raw, descriptor)
+        let unknown = folded.keys.filter { descriptor.param($0) == nil }
+        if !unknown.isEmpty && !ignoreUnknown {
+            let accepted = descriptor.params.map(\.name).joined(separator: ", ")
+            throw APIError.grape("\(unknown.joined(separator: ", ")) \(unknown.count == 1 ? "is not a parameter" : "are not parameters") of \(descriptor.name); accepted: \(accepted)")
+        }
+        var errors: [String] = []
+        var out = JSONObject()
+        for spec in descriptor.params {
+            guard let value = folded[spec.name] else {
+                if spec.required { errors.append("\(spec.name) is missing") }
+                continue
+            }
+            if value.isNull {
+                if spec.required { errors.append("\(spec.name) is missing") } else { out[spec.name] = .null }
+                continue
+            }
+            switch coerce(value, to: spec.type) {
+            case .success(let v): out[spec.name] = v
+            case .failure(let problem): errors.append("\(spec.name) \(problem.text)")
+            }
+        }
+        if errors.isEmpty { errors += paginationErrors(out, descriptor) }
+        for group in descriptor.atLeastOneOf where errors.isEmpty && !group.contains(where: { out[$0] != nil }) {
+            errors.append("\(group.joined(separator: ", ")) are missing, at least one parameter must be provided")
+        }
+        if !errors.isEmpty { throw APIError.grape(errors.joined(separator: ", ")) }
+        if descriptor.pagination != .none, let perPage = out["per_page"]?.intValue, perPage > PaginationParams.maxPerPage {
+            out["per_page"] = .int(PaginationParams.maxPerPage)
+        }
+        return Params(out)
+    }
+
+    enum Problem: Error {
+        case invalid, notValid
+        var text: String { self == .invalid ? "is invalid" : "does not have a valid value" }
+    }
+
+    static func coerce(_ value: JSONValue, to type: ParamType) -> Result<JSONValue, Problem> {
+        switch type {
+        case .string:
+            switch value {
+            case .string: return .success(value)
+            case .int(let i): return .success(.string(String(i)))
+            case .double(let d): return .success(.string(String(d)))
+            default: return .failure(.invalid)
+            }
+        case .integer:
+            return integer(value).map { .success(.int($0)) } ?? .failure(.invalid)
+        case .boolean:
+            return boolean(value).map { .success(.bool($0)) } ?? .failure(.invalid)
+        case .date:
+            guard let s = value.stringValue, Timestamp.parseDay(s) != nil else { return .failure(.invalid) }
+            return .success(value)
+        case .dateTime:
+            guard let s = value.stringValue, let ms = Timestamp.parseDateTime(s) else { return .failure(.invalid) }
+            return .success(.int(ms))
+        case .idOrPath:
+            if let i = integer(value) { return .success(.int(i)) }
+            guard let s = value.stringValue, !s.isEmpty else { return .failure(.invalid) }
+            return .success(value)
+        case .integerArray:
+            let items = arrayItems(value)
+            var ints: [JSONValue] = []
+            for item in items { guard let i = integer(item) else { return .failure(.invalid) }; ints.append(.int(i)) }
+            return .success(.array(ints))
+        case .stringArray:
+            let items = arrayItems(value)
+            guard items.allSatisfy({ $0.stringValue != nil }) else { return .failure(.invalid) }
+            return .success(.array(items))
+        case .hash:
+            return value.objectValue != nil ? .success(value) : .failure(.invalid)
+        case .file:
+            if let s = value.stringValue, s.isEmpty { return .success(value) }
+            guard let o = value.objectValue, o["filename"]?.stringValue != nil,
+                  o["content"]?.stringValue.flatMap({ Data(base64Encoded: $0) }) != nil else { return .failure(.invalid) }
+            return .success(value)
+        case .enumeration(let allowed):
+            guard let s = value.stringValue ?? value.intValue.map({ String($0) }) else { return .failure(.invalid) }
+            return allowed.contains(s) ? .success(.string(s)) : .failure(.notValid)
+        case .integerEnumeration(let allowed):
+            guard let i = integer(value) else { return .failure(.invalid) }
+            return allowed.contains(i) ? .success(.int(i)) : .failure(.notValid)
+        }
+    }
+
+    static func integer(_ value: JSONValue) -> Int64? {
+        if let i = value.intValue { return i }
+        if let s = value.stringValue?.trimmingCharacters(in: .whitespaces), !s.isEmpty { return Int64(s) }
+        return nil
+    }
+
+    /// Grape's Boolean coercion.
+    static func boolean(_ value: JSONValue) -> Bool? {
+        switch value {
+        case .bool(let b): return b
+        case .int(let i) where i == 0 || i == 1: return i == 1
+        case .string(let s):
+            switch s.lowercased() {
+            case "true", "1", "t", "yes", "y", "on": return true
+            case "false", "0", "f", "no", "n", "off": return false
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    /// Arrays arrive as arrays (JSON, Lua) or as `1,2,3` text (query strings).
+    static func arrayItems(_ value: JSONValue) -> [JSONValue] {
+        switch value {
+        case .array(let a): return a
+        case .string(let s): return s.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }
+        default: return [value]
+        }
+    }
+
+    /// `custom_attributes[key]=value` (query-string style) becomes `custom_attributes: {key: value}`
+    /// when the operation declares a hash of that name.
+    static func foldBracketKeys(_ raw: JSONObject, _ descriptor: OperationDescriptor) -> JSONObject {
+        var out = JSONObject()
+        for (key, value) in raw {
+            if let open = key.firstIndex(of: "["), key.hasSuffix("]") {
+                let base = String(key[..<open])
+                let sub = String(key[key.index(after: open)..<key.index(before: key.endIndex)])
+                if let spec = descriptor.param(base) {
+                    if spec.type == .hash {
+                        var o = out[base]?.objectValue ?? JSONObject()
+                        o[sub] = value
+                        out[base] = .object(o)
+                        continue
+                    }
+                    if sub.isEmpty, spec.type == .integerArray || spec.type == .stringArray {
+                        // `skip_groups[]=1&skip_groups[]=2`
+                        let existing = out[base]?.arrayValue ?? []
+                        out[base] = .array(existing + arrayItems(value))
+                        continue
+                    }
+                }
+            }
+            out[key] = value
+        }
+        return out
+    }
+
+    static func paginationErrors(_ values: JSONObject, _ descriptor: OperationDescriptor) -> [String] {
+        guard descriptor.pagination != .none else { return [] }
+        var errors: [String] = []
+        if let page = values["page"]?.intValue, page < 1 { errors.append("page does not have a valid value") }
+        if let perPage = values["per_page"]?.intValue {
+            if perPage == 0 { errors.append("per_page has a value not allowed") }
+            else if perPage < 0 { errors.append("per_page does not have a valid value") }
+        }
+        return errors
+    }
+}

@@ -1,0 +1,128 @@
+import GRDB
+
+/// Renders groups in the seeds' shapes and field order: `Entities::Group` for lists,
+/// `Entities::GroupDetail` for one group, and the short transfer-location shape.
+struct GroupPresenter {
+    let ctx: OperationContext
+
+    struct ListOptions {
+        var statistics = false
+        var customAttributes = false
+    }
+
+    func webURL(_ g: GroupRecord) -> String { "\(ctx.store.baseURL)/groups/\(g.fullPath)" }
+
+    func avatarURL(_ g: GroupRecord) -> JSONValue {
+        g.avatarFilename.map { .string("\(ctx.store.baseURL)/uploads/-/system/group/avatar/\(g.id)/\($0)") } ?? .null
+    }
+
+    func markedForDeletionOn(_ g: GroupRecord) -> JSONValue { g.markedForDeletionAt.map { .string(Timestamp.day($0)) } ?? .null }
+
+    /// Fields shared by the list and detail shapes, up to `full_path`.
+    private func head(_ g: GroupRecord, into o: inout JSONObject, detail: Bool) {
+        o["id"] = .int(g.id)
+        o["name"] = .string(g.name)
+        o["path"] = .string(g.path)
+        o["description"] = .string(g.description)
+        o["visibility"] = .string(g.visibility.name)
+        for key in ["share_with_group_lock", "require_two_factor_authentication", "two_factor_grace_period", "project_creation_level",
+                    "auto_devops_enabled", "subgroup_creation_level", "emails_disabled", "emails_enabled", "mentions_disabled",
+                    "lfs_enabled", "default_branch", "default_branch_protection", "default_branch_protection_defaults"] {
+            o[key] = g.setting(key)
+        }
+        o["avatar_url"] = avatarURL(g)
+        o["web_url"] = .string(webURL(g))
+        o["request_access_enabled"] = g.setting("request_access_enabled")
+        o["repository_storage"] = g.setting("repository_storage")
+        o["full_name"] = .string(g.fullName)
+        o["full_path"] = .string(g.fullPath)
+    }
+
+    /// `Entities::Group` (GET /groups, subgroups, descendant_groups).
+    func list(_ g: GroupRecord, _ options: ListOptions = ListOptions()) throws -> JSONValue {
+        var o = JSONObject()
+        head(g, into: &o, detail: false)
+        o["file_template_project_id"] = g.setting("file_template_project_id")
+        o["parent_id"] = g.parentId.json
+        o["created_at"] = .string(Timestamp.iso8601(g.createdAt))
+        o["ip_restriction_ranges"] = g.setting("ip_restriction_ranges")
+        if options.statistics { o["statistics"] = try statistics(g) }
+        if options.customAttributes { o["custom_attributes"] = try customAttributes(g) }
+        o["marked_for_deletion_on"] = markedForDeletionOn(g)
+        o["wiki_access_level"] = g.setting("wiki_access_level")
+        o["duo_features_enabled"] = g.setting("duo_features_enabled")
+        o["lock_duo_features_enabled"] = g.setting("lock_duo_features_enabled")
+        return .object(o)
+    }
+
+    /// `Entities::GroupDetail` (GET/PUT/POST of one group).
+    func detail(_ g: GroupRecord, withProjects: Bool = true, customAttributes: Bool = false) throws -> JSONValue {
+        let privileged = ctx.access.isOwner(g)
+        var o = JSONObject()
+        head(g, into: &o, detail: true)
+        if privileged { o["runners_token"] = .string(g.runnersToken) }
+        o["file_template_project_id"] = g.setting("file_template_project_id")
+        o["parent_id"] = g.parentId.json
+        if privileged { o["enabled_git_access_protocol"] = g.setting("enabled_git_access_protocol") }
+        o["created_at"] = .string(Timestamp.iso8601(g.createdAt))
+        o["shared_with_groups"] = try sharedWithGroups(g)
+        if g.isTopLevel { o["prevent_sharing_groups_outside_hierarchy"] = g.setting("prevent_sharing_groups_outside_hierarchy") }
+        if withProjects {
+            let projects = ProjectPresenter(ctx: ctx)
+            o["projects"] = .array(try ProjectFinder(ctx).readableProjects(inGroup: g.id, limit: 100).map { try projects.basic($0) })
+            o["shared_projects"] = .array(try ProjectFinder(ctx).readableProjects(sharedWith: g.id, limit: 100).map { try projects.basic($0) })
+        }
+        o["ip_restriction_ranges"] = g.setting("ip_restriction_ranges")
+        o["math_rendering_limits_enabled"] = g.setting("math_rendering_limits_enabled")
+        o["lock_math_rendering_limits_enabled"] = g.setting("lock_math_rendering_limits_enabled")
+        if customAttributes { o["custom_attributes"] = try self.customAttributes(g) }
+        o["shared_runners_minutes_limit"] = g.setting("shared_runners_minutes_limit")
+        o["extra_shared_runners_minutes_limit"] = g.setting("extra_shared_runners_minutes_limit")
+        o["marked_for_deletion_on"] = markedForDeletionOn(g)
+        o["membership_lock"] = g.setting("membership_lock")
+        o["wiki_access_level"] = g.setting("wiki_access_level")
+        o["duo_features_enabled"] = g.setting("duo_features_enabled")
+        o["lock_duo_features_enabled"] = g.setting("lock_duo_features_enabled")
+        return .object(o)
+    }
+
+    /// `GET /groups/:id/transfer_locations` entries.
+    func transferLocation(_ g: GroupRecord) -> JSONValue {
+        .object([("id", .int(g.id)), ("web_url", .string(webURL(g))), ("name", .string(g.name)), ("avatar_url", avatarURL(g)),
+                 ("full_name", .string(g.fullName)), ("full_path", .string(g.fullPath))])
+    }
+
+    func sharedWithGroups(_ g: GroupRecord) throws -> JSONValue {
+        let rows = try Row.fetchAll(ctx.db, sql: """
+            SELECT l.shared_with_group_id, l.group_access, l.expires_at, n.name, n.full_path
+            FROM group_group_links l JOIN namespaces n ON n.id = l.shared_with_group_id
+            WHERE l.shared_group_id = ? ORDER BY l.id
+            """, arguments: [g.id])
+        return .array(rows.map { row in
+            .object([("group_id", .int(row["shared_with_group_id"] as Int64)), ("group_name", .string(row["name"])),
+                     ("group_full_path", .string(row["full_path"])), ("group_access_level", .int(row["group_access"] as Int64)),
+                     ("expires_at", (row["expires_at"] as String?).json)])
+        })
+    }
+
+    func customAttributes(_ g: GroupRecord) throws -> JSONValue {
+        let rows = try Row.fetchAll(ctx.db, sql: "SELECT key, value FROM group_custom_attributes WHERE group_id = ? ORDER BY key", arguments: [g.id])
+        return .array(rows.map { .object([("key", .string($0["key"])), ("value", .string($0["value"]))]) })
+    }
+
+    /// Sums of the project statistics of the group's subtree (what REST's
+    /// `statistics=true` shows of RootStorageStatistics).
+    func statistics(_ g: GroupRecord) throws -> JSONValue {
+        let r = TraversalIds.range(g.traversalIds)
+        let row = try Row.fetchOne(ctx.db, sql: """
+            SELECT COALESCE(SUM(p.repository_size),0) AS repository_size, COALESCE(SUM(p.wiki_size),0) AS wiki_size,
+                   COALESCE(SUM(p.lfs_objects_size),0) AS lfs_objects_size, COALESCE(SUM(p.job_artifacts_size),0) AS job_artifacts_size,
+                   COALESCE(SUM(p.pipeline_artifacts_size),0) AS pipeline_artifacts_size, COALESCE(SUM(p.packages_size),0) AS packages_size,
+                   COALESCE(SUM(p.snippets_size),0) AS snippets_size, COALESCE(SUM(p.uploads_size),0) AS uploads_size
+            FROM projects p JOIN namespaces n ON n.id = p.namespace_id WHERE n.traversal_ids >= ? AND n.traversal_ids < ?
+            """, arguments: [r.lower, r.upper])!
+        let keys = ["repository_size", "wiki_size", "lfs_objects_size", "job_artifacts_size", "pipeline_artifacts_size", "packages_size", "snippets_size", "uploads_size"]
+        let values = keys.map { (row[$0] as Int64) }
+        return .object([("storage_size", .int(values.reduce(0, +)))] + zip(keys, values).map { ($0, JSONValue.int($1)) })
+    }
+}

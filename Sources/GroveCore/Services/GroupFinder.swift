@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+
+/// `GroupsFinder` / `GroupDescendantsFinder`: the groups a caller may list, with the
+/// filters, orders and pagination of `GET /groups`, `/subgroups` and `/descendant_groups`.
+struct GroupFinder {
+    enum Scope { case all, children(GroupRecord), descendants(GroupRecord) }
+
+    let ctx: OperationContext
+    init(_ ctx: OperationContext) { self.ctx = ctx }
+
+    static let keysetUnavailable = "Keyset pagination is not yet available for this type of request"
+    static let maxOffset: Int64 = 50_000
+
+    func list(_ scope: Scope, _ params: Params) throws -> ([GroupRecord], PageInfo) {
+        let caller = ctx.caller
+        var f = QueryFilter()
+        switch scope {
+        case .all: break
+        case .children(let g): f.add("n.parent_id = ?", [g.id])
+        case .descendants(let g):
+            let r = TraversalIds.range(g.traversalIds)
+            f.add("n.traversal_ids > ? AND n.traversal_ids < ?", [r.lower, r.upper])
+        }
+        // Which groups: owned / min_access_level take precedence over all_available.
+        let owned = params.bool("owned") == true
+        let minAccess = params.int("min_access_level")
+        if owned || minAccess != nil {
+            if owned { let c = ctx.access.subtreeCondition(alias: "n", minLevel: AccessLevel.owner, directOnly: true); f.add(c.sql, c.args) }
+            if let minAccess { let c = ctx.access.subtreeCondition(alias: "n", minLevel: max(minAccess, AccessLevel.guest)); f.add(c.sql, c.args) }
+        } else if caller.isAnonymous {
+            f.add("n.visibility_level = \(Visibility.public.rawValue)")
+        } else if params.bool("all_available") ?? caller.isAdmin {
+            let c = ctx.access.readableCondition(alias: "n"); f.add(c.sql, c.args)
+        } else {
+            let c = ctx.access.subtreeCondition(alias: "n"); f.add(c.sql, c.args)
+        }
+        let skip = params.intArray("skip_groups")
+        if !skip.isEmpty { f.add("n.id NOT IN (\(skip.map(String.init).joined(separator: ",")))") }
+        if let search = params.string("search"), !search.isEmpty {
+            f.add("(n.name LIKE ? ESCAPE '\\' OR n.path LIKE ? ESCAPE '\\')", ["%\(Like.escape(search))%", "%\(Like.escape(search))%"])
+        }
+        if let v = params.string("visibility"), let vis = Visibility(name: v) { f.add("n.visibility_level = ?", [vis.rawValue]) }
+        if params.bool("top_level_only") == true { f.add("n.parent_id IS NULL") }
+        if let day = params.string("marked_for_deletion_on"), let start = Timestamp.parseDay(day) {
+            f.add("n.marked_for_deletion_at >= ? AND n.marked_for_deletion_at < ?", [start, start + 86_400_000])
+        }
+        // Admin-only filters are ignored for others, as GitLab does.
+        if caller.isAdmin {
+            if let storage = params.string("repository_storage") {
+                f.add("COALESCE(json_extract(n.settings, '$.repository_storage'), 'default') = ?", [storage])
+            }
+            for (key, value) in params["custom_attributes"]?.objectValue ?? JSONObject() {
+                f.add("EXISTS (SELECT 1 FROM group_custom_attributes c WHERE c.group_id = n.id AND c.key = ? AND c.value = ?)",
+                      [key, value.stringValue ?? value.description])
+            }
+        }
+        let select = "SELECT \(GroupRecord.columns.split(separator: ",").map { "n." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")) FROM namespaces n"
+        let orderBy = try order(params)
+
+        if params.string("pagination") == "keyset", case .all = scope, caller.isAnonymous {
+            return try keyset(select: select, filter: f, params: params)
+        }
+        if case .all = scope, caller.isAnonymous {
+            let page = params.int("page") ?? 1, perPage = params.int("per_page") ?? PaginationParams.defaultPerPage
+            if page * perPage > Self.maxOffset {
+                throw APIError.grape("Offset pagination has a maximum allowed offset of \(Self.maxOffset) for requests that return objects of type Group. Remaining records can be retrieved using keyset pagination.", status: 405)
+            }
+        }
+        return try Paginator.offset(ctx.db, select: select, filter: f, orderBy: orderBy, params: params, countFrom: "FROM namespaces n")
+    }
+
+    private func order(_ params: Params) throws -> String {
+        let dir = params.string("sort") == "desc" ? "DESC" : "ASC"
+        switch params.string("order_by") ?? "name" {
+        case "path": return "n.path \(dir), n.id ASC"
+        case "id": return "n.id \(dir)"
+        case "similarity":
+            guard let s = params.string("search"), !s.isEmpty else { return "n.name \(dir), n.id ASC" }
+            return Like.similarityOrder(columns: ["n.name", "n.path"], search: s) + ", n.name ASC, n.id ASC"
+        default: return "n.name \(dir), n.id ASC"
+        }
+    }
+
+    /// Keyset pagination: only `order_by=name&sort=asc`; the cursor carries the last
+    /// (name, id) seen.
+    private func keyset(select: String, filter: QueryFilter, params: Params) throws -> ([GroupRecord], PageInfo) {
+        guard (params.string("order_by") ?? "name") == "name", (params.string("sort") ?? "asc") == "asc" else {
+            throw APIError.grape(Self.keysetUnavailable, status: 405)
+        }
+        var f = filter
+        if let cursor = params.string("cursor") {
+            guard let data = Data(base64Encoded: cursor), let v = try? JSONText.decode(String(decoding: data, as: UTF8.self)),
+                  let name = v["name"]?.stringValue, let id = v["id"]?.intValue else {
+                throw APIError.grape("cursor is invalid")
+            }
+            f.add("(n.name > ? OR (n.name = ? AND n.id > ?))", [name, name, id])
+        }
+        let perPage = params.int("per_page") ?? PaginationParams.defaultPerPage
+        var rows = try GroupRecord.fetchAll(ctx.db, sql: select + f.whereClause + " ORDER BY n.name ASC, n.id ASC LIMIT ?",
+                                            arguments: StatementArguments(f.args + [perPage + 1]))
+        var next: String?
+        if rows.count > perPage {
+            rows.removeLast()
+            let last = rows.last!
+            next = Data(JSONText.encode(.object([("name", .string(last.name)), ("id", .int(last.id))])).utf8).base64EncodedString()
+        }
+        return (rows, PageInfo(page: nil, perPage: perPage, nextCursor: next))
+    }
+}

@@ -1,0 +1,45 @@
+import GRDB
+
+/// A SQL query under construction: conditions and their arguments, in order.
+struct QueryFilter {
+    var conditions: [String] = []
+    var args: [any DatabaseValueConvertible] = []
+
+    mutating func add(_ sql: String, _ arguments: [any DatabaseValueConvertible] = []) {
+        conditions.append(sql)
+        args += arguments
+    }
+
+    var whereClause: String { conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ") }
+}
+
+/// Offset pagination with GitLab's defaults (page 1, per_page 20, max 100, totals).
+enum Paginator {
+    static func offset<R: FetchableRecord>(_ db: Database, select: String, filter: QueryFilter, orderBy: String, params: Params,
+                                           countFrom: String) throws -> ([R], PageInfo) {
+        try offset(db, select: select, filter: filter, orderBy: orderBy, params: params, countFrom: countFrom) { try R.fetchAll(db, sql: $0, arguments: $1) }
+    }
+
+    static func offset(_ db: Database, select: String, filter: QueryFilter, orderBy: String, params: Params,
+                       countFrom: String) throws -> ([Row], PageInfo) {
+        try offset(db, select: select, filter: filter, orderBy: orderBy, params: params, countFrom: countFrom) { try Row.fetchAll(db, sql: $0, arguments: $1) }
+    }
+
+    private static func offset<R>(_ db: Database, select: String, filter: QueryFilter, orderBy: String, params: Params, countFrom: String,
+                                  fetch: (String, StatementArguments) throws -> [R]) throws -> ([R], PageInfo) {
+        let page = params.int("page") ?? 1
+        let perPage = params.int("per_page") ?? PaginationParams.defaultPerPage
+        let total = try Int64.fetchOne(db, sql: "SELECT COUNT(*) " + countFrom + filter.whereClause, arguments: StatementArguments(filter.args)) ?? 0
+        let rows = try fetch(select + filter.whereClause + " ORDER BY " + orderBy + " LIMIT ? OFFSET ?",
+                             StatementArguments(filter.args + [perPage, (page - 1) * perPage]))
+        let totalPages = max(1, (total + perPage - 1) / perPage)
+        let info = PageInfo(page: page, perPage: perPage, total: total, totalPages: totalPages,
+                            nextPage: page < totalPages ? page + 1 : nil, prevPage: page > 1 ? page - 1 : nil)
+        return (rows, info)
+    }
+
+    /// A whole list in one page (unpaginated endpoints).
+    static func all<R: FetchableRecord>(_ db: Database, select: String, filter: QueryFilter, orderBy: String) throws -> [R] {
+        try R.fetchAll(db, sql: select + filter.whereClause + " ORDER BY " + orderBy, arguments: StatementArguments(filter.args))
+    }
+}

@@ -1,0 +1,149 @@
+import GRDB
+
+/// Finds projects the caller may see (`ProjectsFinder`, `GroupProjectsFinder`).
+struct ProjectFinder {
+    let ctx: OperationContext
+    init(_ ctx: OperationContext) { self.ctx = ctx }
+
+    /// Readable projects: public; internal to signed-in non-external users; otherwise through
+    /// a role in the namespace's hierarchy or a share with a group the caller belongs to.
+    func readableCondition() -> (String, [any DatabaseValueConvertible]) {
+        accessCondition(minLevel: AccessLevel.guest, includeVisibility: true)
+    }
+
+    func accessCondition(minLevel: Int64, includeVisibility: Bool) -> (String, [any DatabaseValueConvertible]) {
+        let caller = ctx.caller
+        if caller.isAdmin { return ("1", []) }
+        var parts: [String] = []
+        var args: [any DatabaseValueConvertible] = []
+        if includeVisibility {
+            let minVisibility = caller.isAnonymous || caller.isExternal ? Visibility.public : .internal
+            parts.append("p.visibility_level >= \(minVisibility.rawValue)")
+        }
+        let inNamespace = ctx.access.subtreeCondition(alias: "n", minLevel: minLevel)
+        parts.append(inNamespace.sql)
+        args += inNamespace.args
+        let inLinked = ctx.access.subtreeCondition(alias: "lg", minLevel: minLevel)
+        if inLinked.sql != "0" {
+            parts.append("EXISTS (SELECT 1 FROM project_group_links l JOIN namespaces lg ON lg.id = l.group_id WHERE l.project_id = p.id AND l.group_access >= \(minLevel) AND (l.expires_at IS NULL OR l.expires_at > '\(ctx.today)') AND \(inLinked.sql))")
+            args += inLinked.args
+        }
+        return ("(" + parts.joined(separator: " OR ") + ")", args)
+    }
+
+    func canRead(_ p: ProjectRecord) -> Bool { level(p) >= AccessLevel.guest || visibleByLevel(p) }
+
+    private func visibleByLevel(_ p: ProjectRecord) -> Bool {
+        if ctx.caller.isAdmin || p.visibility == .public { return true }
+        return p.visibility == .internal && !ctx.caller.isAnonymous && !ctx.caller.isExternal
+    }
+
+    /// The caller's role in a project: from its group hierarchy or from group shares.
+    func level(_ p: ProjectRecord) -> Int64 {
+        if ctx.caller.isAdmin { return AccessLevel.admin }
+        var best = ctx.access.level(prefix: p.namespaceTraversalIds)
+        let links = (try? Row.fetchAll(ctx.db, sql: """
+            SELECT l.group_access, g.traversal_ids FROM project_group_links l JOIN namespaces g ON g.id = l.group_id
+            WHERE l.project_id = ? AND (l.expires_at IS NULL OR l.expires_at > ?)
+            """, arguments: [p.id, ctx.today])) ?? []
+        for link in links { best = max(best, min(link["group_access"], ctx.access.level(prefix: link["traversal_ids"]))) }
+        return best
+    }
+
+    func find(_ ref: JSONValue?) throws -> ProjectRecord {
+        var project: ProjectRecord?
+        if let id = ref?.intValue { project = try ProjectRecord.find(ctx.db, id: id) }
+        else if let s = ref?.stringValue { project = try Int64(s).flatMap { try ProjectRecord.find(ctx.db, id: $0) } ?? ProjectRecord.find(ctx.db, fullPath: s.removingPercentEncoding ?? s) }
+        guard let project, canRead(project) else { throw APIError.notFound("Project") }
+        return project
+    }
+
+    func readableProjects(inGroup groupId: Int64, limit: Int) throws -> [ProjectRecord] {
+        var f = QueryFilter()
+        f.add("p.namespace_id = ?", [groupId])
+        let r = readableCondition(); f.add(r.0, r.1)
+        return try ProjectRecord.fetchAll(ctx.db, sql: ProjectRecord.select + f.whereClause + " ORDER BY p.id LIMIT \(limit)", arguments: StatementArguments(f.args))
+    }
+
+    func readableProjects(sharedWith groupId: Int64, limit: Int) throws -> [ProjectRecord] {
+        var f = QueryFilter()
+        f.add("p.id IN (SELECT project_id FROM project_group_links WHERE group_id = ?)", [groupId])
+        let r = readableCondition(); f.add(r.0, r.1)
+        return try ProjectRecord.fetchAll(ctx.db, sql: ProjectRecord.select + f.whereClause + " ORDER BY p.id LIMIT \(limit)", arguments: StatementArguments(f.args))
+    }
+
+    enum Scope { case group(GroupRecord, includeSubgroups: Bool, withShared: Bool), sharedWith(GroupRecord) }
+
+    /// `GET /groups/:id/projects` and `/projects/shared` with their filters.
+    func list(_ scope: Scope, _ params: Params) throws -> ([ProjectRecord], PageInfo) {
+        var f = QueryFilter()
+        switch scope {
+        case .group(let g, let includeSubgroups, let withShared):
+            let r = TraversalIds.range(g.traversalIds)
+            var own = includeSubgroups ? "(n.traversal_ids >= ? AND n.traversal_ids < ?)" : "p.namespace_id = ?"
+            var args: [any DatabaseValueConvertible] = includeSubgroups ? [r.lower, r.upper] : [g.id]
+            if withShared {
+                own = "(\(own) OR p.id IN (SELECT project_id FROM project_group_links WHERE group_id = ?))"
+                args.append(g.id)
+            }
+            f.add(own, args)
+        case .sharedWith(let g):
+            f.add("p.id IN (SELECT project_id FROM project_group_links WHERE group_id = ?)", [g.id])
+        }
+        let readable = readableCondition(); f.add(readable.0, readable.1)
+        if let archived = params.bool("archived") { f.add("p.archived = ?", [archived]) }
+        if let v = params.string("visibility"), let vis = Visibility(name: v) { f.add("p.visibility_level = ?", [vis.rawValue]) }
+        if let search = params.string("search"), !search.isEmpty {
+            f.add("(p.name LIKE ? ESCAPE '\\' OR p.path LIKE ? ESCAPE '\\' OR p.description LIKE ? ESCAPE '\\')", Array(repeating: "%\(Like.escape(search))%", count: 3))
+        }
+        if params.bool("owned") == true { let c = accessCondition(minLevel: AccessLevel.owner, includeVisibility: false); f.add(c.0, c.1) }
+        if let min = params.int("min_access_level") { let c = accessCondition(minLevel: min, includeVisibility: false); f.add(c.0, c.1) }
+        if params.bool("starred") == true { f.add("p.id IN (SELECT project_id FROM project_stars WHERE user_id = ?)", [ctx.caller.id ?? -1]) }
+        if let topic = params.string("topic") {
+            for t in topic.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !t.isEmpty {
+                f.add("EXISTS (SELECT 1 FROM json_each(p.topics) WHERE lower(json_each.value) = lower(?))", [t])
+            }
+        }
+        if params.bool("with_issues_enabled") == true { f.add("p.issues_enabled = 1") }
+        if params.bool("with_merge_requests_enabled") == true { f.add("p.merge_requests_enabled = 1") }
+        if params.bool("with_security_reports") == true { f.add("0") } // no security reports are stored
+        let orderBy = order(params)
+        return try Paginator.offset(ctx.db, select: ProjectRecord.select, filter: f, orderBy: orderBy, params: params,
+                                    countFrom: "FROM projects p JOIN namespaces n ON n.id = p.namespace_id")
+    }
+
+    private func order(_ params: Params) -> String {
+        let dir = params.string("sort") == "asc" ? "ASC" : "DESC"
+        switch params.string("order_by") ?? "created_at" {
+        case "id": return "p.id \(dir)"
+        case "name": return "p.name \(dir), p.id \(dir)"
+        case "path": return "p.path \(dir), p.id \(dir)"
+        case "updated_at": return "p.updated_at \(dir), p.id \(dir)"
+        case "star_count": return "star_count \(dir), p.id \(dir)"
+        case "last_activity_at": return "p.last_activity_at \(dir), p.id \(dir)"
+        case "similarity":
+            // Footnote of the seed: sort is ignored; without search it orders by name.
+            guard let s = params.string("search"), !s.isEmpty else { return "p.name ASC, p.id ASC" }
+            return Like.similarityOrder(columns: ["p.name", "p.path"], search: s) + ", p.name ASC, p.id ASC"
+        default: return "p.created_at \(dir), p.id \(dir)"
+        }
+    }
+}
+
+/// LIKE helpers shared by the finders.
+enum Like {
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+
+    /// A crude similarity rank (exact, prefix, contains), standing in for pg_trgm.
+    static func similarityOrder(columns: [String], search: String) -> String {
+        let q = quote(search.lowercased())
+        let p = quote(escape(search.lowercased()) + "%")
+        let exact = columns.map { "lower(\($0)) = \(q)" }.joined(separator: " OR ")
+        let prefix = columns.map { "lower(\($0)) LIKE \(p) ESCAPE '\\'" }.joined(separator: " OR ")
+        return "CASE WHEN \(exact) THEN 0 WHEN \(prefix) THEN 1 ELSE 2 END"
+    }
+}

@@ -1,0 +1,129 @@
+import GRDB
+
+/// Users and group memberships: the identities and roles the permission rules read.
+struct UserService {
+    let ctx: OperationContext
+    init(_ ctx: OperationContext) { self.ctx = ctx }
+
+    func findUser(_ ref: JSONValue?) throws -> UserRecord {
+        var user: UserRecord?
+        if let id = ref?.intValue { user = try UserRecord.find(ctx.db, id: id) }
+        else if let s = ref?.stringValue { user = try Int64(s).flatMap { try UserRecord.find(ctx.db, id: $0) } ?? UserRecord.find(ctx.db, username: s) }
+        guard let user else { throw APIError.notFound("User") }
+        return user
+    }
+
+    /// `POST /users` (admins): usernames share the top-level namespace with groups.
+    func create(_ params: Params) throws -> UserRecord {
+        try ctx.requireAdmin()
+        let username = params.string("username") ?? ""
+        var errors = FieldErrors()
+        for m in PathRules.errors(path: username, topLevel: true, changed: true) { errors.add("username", m) }
+        if errors["username"].isEmpty {
+            let taken = try Bool.fetchOne(ctx.db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE username = ? COLLATE NOCASE) OR EXISTS (SELECT 1 FROM namespaces WHERE full_path = ? COLLATE NOCASE)", arguments: [username, username]) ?? false
+            if taken { errors.add("username", "has already been taken") }
+        }
+        let email = params.string("email") ?? ""
+        if !email.contains("@") { errors.add("email", "is invalid") }
+        else if try Bool.fetchOne(ctx.db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE email = ? COLLATE NOCASE)", arguments: [email]) ?? false { errors.add("email", "has already been taken") }
+        var provisionedBy: Int64?
+        if let ref = params["provisioned_by_group_id"], !ref.isNull {
+            guard let g = try ctx.lookupGroup(ref) else { throw APIError.notFound("Group") }
+            provisionedBy = g.id
+        }
+        var samlGroup: Int64?
+        if let ref = params["saml_group_id"], !ref.isNull {
+            guard let g = try ctx.lookupGroup(ref) else { throw APIError.notFound("Group") }
+            samlGroup = g.rootId
+        }
+        if !errors.isEmpty { throw APIError.validation(errors) }
+        try ctx.db.execute(sql: """
+            INSERT INTO users (username, name, email, state, is_admin, bot, external, can_create_group, service_account, provisioned_by_group_id, saml_group_id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [username, params.string("name") ?? username, email, params.string("state") ?? "active", params.bool("admin") ?? false,
+                             params.bool("bot") ?? false, params.bool("external") ?? false, params.bool("can_create_group") ?? true,
+                             params.bool("service_account") ?? false, provisionedBy, samlGroup, ctx.now])
+        let user = try UserRecord.find(ctx.db, id: ctx.db.lastInsertedRowID)!
+        try ctx.audit("user.create", "User", id: user.id, path: user.username, changes: [
+            .init(attribute: "username", old: .null, new: .string(username)),
+            .init(attribute: "admin", old: .null, new: .bool(user.isAdmin)),
+        ])
+        return user
+    }
+
+    func update(_ user: UserRecord, _ params: Params) throws -> UserRecord {
+        try ctx.requireAdmin()
+        var changes: [AuditEvent.Change] = []
+        var sets: [String] = []
+        var args: [any DatabaseValueConvertible] = []
+        let current: [String: JSONValue] = ["name": .string(user.name), "email": .string(user.email), "state": .string(user.state),
+                                            "admin": .bool(user.isAdmin), "external": .bool(user.external), "can_create_group": .bool(user.canCreateGroup)]
+        let columns = ["name": "name", "email": "email", "state": "state", "admin": "is_admin", "external": "external", "can_create_group": "can_create_group"]
+        for key in ["name", "email", "state", "admin", "external", "can_create_group"] {
+            guard let v = params[key], v != current[key] else { continue }
+            sets.append("\(columns[key]!) = ?")
+            args.append(v.stringValue ?? v.boolValue.map { $0 ? "1" : "0" } ?? "")
+            changes.append(.init(attribute: key, old: current[key]!, new: v))
+        }
+        if !sets.isEmpty {
+            try ctx.db.execute(sql: "UPDATE users SET \(sets.joined(separator: ", ")) WHERE id = ?", arguments: StatementArguments(args + [user.id]))
+            try ctx.audit("user.update", "User", id: user.id, path: user.username, changes: changes)
+        }
+        return try UserRecord.find(ctx.db, id: user.id)!
+    }
+
+    // MARK: Members
+
+    /// Adding, changing and removing members needs `admin_group_member` (owner); only an
+    /// owner may grant Owner.
+    func addMember(_ group: GroupRecord, user: UserRecord, level: Int64, expiresAt: String?) throws {
+        guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
+        if try Bool.fetchOne(ctx.db, sql: "SELECT EXISTS (SELECT 1 FROM members WHERE user_id = ? AND group_id = ?)", arguments: [user.id, group.id]) ?? false {
+            throw APIError.api("Member already exists", status: 409)
+        }
+        if let expiresAt, expiresAt <= ctx.today { throw APIError.validation(FieldErrors("expires_at", "cannot be a date in the past")) }
+        try ctx.db.execute(sql: "INSERT INTO members (user_id, group_id, access_level, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [user.id, group.id, level, expiresAt, ctx.now])
+        ctx.invalidateAccess()
+        try ctx.audit("member.create", "Group", id: group.id, path: group.fullPath, changes: [
+            .init(attribute: "user", old: .null, new: .string(user.username)),
+            .init(attribute: "access_level", old: .null, new: .string(AccessLevel.name(level))),
+            .init(attribute: "expires_at", old: .null, new: expiresAt.json),
+        ])
+    }
+
+    func updateMember(_ group: GroupRecord, user: UserRecord, level: Int64?, expiresAt: JSONValue?) throws {
+        guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
+        guard let row = try Row.fetchOne(ctx.db, sql: "SELECT access_level, expires_at FROM members WHERE user_id = ? AND group_id = ?", arguments: [user.id, group.id]) else {
+            throw APIError.notFound("Member")
+        }
+        var changes: [AuditEvent.Change] = []
+        if let level, level != row["access_level"] {
+            try ctx.db.execute(sql: "UPDATE members SET access_level = ? WHERE user_id = ? AND group_id = ?", arguments: [level, user.id, group.id])
+            changes.append(.init(attribute: "access_level", old: .string(AccessLevel.name(row["access_level"])), new: .string(AccessLevel.name(level))))
+        }
+        if let expiresAt {
+            try ctx.db.execute(sql: "UPDATE members SET expires_at = ? WHERE user_id = ? AND group_id = ?", arguments: [expiresAt.stringValue, user.id, group.id])
+            changes.append(.init(attribute: "expires_at", old: (row["expires_at"] as String?).json, new: expiresAt))
+        }
+        ctx.invalidateAccess()
+        if !changes.isEmpty { try ctx.audit("member.update", "Group", id: group.id, path: group.fullPath, changes: [.init(attribute: "user", old: .string(user.username), new: .string(user.username))] + changes) }
+    }
+
+    func removeMember(_ group: GroupRecord, user: UserRecord) throws {
+        guard ctx.access.isOwner(group) || ctx.caller.id == user.id else { throw APIError.forbidden() }
+        guard try Bool.fetchOne(ctx.db, sql: "SELECT EXISTS (SELECT 1 FROM members WHERE user_id = ? AND group_id = ?)", arguments: [user.id, group.id]) ?? false else {
+            throw APIError.notFound("Member")
+        }
+        try ctx.db.execute(sql: "DELETE FROM members WHERE user_id = ? AND group_id = ?", arguments: [user.id, group.id])
+        ctx.invalidateAccess()
+        try ctx.audit("member.destroy", "Group", id: group.id, path: group.fullPath, changes: [.init(attribute: "user", old: .string(user.username), new: .null)])
+    }
+
+    func memberJSON(_ row: Row) -> JSONValue {
+        .object([("id", .int(row["user_id"] as Int64)), ("username", .string(row["username"])), ("name", .string(row["name"])),
+                 ("state", .string(row["state"])), ("avatar_url", .null), ("web_url", .string("\(ctx.store.baseURL)/\(row["username"] as String)")),
+                 ("access_level", .int(row["access_level"] as Int64)), ("created_at", .string(Timestamp.iso8601(row["created_at"]))),
+                 ("expires_at", (row["expires_at"] as String?).json)])
+    }
+}

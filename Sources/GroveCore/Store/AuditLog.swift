@@ -1,0 +1,88 @@
+import GRDB
+
+/// One recorded mutation. Dry runs print these, so they say what changed in words:
+/// `group.update platform/api: visibility private → internal`.
+public struct AuditEvent: Sendable, Equatable, JSONRepresentable, CustomStringConvertible {
+    public struct Change: Sendable, Equatable {
+        public let attribute: String
+        public let old: JSONValue
+        public let new: JSONValue
+    }
+
+    public let id: Int64
+    public let createdAt: Int64
+    public let actorId: Int64?
+    public let actorUsername: String
+    public let action: String
+    public let targetType: String
+    public let targetId: Int64?
+    public let targetPath: String?
+    public let changes: [Change]
+
+    public var json: JSONValue {
+        .object([
+            ("id", .int(id)),
+            ("created_at", .string(Timestamp.iso8601(createdAt))),
+            ("author_id", actorId.json),
+            ("author_username", .string(actorUsername)),
+            ("action", .string(action)),
+            ("entity_type", .string(targetType)),
+            ("entity_id", targetId.json),
+            ("entity_path", targetPath.json),
+            ("changes", .array(changes.map { .object([("attribute", .string($0.attribute)), ("from", $0.old), ("to", $0.new)]) })),
+        ])
+    }
+
+    public var description: String {
+        var text = "\(action) \(targetPath ?? targetId.map { "#\($0)" } ?? targetType) by @\(actorUsername)"
+        if !changes.isEmpty {
+            text += ": " + changes.map { c in
+                c.old.isNull ? "\(c.attribute) = \(c.new)" : "\(c.attribute) \(c.old) → \(c.new)"
+            }.joined(separator: ", ")
+        }
+        return text
+    }
+}
+
+/// Appends and lists audit events. Secret attributes are redacted before they are stored.
+enum AuditLog {
+    static let secretAttributes: Set<String> = ["runners_token", "token", "password", "avatar"]
+
+    static func record(_ db: Database, caller: Caller, now: Int64, action: String, targetType: String,
+                       targetId: Int64?, targetPath: String?, changes: [AuditEvent.Change] = []) throws {
+        let stored: JSONValue = .array(changes.map { change in
+            let redact = secretAttributes.contains(change.attribute)
+            return .object([
+                ("attribute", .string(change.attribute)),
+                ("from", redact && !change.old.isNull ? "[REDACTED]" : change.old),
+                ("to", redact && !change.new.isNull ? "[REDACTED]" : change.new),
+            ])
+        })
+        try db.execute(sql: """
+            INSERT INTO audit_events (created_at, actor_id, actor_username, action, target_type, target_id, target_path, changes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [now, caller.id, caller.username, action, targetType, targetId, targetPath, JSONText.encode(stored)])
+    }
+
+    static func lastId(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM audit_events") ?? 0
+    }
+
+    static func events(_ db: Database, afterId: Int64? = nil, since: Int64? = nil, limit: Int = 1000) throws -> [AuditEvent] {
+        var sql = "SELECT * FROM audit_events WHERE 1"
+        var args: [any DatabaseValueConvertible] = []
+        if let afterId { sql += " AND id > ?"; args.append(afterId) }
+        if let since { sql += " AND created_at >= ?"; args.append(since) }
+        sql += " ORDER BY id LIMIT ?"
+        args.append(limit)
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { row in
+            let changesText: String = row["changes"]
+            let changes = ((try? JSONText.decode(changesText))?.arrayValue ?? []).map { item in
+                AuditEvent.Change(attribute: item["attribute"]?.stringValue ?? "", old: item["from"] ?? .null, new: item["to"] ?? .null)
+            }
+            return AuditEvent(id: row["id"], createdAt: row["created_at"], actorId: row["actor_id"], actorUsername: row["actor_username"],
+                              action: row["action"], targetType: row["target_type"], targetId: row["target_id"],
+                              targetPath: row["target_path"], changes: changes)
+        }
+    }
+}

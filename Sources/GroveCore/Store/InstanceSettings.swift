@@ -1,0 +1,33 @@
+import GRDB
+
+/// Instance-wide settings an administrator controls (GitLab's ApplicationSetting subset).
+struct InstanceSettings {
+    /// Days a group marked for deletion waits before it is purged.
+    var deletionAdjournedPeriod: Int64 = 7
+    var defaultGroupVisibility: Visibility = .private
+    var restrictedVisibilityLevels: [Visibility] = []
+
+    static func load(_ db: Database) throws -> InstanceSettings {
+        var s = InstanceSettings()
+        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM instance_settings") {
+            let key: String = row["key"], value: String = row["value"]
+            switch key {
+            case "deletion_adjourned_period": s.deletionAdjournedPeriod = Int64(value) ?? 7
+            case "default_group_visibility": s.defaultGroupVisibility = Visibility(name: value) ?? .private
+            case "restricted_visibility_levels": s.restrictedVisibilityLevels = value.split(separator: ",").compactMap { Visibility(name: String($0)) }
+            default: break
+            }
+        }
+        return s
+    }
+
+    static let keys = ["deletion_adjourned_period", "default_group_visibility", "restricted_visibility_levels"]
+
+    var json: JSONValue {
+        .object([
+            ("deletion_adjourned_period", .int(deletionAdjournedPeriod)),
+            ("default_group_visibility", .string(defaultGroupVisibility.name)),
+            ("restricted_visibility_levels", .array(restrictedVisibilityLevels.map { .string($0.name) })),
+        ])
+    }
+}

@@ -1,0 +1,51 @@
+import Testing
+@testable import GroveCore
+
+@Suite("JSON values and text")
+struct JSONValueTests {
+    @Test func objectsKeepInsertionOrder() {
+        var o = JSONObject()
+        o["b"] = 1; o["a"] = 2; o["b"] = 3
+        #expect(o.keys == ["b", "a"])
+        #expect(JSONText.encode(.object(o)) == #"{"b":3,"a":2}"#)
+        o["b"] = nil
+        #expect(o.keys == ["a"])
+    }
+
+    @Test func roundTripKeepsOrderAndTypes() throws {
+        let text = #"{"z":null,"a":[1,2.5,"x\n\u00e9",true,false],"m":{"k":-7}}"#
+        let value = try JSONText.decode(text)
+        #expect(value["z"] == .null)
+        #expect(value["a"]?.arrayValue?[0] == .int(1))
+        #expect(value["a"]?.arrayValue?[1] == .double(2.5))
+        #expect(value["a"]?.arrayValue?[2] == .string("x\né"))
+        #expect(value.keys == ["z", "a", "m"])
+        #expect(try JSONText.decode(JSONText.encode(value)) == value)
+        #expect(try JSONText.decode(JSONText.encode(value, pretty: true)) == value)
+    }
+
+    @Test func rejectsMalformedText() {
+        for bad in ["{", "[1,]", "{\"a\" 1}", "tru", "\"abc", "1 2"] {
+            #expect(throws: JSONText.DecodingError.self) { try JSONText.decode(bad) }
+        }
+    }
+
+    @Test func timestampsHaveMillisecondsAndZ() {
+        #expect(Timestamp.iso8601(0) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp.iso8601(1_767_323_045_678) == "2026-01-02T03:04:05.678Z")
+        #expect(Timestamp.parseDateTime("2026-01-02T03:04:05.678Z") == 1_767_323_045_678)
+        #expect(Timestamp.parseDateTime("2026-01-02T04:04:05.678+01:00") == 1_767_323_045_678)
+        #expect(Timestamp.day(1_767_323_045_678) == "2026-01-02")
+        #expect(Timestamp.parseDay("2026-02-30") == nil)
+        #expect(Timestamp.parseDay("2024-02-29") != nil)
+    }
+
+    @Test func apiErrorBodies() {
+        #expect(APIError.notFound("Group").json == .object([("message", "404 Group Not Found")]))
+        let fields = APIError.validation(FieldErrors("path", "has already been taken"))
+        #expect(JSONText.encode(fields.json) == #"{"message":{"path":["has already been taken"]}}"#)
+        #expect(fields.description == "400 {path: has already been taken}")
+        #expect(APIError.grape("name is missing").json == .object([("error", "name is missing")]))
+        #expect(FieldErrors("path", "has already been taken").rubyInspect == #"{:path=>["has already been taken"]}"#)
+    }
+}
