@@ -76,7 +76,8 @@ static void stop_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     lua_sethook(L, NULL, 0, 0);
     interrupted = 0;
-    luaL_error(L, "interrupted!");
+    lua_pushliteral(L, "interrupted!");
+    lua_error(L);
 }
 
 static void on_sigint(int sig) {
@@ -96,6 +97,11 @@ void grove_interrupt_arm(lua_State *L) {
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+    // A parent may have started us with SIGINT blocked; Ctrl-C must still reach us.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 void grove_interrupt_disarm(void) {

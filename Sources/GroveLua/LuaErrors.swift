@@ -74,4 +74,5 @@ public struct ArgumentError: Error, CustomStringConvertible {
 /// A Lua value that cannot become a Swift value (cyclic table, boolean key...).
 public struct ConversionError: Error, CustomStringConvertible {
     public let description: String
+    public init(description: String) { self.description = description }
 }

@@ -1,0 +1,194 @@
+import Foundation
+import GroveLua
+
+/// One Lua state set up the way every grove run needs it: `require` finding
+/// Grove's stdlib and the user's modules, `arg`, the store, and the printer
+/// the REPL and `-e` use. Errors are reported on stderr as `grove: message`
+/// followed by the traceback, and become exit status 1.
+final class ScriptHost {
+    let lua: LuaState
+    let store: StoreLocation
+    let stdlibDirectory: String?
+    private let invocation: [String]
+    private let scriptArguments: [String]
+    private var printer: LuaRef?
+
+    init(store: StoreLocation, invocation: [String], scriptArguments: [String],
+         environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        self.lua = LuaState()
+        self.store = store
+        self.invocation = invocation
+        self.scriptArguments = scriptArguments
+        self.stdlibDirectory = Self.locateStdlib(environment: environment)
+        try configurePackagePath(environment: environment)
+        try installArgTable()
+        let storeInfo: LuaValue = switch store {
+        case .memory: ["memory": true, "path": ":memory:"]
+        case .file(let path): ["memory": false, "path": .string(path)]
+        }
+        try lua.call(lua.load("grove.store = ...", chunkName: "=[grove]"), [storeInfo])
+    }
+
+    // MARK: Finding modules
+
+    /// Grove's own Lua modules: `$GROVE_STDLIB`, `<prefix>/share/grove/stdlib` next to an
+    /// installed executable, or the `stdlib/` of the source tree the executable was built in.
+    static func locateStdlib(environment: [String: String]) -> String? {
+        let fm = FileManager.default
+        func holdsStdlib(_ dir: String) -> Bool { fm.fileExists(atPath: dir + "/grove/inspect.lua") }
+        if let explicit = environment["GROVE_STDLIB"], holdsStdlib(explicit) { return explicit }
+        let executable = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        let prefixed = dir.deletingLastPathComponent().appendingPathComponent("share/grove/stdlib").path
+        if holdsStdlib(prefixed) { return prefixed }
+        for _ in 0..<6 {
+            let candidate = dir.appendingPathComponent("stdlib").path
+            if holdsStdlib(candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    /// stdlib first, then `$GROVE_PATH` (`;;` meaning "here"), then Lua's own
+    /// `LUA_PATH_5_4`/`LUA_PATH`/default path, which luaL_openlibs already set.
+    private func configurePackagePath(environment: [String: String]) throws {
+        var entries: [String] = []
+        if let stdlibDirectory { entries += ["\(stdlibDirectory)/?.lua", "\(stdlibDirectory)/?/init.lua"] }
+        if let user = environment["GROVE_PATH"], !user.isEmpty {
+            entries += user.split(separator: ";", omittingEmptySubsequences: true).map(String.init)
+        }
+        try lua.call(
+            lua.load("local prefix = ... if prefix ~= '' then package.path = prefix .. ';' .. package.path end", chunkName: "=[grove]"),
+            [.string(entries.joined(separator: ";"))])
+    }
+
+    /// `arg` as lua.c builds it: arg[0] the script, arg[1..n] its arguments,
+    /// negative indices the interpreter and its options.
+    private func installArgTable() throws {
+        let scriptIndex = scriptArguments.isEmpty ? 0 : invocation.count - scriptArguments.count
+        var table: [String: LuaValue] = [:]
+        for (i, word) in invocation.enumerated() { table[String(i - scriptIndex)] = .string(word) }
+        try lua.call(
+            lua.load("local t = ... arg = {} for k, v in pairs(t) do arg[math.tointeger(k)] = v end", chunkName: "=[grove]"),
+            [.map(table)])
+    }
+
+    // MARK: Running
+
+    func runFile(_ path: String) -> Int32 {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return report("cannot open \(path)")
+        }
+        return runChunk(bytes: Self.skippingShebang(Array(data)), chunkName: "@\(path)", arguments: scriptArguments.dropFirst().map(LuaValue.string))
+    }
+
+    func runStandardInput() -> Int32 {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        return runChunk(bytes: Self.skippingShebang(Array(data)), chunkName: "=stdin", arguments: scriptArguments.dropFirst().map(LuaValue.string))
+    }
+
+    /// `grove -e CODE`: an expression prints its value; a statement just runs.
+    func runOneLiner(_ code: String) -> Int32 {
+        do {
+            try evaluateAndShow(code, chunkName: "=(command line)")
+            return 0
+        } catch {
+            return report(error)
+        }
+    }
+
+    private func runChunk(bytes: [UInt8], chunkName: String, arguments: [LuaValue]) -> Int32 {
+        do {
+            let chunk = try lua.load(bytes: bytes, chunkName: chunkName)
+            try interruptible { try lua.call(chunk, arguments) }
+            return 0
+        } catch {
+            return report(error)
+        }
+    }
+
+    /// Compiles `return CODE` first so expressions yield values, then CODE as a
+    /// statement (lua.c's addreturn); runs it with Ctrl-C armed and prints what
+    /// it returns. The values never leave Lua, so cycles and userdata print too.
+    func evaluateAndShow(_ code: String, chunkName: String) throws {
+        let chunk: LuaRef
+        if let expression = try? lua.load("return " + code + ";", chunkName: chunkName) {
+            chunk = expression
+        } else {
+            do {
+                chunk = try lua.load(code, chunkName: chunkName)
+            } catch let error as ScriptError where !error.isIncompleteInput {
+                // `1 +` is an unfinished expression, not a bad statement: ask for more.
+                if case .some(let unfinished as ScriptError) = Result(catching: { try lua.load("return " + code, chunkName: chunkName) }).failure,
+                    unfinished.isIncompleteInput
+                {
+                    throw unfinished
+                }
+                throw error
+            }
+        }
+        let presenter = try self.presenter()
+        try interruptible { _ = try lua.call(presenter, [.function(chunk)]) }
+    }
+
+    private func interruptible<T>(_ body: () throws -> T) rethrows -> T {
+        lua.armInterrupt()
+        defer { lua.disarmInterrupt() }
+        return try body()
+    }
+
+    /// A Lua file's first line is skipped when it starts with `#` (a shebang);
+    /// its newline stays so line numbers in errors still match the file.
+    static func skippingShebang(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.first == UInt8(ascii: "#") else { return bytes }
+        guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return [] }
+        return Array(bytes[newline...])
+    }
+
+    // MARK: Output
+
+    /// A Lua function that runs a chunk and prints its results with `grove.inspect`
+    /// (tostring when the stdlib is missing).
+    private func presenter() throws -> LuaRef {
+        if let printer { return printer }
+        let results = try lua.run("""
+            local ok, inspect = pcall(require, 'grove.inspect')
+            if not ok then inspect = tostring end
+            local pack, select, concat, stdout = table.pack, select, table.concat, io.stdout
+            return function(chunk)
+              local results = pack(chunk())
+              if results.n == 0 then return end
+              local parts = {}
+              for i = 1, results.n do parts[i] = inspect(results[i]) end
+              stdout:write(concat(parts, '\\t'), '\\n')
+              stdout:flush()
+            end
+            """, chunkName: "=[grove printer]")
+        guard case .function(let function) = results.first else { throw ConversionError(description: "printer missing") }
+        printer = function
+        return function
+    }
+
+    /// Prints an error as `grove: message` plus its traceback on stderr; returns 1.
+    @discardableResult
+    func report(_ error: Error) -> Int32 {
+        var text = "grove: \(error)"
+        if let error = error as? ScriptError, let traceback = error.traceback {
+            // Grove's own wrapper frames say nothing about the user's code.
+            let frames = traceback.split(separator: "\n").filter { !$0.contains("[grove printer]") }
+            text += "\nstack traceback:\n" + frames.joined(separator: "\n")
+        }
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+        return 1
+    }
+
+    func report(_ message: String) -> Int32 {
+        FileHandle.standardError.write(Data("grove: \(message)\n".utf8))
+        return 1
+    }
+}
+
+extension Result {
+    var failure: Failure? { if case .failure(let error) = self { error } else { nil } }
+}

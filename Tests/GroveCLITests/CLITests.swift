@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+
+@Suite("grove executable: scripts, one-liners, stdin")
+struct ScriptRunnerTests {
+    let dir: URL
+
+    init() throws { dir = try GroveProcess.temporaryDirectory() }
+
+    func script(_ name: String, _ text: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @Test func successExitsZero() throws {
+        let path = try script("ok.lua", "print('hello', 1 + 1)")
+        let result = try GroveProcess.run([path])
+        #expect(result.status == 0)
+        #expect(result.stdout == "hello\t2\n")
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func luaErrorExitsOneWithMessageAndTraceback() throws {
+        let path = try script("fail.lua", "local function inner()\n  error('it broke')\nend\ninner()\n")
+        let result = try GroveProcess.run(["run", path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("fail.lua:2: it broke"))
+        #expect(result.stderr.contains("stack traceback:"))
+        #expect(result.stderr.contains("in local 'inner'") || result.stderr.contains("in function 'inner'"))
+    }
+
+    @Test func syntaxErrorExitsOne() throws {
+        let path = try script("syntax.lua", "x = = 1")
+        let result = try GroveProcess.run([path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("syntax.lua:1:"))
+    }
+
+    @Test func osExitIsHonoured() throws {
+        let path = try script("exit.lua", "io.write('before ') os.exit(7)")
+        let result = try GroveProcess.run([path])
+        #expect(result.status == 7)
+        #expect(result.stdout == "before ")
+        #expect(try GroveProcess.run(["-e", "os.exit(true)"]).status == 0)
+        #expect(try GroveProcess.run(["-e", "os.exit(false)"]).status == 1)
+    }
+
+    @Test func argTableAndVarargsAsInLuaC() throws {
+        let path = try script("args.lua", "print(arg[0], arg[1], arg[2], #arg, select('#', ...), ...)")
+        let result = try GroveProcess.run([path, "one", "--two"])
+        #expect(result.stdout == "\(path)\tone\t--two\t2\t2\tone\t--two\n")
+        let viaRun = try GroveProcess.run(["run", path, "x"])
+        #expect(viaRun.stdout == "\(path)\tx\tnil\t1\t1\tx\n")
+        let negative = try GroveProcess.run(["--memory", path])
+        #expect(negative.stdout.hasPrefix("\(path)\tnil"))
+        let options = try GroveProcess.run(["--memory", "-e", "print(arg[-1])", path])
+        #expect(options.stdout.hasPrefix("print(arg[-1])\n"))
+    }
+
+    @Test func shebangLineIsSkipped() throws {
+        let path = try script("tool", "#!/usr/bin/env grove\nprint('from shebang', arg[1])\nerror('line 3')\n")
+        chmod(path, 0o755)
+        let binDir = GroveProcess.executable.deletingLastPathComponent().path
+        let result = try GroveProcess.run(
+            ["a"], environment: ["PATH": binDir + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin")],
+            executable: URL(fileURLWithPath: path))
+        #expect(result.stdout == "from shebang\ta\n")
+        #expect(result.stderr.contains("tool:3: line 3"), "line numbers must still match the file")
+        #expect(result.status == 1)
+    }
+
+    @Test func oneLinersPrintExpressions() throws {
+        #expect(try GroveProcess.run(["-e", "1 + 1"]).stdout == "2\n")
+        #expect(try GroveProcess.run(["-e", "x = 1"]).stdout == "")
+        #expect(try GroveProcess.run(["-e", "return 'a', nil, 3"]).stdout == "\"a\"\tnil\t3\n")
+        #expect(try GroveProcess.run(["-e", "{b = {2, 1}, a = grove.null}"]).stdout == "{a = null, b = {2, 1}}\n")
+        #expect(try GroveProcess.run(["-e", "x = 20", "-e", "x + 1"]).stdout == "21\n")
+        let failing = try GroveProcess.run(["-e", "error('nope')"])
+        #expect(failing.status == 1)
+        #expect(failing.stderr.hasPrefix("grove: (command line):1: nope"))
+    }
+
+    @Test func scriptFromStandardInput() throws {
+        let result = try GroveProcess.run(["-", "p"], stdin: "print('stdin says', ...)")
+        #expect(result.stdout == "stdin says\tp\n")
+        #expect(try GroveProcess.run([], stdin: "print('no args, piped')").stdout == "no args, piped\n")
+    }
+
+    @Test func requireFindsStdlibAndGrovePath() throws {
+        let inspect = try GroveProcess.run(["-e", "require('grove.inspect')({z = 1, a = {1, 2}})"])
+        #expect(inspect.stdout == "\"{a = {1, 2}, z = 1}\"\n")
+        let modules = dir.appendingPathComponent("mods")
+        try FileManager.default.createDirectory(at: modules, withIntermediateDirectories: true)
+        try "return {answer = 42}".write(to: modules.appendingPathComponent("mine.lua"), atomically: true, encoding: .utf8)
+        let mine = try GroveProcess.run(["-e", "require('mine').answer"], environment: ["GROVE_PATH": modules.path + "/?.lua"])
+        #expect(mine.stdout == "42\n")
+    }
+
+    @Test func storeSelection() throws {
+        #expect(try GroveProcess.run(["--memory", "-e", "grove.store.memory"]).stdout == "true\n")
+        #expect(try GroveProcess.run(["--db", "/tmp/x.sqlite", "-e", "grove.store.path"]).stdout == "\"/tmp/x.sqlite\"\n")
+        let data = dir.appendingPathComponent("data").path
+        #expect(try GroveProcess.run(["-e", "grove.store.path"], environment: ["XDG_DATA_HOME": data]).stdout == "\"\(data)/grove/grove.sqlite\"\n")
+        let both = try GroveProcess.run(["--memory", "--db", "x", "-e", "1"])
+        #expect(both.status != 0)
+        #expect(both.stderr.contains("--db and --memory exclude each other"))
+    }
+}
+
+@Suite("grove REPL")
+struct REPLTests {
+    @Test func pipedSessionWithMultilineErrorsAndEOF() throws {
+        let session = """
+            function double(x)
+              return x * 2
+            end
+            double(21)
+            error('oops')
+            1 +
+            2
+            t = {name = 'Platform', ids = {3, 1}}
+            t
+            """
+        let result = try GroveProcess.run(["-i"], stdin: session + "\n")
+        #expect(result.status == 0, "end of input leaves the shell cleanly")
+        #expect(result.stdout == "42\n3\n{ids = {3, 1}, name = \"Platform\"}\n")
+        #expect(result.stderr.contains("stdin:1: oops"))
+    }
+
+    @Test func interactiveAfterScript() throws {
+        let dir = try GroveProcess.temporaryDirectory()
+        let path = dir.appendingPathComponent("setup.lua").path
+        try "answer = 41".write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try GroveProcess.run(["-i", path], stdin: "answer + 1\n")
+        #expect(result.stdout == "42\n")
+    }
+
+    @Test func terminalSessionThroughAPseudoTerminal() throws {
+        let terminal = try PseudoTerminal(arguments: [])
+        defer { terminal.terminate() }
+        try terminal.expect("grove> ")
+        terminal.send("function f(x)\r")
+        try terminal.expect("...> ")
+        terminal.send("return x + 1 end\r")
+        try terminal.expect("grove> ")
+        terminal.send("f(1)\r")
+        try terminal.expect("2\r\n")
+        terminal.send("while true do end\r")
+        Thread.sleep(forTimeInterval: 0.3)
+        terminal.interrupt()
+        try terminal.expect("interrupted!")
+        terminal.send("f(2)\r")
+        try terminal.expect("3\r\n")
+        // Completion redraws with cursor moves; the evaluated result proves what it inserted.
+        terminal.send("string.upp\t")
+        Thread.sleep(forTimeInterval: 0.3)
+        terminal.send("'a')\r")
+        try terminal.expect("\"A\"")
+        terminal.send("\u{4}")
+        #expect(terminal.waitForExit() == 0)
+    }
+}
