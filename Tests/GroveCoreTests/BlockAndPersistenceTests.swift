@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import GroveCore
+
+@Suite("transactions, dry runs, audit and persistence")
+struct BlockAndPersistenceTests {
+    @Test func transactionCommitsAsAWhole() throws {
+        let f = try Fixture()
+        let id = try f.store.transaction {
+            let a = try f.group("alpha")
+            try f.group("api", parent: a)
+            return a
+        }
+        #expect(try f.body("groups.descendant_groups", ["id": .int(id)]).ids.count == 1)
+    }
+
+    @Test func failedBlockLeavesNothingBehind() throws {
+        let f = try Fixture()
+        let before = try f.store.auditEvents().count
+        #expect(throws: APIError.self) {
+            try f.store.transaction {
+                try f.group("alpha")
+                try f.group("beta")
+                try f.group("alpha") // path taken: throws
+            }
+        }
+        #expect(try f.groupCount() == 0)
+        #expect(try f.store.auditEvents().count == before)
+        #expect(f.store.isInBlock == false)
+    }
+
+    @Test func failingOperationInsideBlockIsUndoneAndBlockGoesOn() throws {
+        let registry = OperationRegistry.standard()
+        // An operation that writes, then fails: its savepoint must undo the write.
+        registry.add(OperationDescriptor("test.half_write", "POST", "/test", summary: "writes then fails", params: [])) { ctx, _ in
+            _ = try GroupCreateService(ctx).execute(try ParamParser.parse(["name": "Half", "path": "half"], for: registry["groups.create"]!.descriptor))
+            throw APIError.api("boom", status: 422)
+        }
+        let store = try GroveStore.inMemory(registry: registry)
+        try store.transaction {
+            _ = try store.perform("groups.create", ["name": "Keep", "path": "keep"], as: .root)
+            #expect(throws: APIError.self) { try store.perform("test.half_write", [:], as: .root) }
+            _ = try store.perform("groups.create", ["name": "Also", "path": "also"], as: .root)
+        }
+        let paths = try store.perform("groups.list", [:], as: .root).body!.arrayValue!.map { $0["path"]!.stringValue! }
+        #expect(paths == ["also", "keep"])
+        // Outside a block the failing operation leaves nothing either.
+        #expect(throws: APIError.self) { try store.perform("test.half_write", [:], as: .root) }
+        #expect(try store.perform("groups.list", [:], as: .root).body!.arrayValue!.count == 2)
+    }
+
+    @Test func dryRunRollsBackAndReturnsEvents() throws {
+        let f = try Fixture()
+        let a = try f.group("alpha")
+        let (result, events) = try f.store.dryRun {
+            try f.run("groups.update", ["id": .int(a), "visibility": "public", "description": "new"])
+            try f.group("beta")
+            return "done"
+        }
+        #expect(result == "done")
+        #expect(events.map(\.action) == ["group.update", "group.create", "member.create"] || events.map(\.action) == ["group.update", "group.create"])
+        #expect(events[0].changes.contains(.init(attribute: "visibility", old: "private", new: "public")))
+        #expect(events[0].description.hasPrefix("group.update alpha by @root: "))
+        #expect(try f.body("groups.get", ["id": .int(a)])["visibility"] == "private")
+        #expect(try f.groupCount() == 1)
+    }
+
+    @Test func nestedBlocksAreSavepoints() throws {
+        let f = try Fixture()
+        try f.store.transaction {
+            try f.group("outer")
+            _ = try? f.store.transaction { try f.group("inner"); throw APIError.badRequest() }
+        }
+        #expect(try f.body("groups.list", [:]).arrayValue?.map { $0["path"]! } == ["outer"])
+    }
+
+    @Test func auditEventsAreListableAndRedactSecrets() throws {
+        let f = try Fixture()
+        let start = try f.store.auditEvents().last!.id
+        try f.group("alpha", extra: [("avatar", ["filename": "a.png", "content": "AAAA"])])
+        let events = try f.store.auditEvents(afterId: start)
+        #expect(events.first?.action == "group.create")
+        #expect(events.first?.actorUsername == "root")
+        #expect(events.first?.changes.first { $0.attribute == "avatar" }?.new == "[REDACTED]")
+        #expect(try f.store.auditEvents(since: Date().addingTimeInterval(60)).isEmpty)
+        let listed = try f.body("audit_events.list", ["after_id": .int(start)])
+        #expect(listed.arrayValue?.first?["action"] == "group.create")
+        #expect(f.error("audit_events.list", [:], as: f.user("alice")) == APIError.forbidden())
+    }
+
+    @Test func persistsAcrossReopeningAFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("grove-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("grove.sqlite").path
+        do {
+            let store = try GroveStore.open(path: path)
+            _ = try store.perform("groups.create", ["name": "Alpha", "path": "alpha"], as: .root)
+            _ = try store.perform("groups.create", ["name": "Api", "path": "api", "parent_id": "alpha"], as: .root)
+            _ = try? store.transaction {
+                _ = try store.perform("groups.create", ["name": "Gone", "path": "gone"], as: .root)
+                throw APIError.badRequest()
+            }
+        }
+        let reopened = try GroveStore.open(path: path)
+        let body = try reopened.perform("groups.get", ["id": "alpha/api"], as: .root).body!
+        #expect(body["full_name"] == "Alpha / Api")
+        #expect(throws: APIError.self) { try reopened.perform("groups.get", ["id": "gone"], as: .root) }
+        #expect(try reopened.userId(username: "root") == 1)
+        #expect(try reopened.auditEvents().contains { $0.action == "group.create" && $0.targetPath == "alpha/api" })
+    }
+
+    @Test func unknownOperationAndActors() throws {
+        let f = try Fixture()
+        #expect(f.error("groups.nope")?.status == 404)
+        #expect(f.error("groups.list", [:], as: .username("ghost")) == APIError.unauthorized)
+        try f.run("users.update", ["id": "bob", "state": "blocked"])
+        #expect(f.error("groups.list", [:], as: f.user("bob")) == APIError.unauthorized)
+        #expect(try f.run("groups.list", [:], as: .user(id: 1)).status == 200)
+    }
+}
