@@ -29,7 +29,16 @@ final class OperationContext {
         if mutating && caller.isAnonymous { throw APIError.unauthorized }
     }
 
+    /// The caller's roles. Administrators pass every check without them, so their
+    /// memberships (one per group they created) are loaded only for membership filters.
     var access: AccessGrants {
+        if caller.isAdmin { return AccessGrants(caller: caller, grants: []) }
+        return memberAccess
+    }
+
+    /// The caller's roles from memberships and shares, also for administrators
+    /// (`owned`, `min_access_level`).
+    var memberAccess: AccessGrants {
         if let cachedAccess { return cachedAccess }
         let grants = (try? AccessGrants.load(db, caller: caller, today: today)) ?? AccessGrants(caller: caller, grants: [])
         cachedAccess = grants

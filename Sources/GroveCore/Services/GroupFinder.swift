@@ -26,14 +26,14 @@ struct GroupFinder {
         let owned = params.bool("owned") == true
         let minAccess = params.int("min_access_level")
         if owned || minAccess != nil {
-            if owned { let c = ctx.access.subtreeCondition(alias: "n", minLevel: AccessLevel.owner, directOnly: true); f.add(c.sql, c.args) }
-            if let minAccess { let c = ctx.access.subtreeCondition(alias: "n", minLevel: max(minAccess, AccessLevel.guest)); f.add(c.sql, c.args) }
+            if owned { let c = ctx.memberAccess.subtreeCondition(alias: "n", minLevel: AccessLevel.owner, directOnly: true); f.add(c.sql, c.args) }
+            if let minAccess { let c = ctx.memberAccess.subtreeCondition(alias: "n", minLevel: max(minAccess, AccessLevel.guest)); f.add(c.sql, c.args) }
         } else if caller.isAnonymous {
             f.add("n.visibility_level = \(Visibility.public.rawValue)")
         } else if params.bool("all_available") ?? caller.isAdmin {
             let c = ctx.access.readableCondition(alias: "n"); f.add(c.sql, c.args)
         } else {
-            let c = ctx.access.subtreeCondition(alias: "n"); f.add(c.sql, c.args)
+            let c = ctx.memberAccess.subtreeCondition(alias: "n"); f.add(c.sql, c.args)
         }
         let skip = params.intArray("skip_groups")
         if !skip.isEmpty { f.add("n.id NOT IN (\(skip.map(String.init).joined(separator: ",")))") }

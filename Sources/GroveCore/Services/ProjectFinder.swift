@@ -13,17 +13,19 @@ struct ProjectFinder {
 
     func accessCondition(minLevel: Int64, includeVisibility: Bool) -> (String, [any DatabaseValueConvertible]) {
         let caller = ctx.caller
-        if caller.isAdmin { return ("1", []) }
+        if caller.isAdmin && includeVisibility { return ("1", []) }
+        // Membership filters (owned, min_access_level) use real roles, admins included.
+        let access = includeVisibility ? ctx.access : ctx.memberAccess
         var parts: [String] = []
         var args: [any DatabaseValueConvertible] = []
         if includeVisibility {
             let minVisibility = caller.isAnonymous || caller.isExternal ? Visibility.public : .internal
             parts.append("p.visibility_level >= \(minVisibility.rawValue)")
         }
-        let inNamespace = ctx.access.subtreeCondition(alias: "n", minLevel: minLevel)
+        let inNamespace = access.subtreeCondition(alias: "n", minLevel: minLevel)
         parts.append(inNamespace.sql)
         args += inNamespace.args
-        let inLinked = ctx.access.subtreeCondition(alias: "lg", minLevel: minLevel)
+        let inLinked = access.subtreeCondition(alias: "lg", minLevel: minLevel)
         if inLinked.sql != "0" {
             parts.append("EXISTS (SELECT 1 FROM project_group_links l JOIN namespaces lg ON lg.id = l.group_id WHERE l.project_id = p.id AND l.group_access >= \(minLevel) AND (l.expires_at IS NULL OR l.expires_at > '\(ctx.today)') AND \(inLinked.sql))")
             args += inLinked.args

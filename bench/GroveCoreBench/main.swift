@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import GroveCore
+
+// GroveCore bench: group creation throughput (per-op transactions and one block) against
+// raw SQLite inserts of the same rows, and descendant queries in a 100,000-group tree.
+// Prints figures; it asserts nothing (targets are printed beside the results).
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+func tempPath(_ name: String) -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("grove-bench-\(ProcessInfo.processInfo.processIdentifier)")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.appendingPathComponent(name).path
+}
+
+/// 10,000 groups in three levels: 100 top-level, 9 children each, 10 grandchildren each.
+struct Plan {
+    struct Node { let path: String; let parent: Int? }
+    var nodes: [Node] = []
+    init(top: Int, children: Int, grandchildren: Int) {
+        for t in 0..<top {
+            let ti = nodes.count
+            nodes.append(Node(path: "top\(t)", parent: nil))
+            for c in 0..<children {
+                let ci = nodes.count
+                nodes.append(Node(path: "c\(c)", parent: ti))
+                for g in 0..<grandchildren { nodes.append(Node(path: "g\(g)", parent: ci)) }
+            }
+        }
+    }
+}
+
+/// Creates the plan through GroveCore; `block` runs everything in one transaction.
+func createThroughCore(_ store: GroveStore, _ plan: Plan, block: Bool) throws {
+    var ids = [Int64](repeating: 0, count: plan.nodes.count)
+    let run = {
+        for (i, node) in plan.nodes.enumerated() {
+            var params: JSONObject = ["name": .string(node.path), "path": .string(node.path), "visibility": "public"]
+            if let p = node.parent { params["parent_id"] = .int(ids[p]) }
+            ids[i] = try store.perform("groups.create", params: params, as: .root).body!["id"]!.intValue!
+        }
+    }
+    if block { try store.transaction(run) } else { try run() }
+}
+
+/// The same rows with plain INSERTs (precomputed paths; no checks, no audit, no member).
+func createRaw(_ path: String, _ plan: Plan, block: Bool) throws -> Double {
+    var config = Configuration()
+    config.prepareDatabase { db in try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL") }
+    let queue = try DatabaseQueue(path: path, configuration: config)
+    try queue.write { db in
+        try db.execute(sql: """
+            CREATE TABLE namespaces (id INTEGER PRIMARY KEY AUTOINCREMENT, parent_id INTEGER, name TEXT NOT NULL, path TEXT NOT NULL,
+                full_path TEXT NOT NULL, full_name TEXT NOT NULL, traversal_ids TEXT NOT NULL, visibility_level INTEGER NOT NULL,
+                description TEXT NOT NULL DEFAULT '', runners_token TEXT NOT NULL, settings TEXT NOT NULL DEFAULT '{}',
+                created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+            CREATE UNIQUE INDEX namespaces_full_path ON namespaces(full_path COLLATE NOCASE);
+            CREATE INDEX namespaces_traversal_ids ON namespaces(traversal_ids);
+            CREATE INDEX namespaces_parent ON namespaces(parent_id, name);
+            """)
+    }
+    var paths = [String](repeating: "", count: plan.nodes.count)
+    var traversal = [String](repeating: "", count: plan.nodes.count)
+    let insert = { (db: Database, i: Int) throws in
+        let node = plan.nodes[i]
+        let fullPath = node.parent.map { paths[$0] + "/" + node.path } ?? node.path
+        try db.execute(sql: """
+            INSERT INTO namespaces (parent_id, name, path, full_path, full_name, traversal_ids, visibility_level, runners_token, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, '', 20, 'token', 0, 0)
+            """, arguments: [node.parent.map { Int64($0 + 1) }, node.path, node.path, fullPath, fullPath])
+        let id = db.lastInsertedRowID
+        let t = (node.parent.map { traversal[$0] } ?? "") + "\(id)/"
+        try db.execute(sql: "UPDATE namespaces SET traversal_ids = ? WHERE id = ?", arguments: [t, id])
+        paths[i] = fullPath
+        traversal[i] = t
+    }
+    return try seconds {
+        if block {
+            try queue.write { db in for i in plan.nodes.indices { try insert(db, i) } }
+        } else {
+            for i in plan.nodes.indices { try queue.write { db in try insert(db, i) } }
+        }
+    }
+}
+
+func creationBench() throws {
+    let plan = Plan(top: 100, children: 9, grandchildren: 10)
+    let n = Double(plan.nodes.count)
+    print("== create \(plan.nodes.count) groups in three levels (file DB, WAL) ==")
+    for block in [false, true] {
+        let label = block ? "one block     " : "one tx per op "
+        let store = try GroveStore.open(path: tempPath("core-\(block).sqlite"))
+        let core = try seconds { try createThroughCore(store, plan, block: block) }
+        let raw = try createRaw(tempPath("raw-\(block).sqlite"), plan, block: block)
+        let target = block ? 20_000.0 : 5_000.0
+        print(String(format: "%@ core %8.0f ops/s   raw SQLite %8.0f rows/s   core/raw %.2f   (target ≥ %.0f ops/s: %@)",
+                     label, n / core, n / raw, raw / core > 0 ? (n / core) / (n / raw) : 0, target, n / core >= target ? "met" : "NOT met"))
+    }
+}
+
+func descendantsBench() throws {
+    // 100 top-level groups × (1 + 10 + 990) = 100,100 groups; 1,000 descendants each.
+    let plan = Plan(top: 100, children: 10, grandchildren: 99)
+    print("== descendants in a \(plan.nodes.count)-group tree ==")
+    let store = try GroveStore.open(path: tempPath("tree.sqlite"))
+    let build = try seconds { try createThroughCore(store, plan, block: true) }
+    print(String(format: "built in %.1f s (%.0f ops/s in one block)", build, Double(plan.nodes.count) / build))
+    var pageTimes: [Double] = []
+    var allTimes: [Double] = []
+    var count = 0
+    for t in stride(from: 0, to: 100, by: 5) {
+        let path = "top\(t)"
+        pageTimes.append(try seconds {
+            let r = try store.perform("groups.descendant_groups", ["id": .string(path), "per_page": 100], as: .root)
+            count = Int(r.page?.total ?? 0)
+        })
+        allTimes.append(try seconds {
+            var page: Int64 = 1
+            var seen = 0
+            while true {
+                let r = try store.perform("groups.descendant_groups", ["id": .string(path), "per_page": 100, "page": .int(page), "order_by": "id"], as: .root)
+                seen += r.body?.arrayValue?.count ?? 0
+                guard let next = r.page?.nextPage else { break }
+                page = next
+            }
+            precondition(seen == count)
+        })
+    }
+    print(String(format: "descendants of a top-level group (%d): first page of 100 with total  median %.2f ms", count, median(pageTimes) * 1000))
+    print(String(format: "descendants of a top-level group (%d): all 10 pages as JSON          median %.2f ms   (target < 20 ms: %@)",
+                 count, median(allTimes) * 1000, median(allTimes) < 0.020 ? "met" : "NOT met"))
+}
+
+try creationBench()
+try descendantsBench()
