@@ -33,10 +33,12 @@ let package = Package(
             name: "GroveCore",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Lua bindings: thin adapters from Lua calls to core operations.
+        .target(name: "GroveBindings", dependencies: ["GroveLua", "GroveCore"]),
         .executableTarget(
             name: "grove",
             dependencies: [
-                "GroveLua", "GroveCore", "CEditline",
+                "GroveLua", "GroveCore", "GroveBindings", "CEditline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +49,7 @@ let package = Package(
         ),
         .testTarget(name: "GroveLuaTests", dependencies: ["GroveLua"]),
         .testTarget(name: "GroveCoreTests", dependencies: ["GroveCore"]),
+        .testTarget(name: "GroveBindingsTests", dependencies: ["GroveBindings", "GroveLua", "GroveCore"]),
         .testTarget(name: "GroveCLITests", dependencies: ["grove"]),
     ]
 )

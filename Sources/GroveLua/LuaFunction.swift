@@ -160,7 +160,7 @@ extension LuaState {
             lua_rawset(L, -3)
         }
         grove_pop(L, 1)
-        if !summary.isEmpty { try setHelp(forGlobal: module, summary: summary) }
+        try setHelp(forModule: module, summary: summary)
     }
 
     /// Leaves the (possibly nested) module table on the stack, creating it as needed.
@@ -219,13 +219,13 @@ extension LuaState {
         grove_pop(L, 1)
     }
 
-    /// Help text for a global table (a module) shown by `help(module)`.
-    public func setHelp(forGlobal name: String, summary: String) throws {
+    /// Help text for a module table (`groups`, `groups.members`) shown by `help(module)`.
+    public func setHelp(forModule path: String, summary: String) throws {
         grove_getregistryfield(L, "grove.help")
         defer { grove_pop(L, 1) }
         guard lua_type(L, -1) == LUA_TTABLE else { return }
-        lua_getglobal(L, name)
-        try push(.map(["name": .string(name), "summary": .string(summary), "module": .boolean(true)]), on: L)
+        try pushModuleTable(path)
+        try push(.map(["name": .string(path), "summary": .string(summary), "module": .boolean(true)]), on: L)
         lua_rawset(L, -3)
     }
 }

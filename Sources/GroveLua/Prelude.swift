@@ -68,14 +68,20 @@ local function short(name) return name:match("[^.:]+$") end
 local function module_lines(name, module, out)
   local entry = help_of[module]
   out[#out + 1] = name .. (entry and entry.summary ~= "" and (" - " .. entry.summary) or "")
-  local names = {}
+  local names, submodules = {}, {}
   for k, v in pairs(module) do
     if type(v) == "function" and help_of[v] then names[#names + 1] = k end
+    if type(v) == "table" and help_of[v] and help_of[v].module then submodules[#submodules + 1] = k end
   end
   sort(names)
+  sort(submodules)
   for _, k in ipairs(names) do
     local info = help_of[module[k]]
-    out[#out + 1] = string.format("  %-28s %s", info.signature, info.summary)
+    out[#out + 1] = string.format("  %-40s %s", info.signature, info.summary)
+  end
+  for _, k in ipairs(submodules) do
+    local info = help_of[module[k]]
+    out[#out + 1] = string.format("  %-40s %s", info.name .. ".*", info.summary)
   end
 end
 

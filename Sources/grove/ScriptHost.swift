@@ -1,4 +1,6 @@
 import Foundation
+import GroveBindings
+import GroveCore
 import GroveLua
 
 /// One Lua state set up the way every grove run needs it: `require` finding
@@ -27,6 +29,20 @@ final class ScriptHost {
         case .file(let path): ["memory": false, "path": .string(path)]
         }
         try lua.call(lua.load("grove.store = ...", chunkName: "=[grove]"), [storeInfo])
+        let registry = OperationRegistry.standard()
+        try CoreBindings.install(into: lua, session: GroveSession { try Self.open(store, registry: registry) }, registry: registry)
+    }
+
+    /// Opens the embedded store, creating the file's directory on first use.
+    static func open(_ location: StoreLocation, registry: OperationRegistry) throws -> GroveStore {
+        switch location {
+        case .memory:
+            return try GroveStore.inMemory(registry: registry)
+        case .file(let path):
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            return try GroveStore.open(path: path, registry: registry)
+        }
     }
 
     // MARK: Finding modules

@@ -1,0 +1,53 @@
+import GroveCore
+import GroveLua
+
+/// JSON (the core's language) <-> Lua values. `null` is `grove.null`; object keys
+/// keep no order in Lua, and go back to the core sorted, so requests are deterministic.
+extension JSONValue {
+    var luaValue: LuaValue {
+        switch self {
+        case .null: .null
+        case .bool(let b): .boolean(b)
+        case .int(let i): .integer(i)
+        case .double(let d): .number(d)
+        case .string(let s): .string(s)
+        case .array(let items): .array(items.map(\.luaValue))
+        case .object(let object): .map(Dictionary(object.pairs.map { ($0.key, $0.value.luaValue) }, uniquingKeysWith: { a, _ in a }))
+        }
+    }
+
+    /// nil for values JSON cannot carry (functions, userdata, iterators).
+    init?(lua value: LuaValue) {
+        switch value {
+        case .nil, .null: self = .null
+        case .boolean(let b): self = .bool(b)
+        case .integer(let i): self = .int(i)
+        case .number(let d): self = .double(d)
+        case .string(let s): self = .string(s)
+        case .bytes(let b): self = .string(String(decoding: b, as: UTF8.self))
+        case .array(let items):
+            var converted: [JSONValue] = []
+            for item in items {
+                guard let json = JSONValue(lua: item) else { return nil }
+                converted.append(json)
+            }
+            self = .array(converted)
+        case .map(let fields):
+            var object = JSONObject()
+            for key in fields.keys.sorted() {
+                guard let json = JSONValue(lua: fields[key]!) else { return nil }
+                object[key] = json
+            }
+            self = .object(object)
+        case .function, .userdata, .iterator: return nil
+        }
+    }
+}
+
+extension APIError: LuaErrorConvertible {
+    /// `err.status`, `err.message` (GitLab's), `err.errors` per field;
+    /// `tostring(err)` reads `groups.create: 400 {path = "has already been taken"}`.
+    public func structuredError(function: String) -> StructuredError {
+        StructuredError(status: status, message: message, errors: fieldErrors.pairs, function: function)
+    }
+}

@@ -1,0 +1,81 @@
+import GroveCore
+import GroveLua
+import Testing
+@testable import GroveBindings
+
+@Suite("Core operations from Lua")
+struct CoreBindingsTests {
+    let lua = LuaState()
+    let store: GroveStore
+
+    init() throws {
+        let store = try GroveStore.inMemory()
+        self.store = store
+        try CoreBindings.install(into: lua, session: GroveSession { store }, registry: store.registry)
+    }
+
+    @Test func createAndGetByPathWithRESTFieldNames() throws {
+        let results = try lua.run("""
+            local g = groups.create{name = "Platform", path = "platform", visibility = "internal"}
+            local sub = groups.create{name = "API", path = "api", parent_id = g.id}
+            local fetched = groups.get("platform/api")
+            return fetched.id == sub.id, fetched.full_path, fetched.parent_id == g.id, fetched.visibility
+            """)
+        #expect(results == [true, "platform/api", true, "private"], "a subgroup gets the instance default, private")
+    }
+
+    @Test func jsonNullsAreGroveNull() throws {
+        let results = try lua.run("""
+            local g = groups.create{name = "Data", path = "data"}
+            return g.parent_id == grove.null, g.parent_id ~= nil
+            """)
+        #expect(results == [true, true])
+    }
+
+    @Test func validationErrorsAreStructured() throws {
+        let results = try lua.run("""
+            groups.create{name = "Platform", path = "platform"}
+            local ok, err = pcall(groups.create, {name = "Other", path = "platform"})
+            return ok, err.status, err.errors.path[1], tostring(err)
+            """)
+        #expect(results == [false, 400, "has already been taken", #"groups.create: 400 {path = "has already been taken"}"#])
+    }
+
+    @Test func notFoundReadsLikeGitLab() throws {
+        let results = try lua.run("local ok, err = pcall(groups.get, 'nope') return err.status, tostring(err)")
+        #expect(results == [404, "groups.get: 404 Group Not Found"])
+    }
+
+    @Test func unknownOptionsAreErrorsListingAcceptedNames() throws {
+        let error = try #require(throws: ScriptError.self) { try lua.run("groups.create{name = 'A', path = 'a', visibilty = 'private'}") }
+        #expect(error.message.contains("visibilty"))
+        #expect(error.message.contains("accepted:"))
+        #expect(error.message.contains("visibility"))
+    }
+
+    @Test func argumentTypesAreChecked() throws {
+        let error = try #require(throws: ScriptError.self) { try lua.run("groups.get({})", chunkName: "=t.lua") }
+        #expect(error.message == "t.lua:1: bad argument #1 to 'groups.get' (id: id or full path expected, got table)")
+        let options = try #require(throws: ScriptError.self) { try lua.run("groups.create('x')", chunkName: "=t.lua") }
+        #expect(options.message == "t.lua:1: bad argument #1 to 'groups.create' (table expected, got string)")
+    }
+
+    @Test func listsAreLazyIteratorsOverEveryPage() throws {
+        let results = try lua.run("""
+            for i = 1, 130 do groups.create{name = "G" .. i, path = "g" .. i} end
+            local seen = 0
+            for g in groups.list{search = "g"} do seen = seen + 1 end
+            return seen, groups.list{search = "g"}:count(), #groups.list{search = "g"}:first(5),
+                   #groups.list{search = "g", page = 2, per_page = 50}:all()
+            """)
+        #expect(results == [130, 130, 5, 50])
+    }
+
+    @Test func helpComesFromTheOperationDescriptions() throws {
+        try lua.run("_out = {} print = function(s) _out[#_out + 1] = s end help(groups.create) help(groups.get)")
+        let text = try lua.run("return table.concat(_out, '\\n')").first?.stringValue ?? ""
+        #expect(text.contains("groups.create({options})"))
+        #expect(text.contains("visibility"))
+        #expect(text.contains("groups.get(id"))
+    }
+}
