@@ -138,6 +138,8 @@ t.fails(function() json.encode({ k = { [true] = 1 } }) end, "json.encode: cannot
 t.fails(function() json.encode({ ["a b"] = { coroutine.create(print) } }) end,
   'json.encode: cannot encode thread at $["a b"][1]', "odd keys quoted in paths")
 t.fails(function() json.encode(json.array({ x = 1 })) end, "cannot encode string key in array at $", "string key in marked array")
+t.fails(function() json.encode(json.object({ 1 })) end, "cannot encode integer key in object at $", "integer key in marked object")
+t.fails(function() json.encode({ ["k\255"] = 1 }) end, "json.encode: cannot encode key with invalid UTF-8 at $", "invalid UTF-8 key")
 t.fails(function() json.encode({ s = "\255" }) end, "json.encode: cannot encode string with invalid UTF-8 at $.s", "invalid UTF-8")
 t.fails(function() json.encode(nil) end, "json.encode: cannot encode nil", "nil alone")
 

@@ -114,6 +114,7 @@ local function classify(t, st, depth)
   for k in next, t do
     local tk = math.type(k) or type(k)
     if tk == "string" then
+      if not utf8.len(k) then fail(st, depth, "cannot encode key with invalid UTF-8") end
       strings[#strings + 1] = k
     elseif tk == "integer" then
       integers = integers + 1
@@ -123,6 +124,7 @@ local function classify(t, st, depth)
       fail(st, depth, "cannot encode " .. tk .. " key " .. tostring(k))
     end
   end
+  if integers > 0 and kind == "object" then fail(st, depth, "cannot encode integer key in object") end
   if integers > 0 and #strings > 0 then
     fail(st, depth, "cannot encode table mixing integer and string keys")
   end
