@@ -38,10 +38,11 @@ local M = {}
 local null = json.null
 
 --- report.is_iterator(x) -> boolean: whether x is iterated by calling it
--- (a function, or a value with __call such as a grove.iterator) rather than
--- indexed as a list.
+-- (a function, a grove.iterator or other userdata, a table with __call)
+-- rather than indexed as a list.
 function M.is_iterator(x)
-  if type(x) == "function" then return true end
+  local tx = type(x)
+  if tx == "function" or tx == "userdata" then return true end -- userdata metatables may be hidden
   local mt = getmetatable(x)
   return type(mt) == "table" and mt.__call ~= nil
 end
