@@ -8,7 +8,8 @@
 --   for g in progress.wrap(groups.list(), {label = "groups"}) do work(g) end
 --
 -- A frame reads `groups 42/100  42% [#########...........] 12.5/s ETA 0:05`
--- (without a total: `groups 42 12.5/s`). It is redrawn in place with "\r" at
+-- (without a total: `groups 42 12.5/s`; the last frame shows the time taken,
+-- `in 0:08`, instead of the ETA). It is redrawn in place with "\r" at
 -- most about ten times a second, and only when stderr is a terminal, so
 -- output piped to a file stays clean. $GROVE_PROGRESS=always|never forces
 -- it on or off; otherwise $TERM must be set, not "dumb", and `test -t 2` true.

@@ -8,7 +8,8 @@
 -- `name`, `path`, optional `visibility`) in any order, or anything a generic
 -- `for g in groups do` accepts (an iterator function, a grove.iterator).
 -- The forest is built from `parent_id`: groups whose parent is not among them
--- are roots. Roots are sorted by full_path, children by path.
+-- are roots (so do groups in a parent_id cycle, once each). Roots are sorted
+-- by full_path and children by path, unless opts.sort says otherwise.
 --
 -- opts:
 --   sort       = "path" (default) | "name" | function(a, b) -> boolean
