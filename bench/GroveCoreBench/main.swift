@@ -141,5 +141,7 @@ func descendantsBench() throws {
                  count, median(allTimes) * 1000, median(allTimes) < 0.020 ? "met" : "NOT met"))
 }
 
-try creationBench()
-try descendantsBench()
+// `GroveCoreBench create` or `GroveCoreBench descendants` runs one part only.
+let parts = Set(CommandLine.arguments.dropFirst())
+if parts.isEmpty || parts.contains("create") { try creationBench() }
+if parts.isEmpty || parts.contains("descendants") { try descendantsBench() }

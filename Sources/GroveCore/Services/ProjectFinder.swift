@@ -78,6 +78,9 @@ struct ProjectFinder {
 
     /// `GET /groups/:id/projects` and `/projects/shared` with their filters.
     func list(_ scope: Scope, _ params: Params) throws -> ([ProjectRecord], PageInfo) {
+        // Read once up front: reading it inside the conditional below crashes the 6.3
+        // optimizer (CopyPropagation ownership error) in release builds.
+        let callerId: Int64 = ctx.caller.user.map { $0.id } ?? -1
         var f = QueryFilter()
         switch scope {
         case .group(let g, let includeSubgroups, let withShared):
@@ -100,7 +103,7 @@ struct ProjectFinder {
         }
         if params.bool("owned") == true { let c = accessCondition(minLevel: AccessLevel.owner, includeVisibility: false); f.add(c.0, c.1) }
         if let min = params.int("min_access_level") { let c = accessCondition(minLevel: min, includeVisibility: false); f.add(c.0, c.1) }
-        if params.bool("starred") == true { f.add("p.id IN (SELECT project_id FROM project_stars WHERE user_id = ?)", [ctx.caller.id ?? -1]) }
+        if params.bool("starred") == true { f.add("p.id IN (SELECT project_id FROM project_stars WHERE user_id = ?)", [callerId]) }
         if let topic = params.string("topic") {
             for t in topic.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !t.isEmpty {
                 f.add("EXISTS (SELECT 1 FROM json_each(p.topics) WHERE lower(json_each.value) = lower(?))", [t])
