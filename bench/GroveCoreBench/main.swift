@@ -53,7 +53,7 @@ func createThroughCore(_ store: GroveStore, _ plan: Plan, block: Bool) throws {
     if block { try store.transaction(run) } else { try run() }
 }
 
-/// The same rows with plain INSERTs (precomputed paths; no checks, no audit, no member).
+/// The same rows with plain cached INSERTs (precomputed paths; no checks, no audit, no member).
 func createRaw(_ path: String, _ plan: Plan, block: Bool) throws -> Double {
     var config = Configuration()
     config.prepareDatabase { db in try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL") }
@@ -74,13 +74,13 @@ func createRaw(_ path: String, _ plan: Plan, block: Bool) throws -> Double {
     let insert = { (db: Database, i: Int) throws in
         let node = plan.nodes[i]
         let fullPath = node.parent.map { paths[$0] + "/" + node.path } ?? node.path
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO namespaces (parent_id, name, path, full_path, full_name, traversal_ids, visibility_level, runners_token, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, '', 20, 'token', 0, 0)
-            """, arguments: [node.parent.map { Int64($0 + 1) }, node.path, node.path, fullPath, fullPath])
+            """).execute(arguments: [node.parent.map { Int64($0 + 1) }, node.path, node.path, fullPath, fullPath])
         let id = db.lastInsertedRowID
         let t = (node.parent.map { traversal[$0] } ?? "") + "\(id)/"
-        try db.execute(sql: "UPDATE namespaces SET traversal_ids = ? WHERE id = ?", arguments: [t, id])
+        try db.cachedStatement(sql: "UPDATE namespaces SET traversal_ids = ? WHERE id = ?").execute(arguments: [t, id])
         paths[i] = fullPath
         traversal[i] = t
     }

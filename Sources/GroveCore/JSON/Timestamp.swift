@@ -9,13 +9,37 @@ public enum Timestamp {
     public static func iso8601(_ millis: Int64) -> String {
         let (secs, ms) = floorDiv(millis, 1000)
         let c = civil(secs)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.y, c.m, c.d, c.hh, c.mm, c.ss, Int(ms))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendDay(c, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        append(c.hh, width: 2, to: &bytes); bytes.append(UInt8(ascii: ":"))
+        append(c.mm, width: 2, to: &bytes); bytes.append(UInt8(ascii: ":"))
+        append(c.ss, width: 2, to: &bytes); bytes.append(UInt8(ascii: "."))
+        append(Int(ms), width: 3, to: &bytes); bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `YYYY-MM-DD` of the UTC day of an instant.
     public static func day(_ millis: Int64) -> String {
-        let c = civil(floorDiv(millis, 1000).0)
-        return String(format: "%04d-%02d-%02d", c.y, c.m, c.d)
+        var bytes: [UInt8] = []
+        appendDay(civil(floorDiv(millis, 1000).0), to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    // Zero-padded digits by hand: String(format:) dominated response rendering.
+    private static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+        var v = abs(value)
+        var i = width - 1
+        while i >= 0 { digits[i] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10; i -= 1 }
+        bytes += digits
+    }
+
+    private static func appendDay(_ c: (y: Int, m: Int, d: Int, hh: Int, mm: Int, ss: Int), to bytes: inout [UInt8]) {
+        append(c.y, width: 4, to: &bytes); bytes.append(UInt8(ascii: "-"))
+        append(c.m, width: 2, to: &bytes); bytes.append(UInt8(ascii: "-"))
+        append(c.d, width: 2, to: &bytes)
     }
 
     /// Parses `YYYY-MM-DD` to the first millisecond of that UTC day.

@@ -44,17 +44,17 @@ struct GroupRecord: FetchableRecord {
     static let columns = "id, parent_id, name, path, full_path, full_name, traversal_ids, visibility_level, description, avatar_filename, runners_token, settings, marked_for_deletion_at, created_at, updated_at"
 
     static func find(_ db: Database, id: Int64) throws -> GroupRecord? {
-        try GroupRecord.fetchOne(db, sql: "SELECT \(columns) FROM namespaces WHERE id = ?", arguments: [id])
+        try GroupRecord.fetchOne(db, cachedSQL: "SELECT \(columns) FROM namespaces WHERE id = ?", arguments: [id])
     }
 
     static func find(_ db: Database, fullPath: String) throws -> GroupRecord? {
-        try GroupRecord.fetchOne(db, sql: "SELECT \(columns) FROM namespaces WHERE full_path = ? COLLATE NOCASE", arguments: [fullPath])
+        try GroupRecord.fetchOne(db, cachedSQL: "SELECT \(columns) FROM namespaces WHERE full_path = ? COLLATE NOCASE", arguments: [fullPath])
     }
 
     /// Self and every descendant: one range scan on the traversal-ids index.
     static func selfAndDescendants(_ db: Database, of group: GroupRecord) throws -> [GroupRecord] {
         let r = TraversalIds.range(group.traversalIds)
-        return try GroupRecord.fetchAll(db, sql: "SELECT \(columns) FROM namespaces WHERE traversal_ids >= ? AND traversal_ids < ? ORDER BY traversal_ids", arguments: [r.lower, r.upper])
+        return try GroupRecord.fetchAll(db, cachedSQL: "SELECT \(columns) FROM namespaces WHERE traversal_ids >= ? AND traversal_ids < ? ORDER BY traversal_ids", arguments: [r.lower, r.upper])
     }
 
     static func ancestors(_ db: Database, of group: GroupRecord) throws -> [GroupRecord] {

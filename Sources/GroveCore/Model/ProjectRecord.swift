@@ -57,14 +57,14 @@ struct ProjectRecord: FetchableRecord {
         """
 
     static func find(_ db: Database, id: Int64) throws -> ProjectRecord? {
-        try ProjectRecord.fetchOne(db, sql: select + " WHERE p.id = ?", arguments: [id])
+        try ProjectRecord.fetchOne(db, cachedSQL: select + " WHERE p.id = ?", arguments: [id])
     }
 
     static func find(_ db: Database, fullPath: String) throws -> ProjectRecord? {
         let parts = fullPath.split(separator: "/")
         guard parts.count >= 2 else { return nil }
         let ns = parts.dropLast().joined(separator: "/")
-        return try ProjectRecord.fetchOne(db, sql: select + " WHERE n.full_path = ? COLLATE NOCASE AND p.path = ? COLLATE NOCASE",
+        return try ProjectRecord.fetchOne(db, cachedSQL: select + " WHERE n.full_path = ? COLLATE NOCASE AND p.path = ? COLLATE NOCASE",
                                           arguments: [ns, String(parts.last!)])
     }
 }

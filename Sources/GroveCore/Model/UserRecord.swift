@@ -25,10 +25,10 @@ struct UserRecord: FetchableRecord {
     }
 
     static func find(_ db: Database, id: Int64) throws -> UserRecord? {
-        try UserRecord.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id])
+        try UserRecord.fetchOne(db, cachedSQL: "SELECT * FROM users WHERE id = ?", arguments: [id])
     }
 
     static func find(_ db: Database, username: String) throws -> UserRecord? {
-        try UserRecord.fetchOne(db, sql: "SELECT * FROM users WHERE username = ? COLLATE NOCASE", arguments: [username])
+        try UserRecord.fetchOne(db, cachedSQL: "SELECT * FROM users WHERE username = ? COLLATE NOCASE", arguments: [username])
     }
 }

@@ -17,7 +17,7 @@ struct AccessGrants {
 
     static func load(_ db: Database, caller: Caller, today: String) throws -> AccessGrants {
         guard let userId = caller.id else { return AccessGrants(caller: caller, grants: []) }
-        var grants: [Grant] = try Row.fetchAll(db, sql: """
+        var grants: [Grant] = try Row.fetchAll(db, cachedSQL: """
             SELECT m.group_id, m.access_level, n.traversal_ids FROM members m JOIN namespaces n ON n.id = m.group_id
             WHERE m.user_id = ? AND (m.expires_at IS NULL OR m.expires_at > ?)
             """, arguments: [userId, today]).map { Grant(groupId: $0[0], prefix: $0[2], level: $0[1], direct: true) }
@@ -25,7 +25,7 @@ struct AccessGrants {
         // Group shares (one hop, as GitLab): members of the invited group get
         // min(their level there, group_access) on the shared group's subtree.
         if !grants.isEmpty {
-            let links = try Row.fetchAll(db, sql: """
+            let links = try Row.fetchAll(db, cachedSQL: """
                 SELECT l.shared_group_id, l.group_access, s.traversal_ids AS shared_prefix, w.traversal_ids AS with_prefix
                 FROM group_group_links l JOIN namespaces s ON s.id = l.shared_group_id JOIN namespaces w ON w.id = l.shared_with_group_id
                 WHERE l.expires_at IS NULL OR l.expires_at > ?

@@ -93,7 +93,7 @@ struct GroupPresenter {
     }
 
     func sharedWithGroups(_ g: GroupRecord) throws -> JSONValue {
-        let rows = try Row.fetchAll(ctx.db, sql: """
+        let rows = try Row.fetchAll(ctx.db, cachedSQL: """
             SELECT l.shared_with_group_id, l.group_access, l.expires_at, n.name, n.full_path
             FROM group_group_links l JOIN namespaces n ON n.id = l.shared_with_group_id
             WHERE l.shared_group_id = ? ORDER BY l.id
@@ -106,7 +106,7 @@ struct GroupPresenter {
     }
 
     func customAttributes(_ g: GroupRecord) throws -> JSONValue {
-        let rows = try Row.fetchAll(ctx.db, sql: "SELECT key, value FROM group_custom_attributes WHERE group_id = ? ORDER BY key", arguments: [g.id])
+        let rows = try Row.fetchAll(ctx.db, cachedSQL: "SELECT key, value FROM group_custom_attributes WHERE group_id = ? ORDER BY key", arguments: [g.id])
         return .array(rows.map { .object([("key", .string($0["key"])), ("value", .string($0["value"]))]) })
     }
 
@@ -114,7 +114,7 @@ struct GroupPresenter {
     /// `statistics=true` shows of RootStorageStatistics).
     func statistics(_ g: GroupRecord) throws -> JSONValue {
         let r = TraversalIds.range(g.traversalIds)
-        let row = try Row.fetchOne(ctx.db, sql: """
+        let row = try Row.fetchOne(ctx.db, cachedSQL: """
             SELECT COALESCE(SUM(p.repository_size),0) AS repository_size, COALESCE(SUM(p.wiki_size),0) AS wiki_size,
                    COALESCE(SUM(p.lfs_objects_size),0) AS lfs_objects_size, COALESCE(SUM(p.job_artifacts_size),0) AS job_artifacts_size,
                    COALESCE(SUM(p.pipeline_artifacts_size),0) AS pipeline_artifacts_size, COALESCE(SUM(p.packages_size),0) AS packages_size,

@@ -70,7 +70,7 @@ struct ProjectPresenter {
     }
 
     func sharedWithGroups(_ p: ProjectRecord) throws -> JSONValue {
-        let rows = try Row.fetchAll(ctx.db, sql: """
+        let rows = try Row.fetchAll(ctx.db, cachedSQL: """
             SELECT l.group_id, l.group_access, l.expires_at, n.name, n.full_path FROM project_group_links l
             JOIN namespaces n ON n.id = l.group_id WHERE l.project_id = ? ORDER BY l.id
             """, arguments: [p.id])

@@ -37,21 +37,21 @@ struct GroupValidator {
     func fullPath(_ c: Candidate) -> String { c.parent.map { $0.fullPath + "/" + c.path } ?? c.path }
 
     func siblingNameTaken(_ c: Candidate) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM namespaces WHERE parent_id IS ? AND name = ? AND id IS NOT ?)",
+        try Bool.fetchOne(db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM namespaces WHERE parent_id IS ? AND name = ? AND id IS NOT ?)",
                           arguments: [c.parent?.id, c.name, c.id]) ?? false
     }
 
     /// Routes are unique case-insensitively across groups, projects and (at the top level)
     /// usernames, which own the personal namespace of the same path.
     func pathTaken(fullPath: String, parent: GroupRecord?, excluding id: Int64?) throws -> Bool {
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM namespaces WHERE full_path = ? COLLATE NOCASE AND id IS NOT ?)", arguments: [fullPath, id]) ?? false {
+        if try Bool.fetchOne(db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM namespaces WHERE full_path = ? COLLATE NOCASE AND id IS NOT ?)", arguments: [fullPath, id]) ?? false {
             return true
         }
         if let parent {
             let last = String(fullPath.split(separator: "/").last ?? "")
-            return try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM projects WHERE namespace_id = ? AND path = ? COLLATE NOCASE)", arguments: [parent.id, last]) ?? false
+            return try Bool.fetchOne(db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM projects WHERE namespace_id = ? AND path = ? COLLATE NOCASE)", arguments: [parent.id, last]) ?? false
         }
-        return try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE username = ? COLLATE NOCASE)", arguments: [fullPath]) ?? false
+        return try Bool.fetchOne(db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM users WHERE username = ? COLLATE NOCASE)", arguments: [fullPath]) ?? false
     }
 
     func visibilityErrors(_ c: Candidate) throws -> [String] {
@@ -61,12 +61,12 @@ struct GroupValidator {
         }
         guard let id = c.id, let group = try GroupRecord.find(db, id: id) else { return errors }
         let r = TraversalIds.range(group.traversalIds)
-        let projectMax = try Int64.fetchOne(db, sql: """
+        let projectMax = try Int64.fetchOne(db, cachedSQL: """
             SELECT MAX(p.visibility_level) FROM projects p JOIN namespaces n ON n.id = p.namespace_id
             WHERE n.traversal_ids >= ? AND n.traversal_ids < ?
             """, arguments: [r.lower, r.upper])
         if let projectMax, projectMax > c.visibility.rawValue { errors.append(VisibilityRules.projectsMessage(c.visibility)) }
-        let subgroupMax = try Int64.fetchOne(db, sql: "SELECT MAX(visibility_level) FROM namespaces WHERE traversal_ids > ? AND traversal_ids < ?", arguments: [r.lower, r.upper])
+        let subgroupMax = try Int64.fetchOne(db, cachedSQL: "SELECT MAX(visibility_level) FROM namespaces WHERE traversal_ids > ? AND traversal_ids < ?", arguments: [r.lower, r.upper])
         if let subgroupMax, subgroupMax > c.visibility.rawValue { errors.append(VisibilityRules.subgroupsMessage(c.visibility)) }
         return errors
     }

@@ -23,11 +23,31 @@ enum PathRules {
     static let formatMessage = "can only include non-accented letters, digits, '_', '-' and '.'. It must not start with '-', '_', or '.', nor end with '-', '_', '.', '.git', or '.atom'."
     static let namespaceFormatMessage = "can contain only letters, digits, '_', '-' and '.'. Cannot start with '-' or end in '.', '.git' or '.atom'."
 
-    private static let pathRegex = try! NSRegularExpression(pattern: "\\A[a-zA-Z0-9]+([._-][a-zA-Z0-9]+)*\\z")
-    private static let namespaceRegex = try! NSRegularExpression(pattern: "\\A(?:[a-zA-Z0-9_.][a-zA-Z0-9_\\-.]{0,254}[a-zA-Z0-9_\\-]|[a-zA-Z0-9_])\\z")
+    // The regexes, hand-matched over ASCII bytes (NSRegularExpression costs more than the
+    // rest of a group creation).
+    private static func isAlnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
 
-    static func matches(_ regex: NSRegularExpression, _ s: String) -> Bool {
-        regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+    /// `\A[a-zA-Z0-9]+([._-][a-zA-Z0-9]+)*\z`
+    static func matchesPathFormat(_ s: String) -> Bool {
+        var previousSpecial = true
+        for b in s.utf8 {
+            if isAlnum(b) { previousSpecial = false }
+            else if b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") {
+                if previousSpecial { return false }
+                previousSpecial = true
+            } else { return false }
+        }
+        return !previousSpecial
+    }
+
+    /// `\A(?:[a-zA-Z0-9_.][a-zA-Z0-9_\-.]{0,254}[a-zA-Z0-9_\-]|[a-zA-Z0-9_])\z`
+    static func matchesNamespaceFormat(_ s: String) -> Bool {
+        let bytes = Array(s.utf8)
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= 256 else { return false }
+        func body(_ b: UInt8) -> Bool { isAlnum(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") }
+        if bytes.count == 1 { return isAlnum(first) || first == UInt8(ascii: "_") }
+        return (isAlnum(first) || first == UInt8(ascii: "_") || first == UInt8(ascii: "."))
+            && bytes.allSatisfy(body) && last != UInt8(ascii: ".")
     }
 
     /// Format errors for `path`. `changed` mirrors GitLab: the stricter checks run only
@@ -40,8 +60,8 @@ enum PathRules {
         if path.count < 2 { errors.append("is too short (minimum is 2 characters)") }
         let lower = path.lowercased()
         let endsBadly = lower.hasSuffix(".git") || lower.hasSuffix(".atom")
-        if !matches(pathRegex, path) || endsBadly { errors.append(formatMessage) }
-        if !matches(namespaceRegex, path) || endsBadly {
+        if !matchesPathFormat(path) || endsBadly { errors.append(formatMessage) }
+        if !matchesNamespaceFormat(path) || endsBadly {
             errors.append(namespaceFormatMessage)
         } else if (topLevel ? topLevelRoutes : deeperRoutes).contains(lower) {
             errors.append("\(path) is a reserved name")
@@ -56,15 +76,34 @@ enum NameRules {
     static let formatMessage = "can contain only letters, digits, emoji, '_', '.', dash, space, parenthesis. It must start with letter, digit, emoji or '_'."
     static let htmlMessage = "cannot contain HTML/XML tags, including any word between angle brackets (<,>)."
 
-    private static let nameRegex = try! NSRegularExpression(pattern: "\\A[\\p{Alnum}\\x{00A9}-\\x{1F9FF}_][\\p{Alnum}\\p{Pd}\\x{00A9}-\\x{1F9FF}_()\\. ]*\\z")
-    private static let htmlRegex = try! NSRegularExpression(pattern: "<[^<>]*>")
+    /// `\A[\p{Alnum}\u{00A9}-\u{1f9ff}_][\p{Alnum}\p{Pd}\u{00A9}-\u{1f9ff}_()\. ]*\z`
+    static func matchesNameFormat(_ name: String) -> Bool {
+        var first = true
+        for scalar in name.unicodeScalars {
+            let p = scalar.properties
+            var ok = p.isAlphabetic || p.generalCategory == .decimalNumber || (0xA9...0x1F9FF).contains(scalar.value) || scalar == "_"
+            if !first { ok = ok || p.generalCategory == .dashPunctuation || "(). ".unicodeScalars.contains(scalar) }
+            if !ok { return false }
+            first = false
+        }
+        return !first
+    }
+
+    /// Any `<...>` run: what GitLab's HTML safety check rejects.
+    static func containsTag(_ name: String) -> Bool {
+        var open = false
+        for c in name.utf8 {
+            if c == UInt8(ascii: "<") { open = true } else if c == UInt8(ascii: ">") && open { return true }
+        }
+        return false
+    }
 
     static func errors(name: String) -> [String] {
         if name.trimmingCharacters(in: .whitespaces).isEmpty { return ["can't be blank"] }
         var errors: [String] = []
         if name.count > maxLength { errors.append("is too long (maximum is \(maxLength) characters)") }
-        if !PathRules.matches(nameRegex, name) { errors.append(formatMessage) }
-        if PathRules.matches(htmlRegex, name) { errors.append(htmlMessage) }
+        if !matchesNameFormat(name) { errors.append(formatMessage) }
+        if containsTag(name) { errors.append(htmlMessage) }
         return errors
     }
 }

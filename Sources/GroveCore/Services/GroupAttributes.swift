@@ -96,8 +96,17 @@ struct GroupAttributes {
         return VisibilityRules.restrictedMessage(v)
     }
 
+    /// `GR1348941` + 20 random alphanumerics, from three system random words (one
+    /// getrandom call per word, not per character).
     static func newRunnersToken() -> String {
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        return "GR1348941" + String((0..<20).map { _ in alphabet.randomElement()! })
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
+        var rng = SystemRandomNumberGenerator()
+        var words = [rng.next(), rng.next(), rng.next()] as [UInt64]
+        var bytes: [UInt8] = Array("GR1348941".utf8)
+        for i in 0..<20 {
+            bytes.append(alphabet[Int(words[i % 3] % UInt64(alphabet.count))])
+            words[i % 3] /= UInt64(alphabet.count)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -43,7 +43,7 @@ struct GroupCreateService {
 
         var stored = JSONObject()
         for (k, v) in settings { stored[k] = v }
-        try ctx.db.execute(sql: """
+        try ctx.db.run(sql: """
             INSERT INTO namespaces (parent_id, name, path, full_path, full_name, traversal_ids, visibility_level, description,
                                     avatar_filename, avatar_data, runners_token, settings, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)
@@ -52,10 +52,10 @@ struct GroupCreateService {
                              params.string("description") ?? "", avatar?.filename, avatar.map { Data($0.data) },
                              GroupAttributes.newRunnersToken(), JSONText.encode(.object(stored)), ctx.now, ctx.now])
         let id = ctx.db.lastInsertedRowID
-        try ctx.db.execute(sql: "UPDATE namespaces SET traversal_ids = ? WHERE id = ?",
+        try ctx.db.run(sql: "UPDATE namespaces SET traversal_ids = ? WHERE id = ?",
                            arguments: [TraversalIds.child(of: parent?.traversalIds, id: id), id])
         if let userId = ctx.caller.id {
-            try ctx.db.execute(sql: "INSERT INTO members (user_id, group_id, access_level, created_at) VALUES (?, ?, ?, ?)",
+            try ctx.db.run(sql: "INSERT INTO members (user_id, group_id, access_level, created_at) VALUES (?, ?, ?, ?)",
                                arguments: [userId, id, AccessLevel.owner, ctx.now])
             ctx.invalidateAccess()
         }

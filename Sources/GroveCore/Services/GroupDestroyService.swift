@@ -29,7 +29,7 @@ struct GroupDestroyService {
         let newName = group.name + Self.suffixMarker + String(group.id)
         let parent = try group.parentId.flatMap { try GroupRecord.find(ctx.db, id: $0) }
         try GroupHierarchy.move(ctx.db, group, to: parent, path: newPath, name: newName, now: ctx.now)
-        try ctx.db.execute(sql: "UPDATE namespaces SET marked_for_deletion_at = ?, deleting_user_id = ? WHERE id = ?",
+        try ctx.db.run(sql: "UPDATE namespaces SET marked_for_deletion_at = ?, deleting_user_id = ? WHERE id = ?",
                            arguments: [ctx.now, ctx.caller.id, group.id])
         let due = ctx.now + ctx.settings.deletionAdjournedPeriod * 86_400_000
         try ctx.audit("group.mark_for_deletion", "Group", id: group.id, path: group.fullPath, changes: [
@@ -53,7 +53,7 @@ struct GroupDestroyService {
             path += "-" + String((0..<5).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
         }
         try GroupHierarchy.move(ctx.db, group, to: parent, path: path, name: name, now: ctx.now)
-        try ctx.db.execute(sql: "UPDATE namespaces SET marked_for_deletion_at = NULL, deleting_user_id = NULL WHERE id = ?", arguments: [group.id])
+        try ctx.db.run(sql: "UPDATE namespaces SET marked_for_deletion_at = NULL, deleting_user_id = NULL WHERE id = ?", arguments: [group.id])
         let restored = try GroupRecord.find(ctx.db, id: group.id)!
         try ctx.audit("group.restore", "Group", id: group.id, path: restored.fullPath, changes: [
             .init(attribute: "path", old: .string(group.path), new: .string(path)),
@@ -65,12 +65,12 @@ struct GroupDestroyService {
     /// Deletes the group, its descendants and all their projects, members and links.
     func destroy(_ group: GroupRecord) throws {
         let r = TraversalIds.range(group.traversalIds)
-        let counts = try Row.fetchOne(ctx.db, sql: """
+        let counts = try Row.fetchOne(ctx.db, cachedSQL: """
             SELECT (SELECT COUNT(*) FROM namespaces WHERE traversal_ids >= ? AND traversal_ids < ?) AS groups,
                    (SELECT COUNT(*) FROM projects WHERE namespace_id IN (SELECT id FROM namespaces WHERE traversal_ids >= ? AND traversal_ids < ?)) AS projects
             """, arguments: [r.lower, r.upper, r.lower, r.upper])!
         // Deepest first, so no row is removed from under a cascade still in progress.
-        try ctx.db.execute(sql: """
+        try ctx.db.run(sql: """
             DELETE FROM namespaces WHERE id IN (SELECT id FROM namespaces WHERE traversal_ids >= ? AND traversal_ids < ?
             ORDER BY length(traversal_ids) DESC)
             """, arguments: [r.lower, r.upper])
@@ -83,7 +83,7 @@ struct GroupDestroyService {
     /// Purges every group whose retention period is over; answers their full paths.
     func purgeDue() throws -> [String] {
         let cutoff = ctx.now - ctx.settings.deletionAdjournedPeriod * 86_400_000
-        let due = try GroupRecord.fetchAll(ctx.db, sql: "SELECT \(GroupRecord.columns) FROM namespaces WHERE marked_for_deletion_at IS NOT NULL AND marked_for_deletion_at <= ? ORDER BY length(traversal_ids)", arguments: [cutoff])
+        let due = try GroupRecord.fetchAll(ctx.db, cachedSQL: "SELECT \(GroupRecord.columns) FROM namespaces WHERE marked_for_deletion_at IS NOT NULL AND marked_for_deletion_at <= ? ORDER BY length(traversal_ids)", arguments: [cutoff])
         var purged: [String] = []
         for group in due where try GroupRecord.find(ctx.db, id: group.id) != nil {
             try destroy(group)

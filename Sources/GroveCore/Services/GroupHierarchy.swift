@@ -13,7 +13,7 @@ enum GroupHierarchy {
         let newFullPath = fullPath(parent: newParent, path: path)
         let newFullName = fullName(parent: newParent, name: name)
         let r = TraversalIds.range(group.traversalIds)
-        try db.execute(sql: """
+        try db.run(sql: """
             UPDATE namespaces SET
                 traversal_ids = ? || substr(traversal_ids, ?),
                 full_path = ? || substr(full_path, ?),
@@ -32,9 +32,9 @@ enum GroupHierarchy {
     /// stricter parent).
     static func capVisibility(_ db: Database, subtreeOf group: GroupRecord, to level: Visibility) throws {
         let r = TraversalIds.range(group.traversalIds)
-        try db.execute(sql: "UPDATE namespaces SET visibility_level = ? WHERE traversal_ids >= ? AND traversal_ids < ? AND visibility_level > ?",
+        try db.run(sql: "UPDATE namespaces SET visibility_level = ? WHERE traversal_ids >= ? AND traversal_ids < ? AND visibility_level > ?",
                        arguments: [level.rawValue, r.lower, r.upper, level.rawValue])
-        try db.execute(sql: """
+        try db.run(sql: """
             UPDATE projects SET visibility_level = ? WHERE visibility_level > ? AND namespace_id IN
                 (SELECT id FROM namespaces WHERE traversal_ids >= ? AND traversal_ids < ?)
             """, arguments: [level.rawValue, level.rawValue, r.lower, r.upper])

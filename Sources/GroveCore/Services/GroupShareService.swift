@@ -15,11 +15,11 @@ struct GroupShareService {
         if root?.setting("prevent_sharing_groups_outside_hierarchy").boolValue == true, target.rootId != group.rootId {
             throw APIError.api("Not Found", status: 404)
         }
-        if try Bool.fetchOne(ctx.db, sql: "SELECT EXISTS (SELECT 1 FROM group_group_links WHERE shared_group_id = ? AND shared_with_group_id = ?)",
+        if try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM group_group_links WHERE shared_group_id = ? AND shared_with_group_id = ?)",
                              arguments: [group.id, target.id]) ?? false {
             throw APIError.api("Shared group The group has already been shared with this group", status: 409)
         }
-        try ctx.db.execute(sql: "INSERT INTO group_group_links (shared_group_id, shared_with_group_id, group_access, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
+        try ctx.db.run(sql: "INSERT INTO group_group_links (shared_group_id, shared_with_group_id, group_access, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [group.id, target.id, access, expiresAt, ctx.now])
         ctx.invalidateAccess()
         try ctx.audit("group.share", "Group", id: group.id, path: group.fullPath, changes: [
@@ -33,12 +33,12 @@ struct GroupShareService {
     /// Answers 204 whenever the link exists, even if the caller may not remove it
     /// (GitLab ignores DestroyService's refusal).
     func unshare(_ group: GroupRecord, sharedWithId: Int64) throws {
-        guard let linkId = try Int64.fetchOne(ctx.db, sql: "SELECT id FROM group_group_links WHERE shared_group_id = ? AND shared_with_group_id = ?",
+        guard let linkId = try Int64.fetchOne(ctx.db, cachedSQL: "SELECT id FROM group_group_links WHERE shared_group_id = ? AND shared_with_group_id = ?",
                                               arguments: [group.id, sharedWithId]) else {
             throw APIError.notFound("Group Link")
         }
         guard ctx.access.isOwner(group) else { return }
-        try ctx.db.execute(sql: "DELETE FROM group_group_links WHERE id = ?", arguments: [linkId])
+        try ctx.db.run(sql: "DELETE FROM group_group_links WHERE id = ?", arguments: [linkId])
         ctx.invalidateAccess()
         let target = try GroupRecord.find(ctx.db, id: sharedWithId)
         try ctx.audit("group.unshare", "Group", id: group.id, path: group.fullPath, changes: [

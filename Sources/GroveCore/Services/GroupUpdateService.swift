@@ -46,16 +46,16 @@ struct GroupUpdateService {
             changes.append(.init(attribute: name, old: group.setting(name), new: value))
             stored[name] = value
         }
-        try ctx.db.execute(sql: "UPDATE namespaces SET visibility_level = ?, description = ?, settings = ?, updated_at = ? WHERE id = ?",
+        try ctx.db.run(sql: "UPDATE namespaces SET visibility_level = ?, description = ?, settings = ?, updated_at = ? WHERE id = ?",
                            arguments: [newVisibility.rawValue, newDescription, JSONText.encode(.object(stored)), ctx.now, group.id])
         switch avatarParam {
         case .some(.some(let file)):
-            try ctx.db.execute(sql: "UPDATE namespaces SET avatar_filename = ?, avatar_data = ? WHERE id = ?", arguments: [file.filename, Data(file.data), group.id])
+            try ctx.db.run(sql: "UPDATE namespaces SET avatar_filename = ?, avatar_data = ? WHERE id = ?", arguments: [file.filename, Data(file.data), group.id])
             changes.append(.init(attribute: "avatar", old: group.avatarFilename.json, new: .string(file.filename)))
         case .some(.none):
             // An empty `avatar` removes it.
             if group.avatarFilename != nil {
-                try ctx.db.execute(sql: "UPDATE namespaces SET avatar_filename = NULL, avatar_data = NULL WHERE id = ?", arguments: [group.id])
+                try ctx.db.run(sql: "UPDATE namespaces SET avatar_filename = NULL, avatar_data = NULL WHERE id = ?", arguments: [group.id])
                 changes.append(.init(attribute: "avatar", old: group.avatarFilename.json, new: .null))
             }
         case .none: break

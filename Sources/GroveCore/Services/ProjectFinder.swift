@@ -61,6 +61,8 @@ struct ProjectFinder {
     }
 
     func readableProjects(inGroup groupId: Int64, limit: Int) throws -> [ProjectRecord] {
+        // Most groups hold no project: a cached probe skips building the filtered query.
+        guard try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM projects WHERE namespace_id = ?)", arguments: [groupId]) == true else { return [] }
         var f = QueryFilter()
         f.add("p.namespace_id = ?", [groupId])
         let r = readableCondition(); f.add(r.0, r.1)
@@ -68,6 +70,7 @@ struct ProjectFinder {
     }
 
     func readableProjects(sharedWith groupId: Int64, limit: Int) throws -> [ProjectRecord] {
+        guard try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM project_group_links WHERE group_id = ?)", arguments: [groupId]) == true else { return [] }
         var f = QueryFilter()
         f.add("p.id IN (SELECT project_id FROM project_group_links WHERE group_id = ?)", [groupId])
         let r = readableCondition(); f.add(r.0, r.1)

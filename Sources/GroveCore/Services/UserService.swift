@@ -20,12 +20,12 @@ struct UserService {
         var errors = FieldErrors()
         for m in PathRules.errors(path: username, topLevel: true, changed: true) { errors.add("username", m) }
         if errors["username"].isEmpty {
-            let taken = try Bool.fetchOne(ctx.db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE username = ? COLLATE NOCASE) OR EXISTS (SELECT 1 FROM namespaces WHERE full_path = ? COLLATE NOCASE)", arguments: [username, username]) ?? false
+            let taken = try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM users WHERE username = ? COLLATE NOCASE) OR EXISTS (SELECT 1 FROM namespaces WHERE full_path = ? COLLATE NOCASE)", arguments: [username, username]) ?? false
             if taken { errors.add("username", "has already been taken") }
         }
         let email = params.string("email") ?? ""
         if !email.contains("@") { errors.add("email", "is invalid") }
-        else if try Bool.fetchOne(ctx.db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE email = ? COLLATE NOCASE)", arguments: [email]) ?? false { errors.add("email", "has already been taken") }
+        else if try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM users WHERE email = ? COLLATE NOCASE)", arguments: [email]) ?? false { errors.add("email", "has already been taken") }
         var provisionedBy: Int64?
         if let ref = params["provisioned_by_group_id"], !ref.isNull {
             guard let g = try ctx.lookupGroup(ref) else { throw APIError.notFound("Group") }
@@ -37,7 +37,7 @@ struct UserService {
             samlGroup = g.rootId
         }
         if !errors.isEmpty { throw APIError.validation(errors) }
-        try ctx.db.execute(sql: """
+        try ctx.db.run(sql: """
             INSERT INTO users (username, name, email, state, is_admin, bot, external, can_create_group, service_account, provisioned_by_group_id, saml_group_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [username, params.string("name") ?? username, email, params.string("state") ?? "active", params.bool("admin") ?? false,
@@ -78,11 +78,11 @@ struct UserService {
     /// owner may grant Owner.
     func addMember(_ group: GroupRecord, user: UserRecord, level: Int64, expiresAt: String?) throws {
         guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
-        if try Bool.fetchOne(ctx.db, sql: "SELECT EXISTS (SELECT 1 FROM members WHERE user_id = ? AND group_id = ?)", arguments: [user.id, group.id]) ?? false {
+        if try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM members WHERE user_id = ? AND group_id = ?)", arguments: [user.id, group.id]) ?? false {
             throw APIError.api("Member already exists", status: 409)
         }
         if let expiresAt, expiresAt <= ctx.today { throw APIError.validation(FieldErrors("expires_at", "cannot be a date in the past")) }
-        try ctx.db.execute(sql: "INSERT INTO members (user_id, group_id, access_level, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
+        try ctx.db.run(sql: "INSERT INTO members (user_id, group_id, access_level, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [user.id, group.id, level, expiresAt, ctx.now])
         ctx.invalidateAccess()
         try ctx.audit("member.create", "Group", id: group.id, path: group.fullPath, changes: [
@@ -94,16 +94,16 @@ struct UserService {
 
     func updateMember(_ group: GroupRecord, user: UserRecord, level: Int64?, expiresAt: JSONValue?) throws {
         guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
-        guard let row = try Row.fetchOne(ctx.db, sql: "SELECT access_level, expires_at FROM members WHERE user_id = ? AND group_id = ?", arguments: [user.id, group.id]) else {
+        guard let row = try Row.fetchOne(ctx.db, cachedSQL: "SELECT access_level, expires_at FROM members WHERE user_id = ? AND group_id = ?", arguments: [user.id, group.id]) else {
             throw APIError.notFound("Member")
         }
         var changes: [AuditEvent.Change] = []
         if let level, level != row["access_level"] {
-            try ctx.db.execute(sql: "UPDATE members SET access_level = ? WHERE user_id = ? AND group_id = ?", arguments: [level, user.id, group.id])
+            try ctx.db.run(sql: "UPDATE members SET access_level = ? WHERE user_id = ? AND group_id = ?", arguments: [level, user.id, group.id])
             changes.append(.init(attribute: "access_level", old: .string(AccessLevel.name(row["access_level"])), new: .string(AccessLevel.name(level))))
         }
         if let expiresAt {
-            try ctx.db.execute(sql: "UPDATE members SET expires_at = ? WHERE user_id = ? AND group_id = ?", arguments: [expiresAt.stringValue, user.id, group.id])
+            try ctx.db.run(sql: "UPDATE members SET expires_at = ? WHERE user_id = ? AND group_id = ?", arguments: [expiresAt.stringValue, user.id, group.id])
             changes.append(.init(attribute: "expires_at", old: (row["expires_at"] as String?).json, new: expiresAt))
         }
         ctx.invalidateAccess()
@@ -112,10 +112,10 @@ struct UserService {
 
     func removeMember(_ group: GroupRecord, user: UserRecord) throws {
         guard ctx.access.isOwner(group) || ctx.caller.id == user.id else { throw APIError.forbidden() }
-        guard try Bool.fetchOne(ctx.db, sql: "SELECT EXISTS (SELECT 1 FROM members WHERE user_id = ? AND group_id = ?)", arguments: [user.id, group.id]) ?? false else {
+        guard try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM members WHERE user_id = ? AND group_id = ?)", arguments: [user.id, group.id]) ?? false else {
             throw APIError.notFound("Member")
         }
-        try ctx.db.execute(sql: "DELETE FROM members WHERE user_id = ? AND group_id = ?", arguments: [user.id, group.id])
+        try ctx.db.run(sql: "DELETE FROM members WHERE user_id = ? AND group_id = ?", arguments: [user.id, group.id])
         ctx.invalidateAccess()
         try ctx.audit("member.destroy", "Group", id: group.id, path: group.fullPath, changes: [.init(attribute: "user", old: .string(user.username), new: .null)])
     }

@@ -58,14 +58,14 @@ enum AuditLog {
                 ("to", redact && !change.new.isNull ? "[REDACTED]" : change.new),
             ])
         })
-        try db.execute(sql: """
+        try db.run(sql: """
             INSERT INTO audit_events (created_at, actor_id, actor_username, action, target_type, target_id, target_path, changes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [now, caller.id, caller.username, action, targetType, targetId, targetPath, JSONText.encode(stored)])
     }
 
     static func lastId(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM audit_events") ?? 0
+        try Int64.fetchOne(db, cachedSQL: "SELECT COALESCE(MAX(id), 0) FROM audit_events") ?? 0
     }
 
     static func events(_ db: Database, afterId: Int64? = nil, since: Int64? = nil, limit: Int = 1000) throws -> [AuditEvent] {

@@ -102,13 +102,19 @@ public final class GroveStore: @unchecked Sendable {
         blockLock.lock(); openBlock = nil; blockLock.unlock()
     }
 
+    /// A savepoint through cached statements (GRDB's `inSavepoint` compiles its SQL on
+    /// every call, which dominated operations inside blocks).
     private func savepoint<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
-        var result: T?
-        try db.inSavepoint {
-            result = try body(db)
-            return .commit
+        try db.run(sql: "SAVEPOINT grove_operation")
+        do {
+            let result = try body(db)
+            try db.run(sql: "RELEASE SAVEPOINT grove_operation")
+            return result
+        } catch {
+            try db.run(sql: "ROLLBACK TO SAVEPOINT grove_operation")
+            try db.run(sql: "RELEASE SAVEPOINT grove_operation")
+            throw error
         }
-        return result!
     }
 
     /// One write unit: a savepoint inside an open block, else its own transaction.

@@ -9,7 +9,7 @@ struct InstanceSettings {
 
     static func load(_ db: Database) throws -> InstanceSettings {
         var s = InstanceSettings()
-        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM instance_settings") {
+        for row in try Row.fetchAll(db, cachedSQL: "SELECT key, value FROM instance_settings") {
             let key: String = row["key"], value: String = row["value"]
             switch key {
             case "deletion_adjourned_period": s.deletionAdjournedPeriod = Int64(value) ?? 7
