@@ -97,7 +97,8 @@ func creationBench() throws {
     let plan = Plan(top: 100, children: 9, grandchildren: 10)
     let n = Double(plan.nodes.count)
     print("== create \(plan.nodes.count) groups in three levels (file DB, WAL) ==")
-    for block in [false, true] {
+    let modes = CommandLine.arguments.contains("block-only") ? [true] : [false, true]
+    for block in modes {
         let label = block ? "one block     " : "one tx per op "
         let store = try GroveStore.open(path: tempPath("core-\(block).sqlite"))
         let core = try seconds { try createThroughCore(store, plan, block: block) }
@@ -141,7 +142,7 @@ func descendantsBench() throws {
                  count, median(allTimes) * 1000, median(allTimes) < 0.020 ? "met" : "NOT met"))
 }
 
-// `GroveCoreBench create` or `GroveCoreBench descendants` runs one part only.
+// `GroveCoreBench create`, `block-only` or `descendants` runs one part only.
 let parts = Set(CommandLine.arguments.dropFirst())
-if parts.isEmpty || parts.contains("create") { try creationBench() }
+if parts.isEmpty || parts.contains("create") || parts.contains("block-only") { try creationBench() }
 if parts.isEmpty || parts.contains("descendants") { try descendantsBench() }

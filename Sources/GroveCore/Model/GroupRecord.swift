@@ -19,18 +19,6 @@ struct GroupRecord: FetchableRecord {
     var createdAt: Int64
     var updatedAt: Int64
 
-    init(row: Row) {
-        id = row["id"]; parentId = row["parent_id"]; name = row["name"]; path = row["path"]
-        fullPath = row["full_path"]; fullName = row["full_name"]; traversalIds = row["traversal_ids"]
-        visibility = Visibility(rawValue: row["visibility_level"]) ?? .private
-        description = row["description"]; avatarFilename = row["avatar_filename"]
-        runnersToken = row["runners_token"]
-        let text: String = row["settings"]
-        settings = (try? JSONText.decode(text))?.objectValue ?? JSONObject()
-        markedForDeletionAt = row["marked_for_deletion_at"]
-        createdAt = row["created_at"]; updatedAt = row["updated_at"]
-    }
-
     var isTopLevel: Bool { parentId == nil }
     var ancestorIds: [Int64] { TraversalIds.ids(traversalIds).dropLast() }
     var selfAndAncestorIds: [Int64] { TraversalIds.ids(traversalIds) }
@@ -40,7 +28,7 @@ struct GroupRecord: FetchableRecord {
     /// A setting from the JSON column, or its default.
     func setting(_ name: String) -> JSONValue { settings[name] ?? GroupSettings.defaults[name] ?? .null }
 
-    /// Columns every group query selects (the avatar bytes stay out).
+    /// Columns every group query selects, in this order (the avatar bytes stay out).
     static let columns = "id, parent_id, name, path, full_path, full_name, traversal_ids, visibility_level, description, avatar_filename, runners_token, settings, marked_for_deletion_at, created_at, updated_at"
 
     static func find(_ db: Database, id: Int64) throws -> GroupRecord? {
@@ -62,6 +50,18 @@ struct GroupRecord: FetchableRecord {
         guard !ids.isEmpty else { return [] }
         let rows = try GroupRecord.fetchAll(db, sql: "SELECT \(columns) FROM namespaces WHERE id IN (\(ids.map { String($0) }.joined(separator: ",")))")
         return ids.compactMap { id in rows.first { $0.id == id } }
+    }
+}
+
+extension GroupRecord {
+    /// Decodes by position: every group query selects `columns` in order, and lookups by
+    /// name cost more than the rest of the decoding.
+    init(row: Row) {
+        let text: String = row[11]
+        self.init(id: row[0], parentId: row[1], name: row[2], path: row[3], fullPath: row[4], fullName: row[5], traversalIds: row[6],
+                  visibility: Visibility(rawValue: row[7]) ?? .private, description: row[8], avatarFilename: row[9], runnersToken: row[10],
+                  settings: text == "{}" ? JSONObject() : (try? JSONText.decode(text))?.objectValue ?? JSONObject(),
+                  markedForDeletionAt: row[12], createdAt: row[13], updatedAt: row[14])
     }
 }
 

@@ -16,12 +16,13 @@ struct UserRecord: FetchableRecord {
     var samlGroupId: Int64?
     var createdAt: Int64
 
+    /// By position: queries select `users.*` in the table's column order (v1 schema).
     init(row: Row) {
-        id = row["id"]; username = row["username"]; name = row["name"]; email = row["email"]
-        state = row["state"]; isAdmin = row["is_admin"]; bot = row["bot"]; external = row["external"]
-        canCreateGroup = row["can_create_group"]; serviceAccount = row["service_account"]
-        provisionedByGroupId = row["provisioned_by_group_id"]; samlGroupId = row["saml_group_id"]
-        createdAt = row["created_at"]
+        id = row[0]; username = row[1]; name = row[2]; email = row[3]
+        state = row[4]; isAdmin = row[5]; bot = row[6]; external = row[7]
+        canCreateGroup = row[8]; serviceAccount = row[9]
+        provisionedByGroupId = row[10]; samlGroupId = row[11]
+        createdAt = row[12]
     }
 
     static func find(_ db: Database, id: Int64) throws -> UserRecord? {

@@ -43,23 +43,28 @@ struct GroupCreateService {
 
         var stored = JSONObject()
         for (k, v) in settings { stored[k] = v }
+        var group = GroupRecord(id: 0, parentId: parent?.id, name: name, path: path, fullPath: GroupHierarchy.fullPath(parent: parent, path: path),
+                                fullName: GroupHierarchy.fullName(parent: parent, name: name), traversalIds: "", visibility: visibility,
+                                description: params.string("description") ?? "", avatarFilename: avatar?.filename,
+                                runnersToken: GroupAttributes.newRunnersToken(), settings: stored, markedForDeletionAt: nil,
+                                createdAt: ctx.now, updatedAt: ctx.now)
         try ctx.db.run(sql: """
             INSERT INTO namespaces (parent_id, name, path, full_path, full_name, traversal_ids, visibility_level, description,
                                     avatar_filename, avatar_data, runners_token, settings, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [parent?.id, name, path, GroupHierarchy.fullPath(parent: parent, path: path),
-                             GroupHierarchy.fullName(parent: parent, name: name), visibility.rawValue,
-                             params.string("description") ?? "", avatar?.filename, avatar.map { Data($0.data) },
-                             GroupAttributes.newRunnersToken(), JSONText.encode(.object(stored)), ctx.now, ctx.now])
+            """, arguments: [group.parentId, name, path, group.fullPath, group.fullName, visibility.rawValue, group.description,
+                             group.avatarFilename, avatar.map { Data($0.data) }, group.runnersToken,
+                             stored.isEmpty ? "{}" : JSONText.encode(.object(stored)), ctx.now, ctx.now])
         let id = ctx.db.lastInsertedRowID
-        try ctx.db.run(sql: "UPDATE namespaces SET traversal_ids = ? WHERE id = ?",
-                           arguments: [TraversalIds.child(of: parent?.traversalIds, id: id), id])
+        // The id is known only now, and it ends the group's own traversal ids.
+        group.id = id
+        group.traversalIds = TraversalIds.child(of: parent?.traversalIds, id: id)
+        try ctx.db.run(sql: "UPDATE namespaces SET traversal_ids = ? WHERE id = ?", arguments: [group.traversalIds, id])
         if let userId = ctx.caller.id {
             try ctx.db.run(sql: "INSERT INTO members (user_id, group_id, access_level, created_at) VALUES (?, ?, ?, ?)",
                                arguments: [userId, id, AccessLevel.owner, ctx.now])
             ctx.invalidateAccess()
         }
-        let group = try GroupRecord.find(ctx.db, id: id)!
         var changes: [AuditEvent.Change] = [
             .init(attribute: "name", old: .null, new: .string(name)),
             .init(attribute: "path", old: .null, new: .string(path)),
