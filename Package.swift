@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Lua 5.4 from the system (liblua5.4-dev); nothing of Lua is vendored.
@@ -31,7 +33,11 @@ let package = Package(
         .target(name: "GroveLua", dependencies: ["CLuaShim"]),
         .target(
             name: "GroveCore",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         // Lua bindings: thin adapters from Lua calls to core operations.
         .target(name: "GroveBindings", dependencies: ["GroveLua", "GroveCore"]),
