@@ -106,6 +106,10 @@ public enum ParamParser {
             return .success(.array(items))
         case .hash:
             return value.objectValue != nil ? .success(value) : .failure(.invalid)
+        case .hashArray:
+            let items = value.objectValue != nil ? [value] : (value.arrayValue ?? [])
+            guard value.objectValue != nil || value.arrayValue != nil, items.allSatisfy({ $0.objectValue != nil }) else { return .failure(.invalid) }
+            return .success(.array(items))
         case .file:
             if let s = value.stringValue, s.isEmpty { return .success(value) }
             guard let o = value.objectValue, o["filename"]?.stringValue != nil,

@@ -14,6 +14,8 @@ public enum ParamType: Sendable, Equatable {
     case stringArray
     /// A JSON object (`default_branch_protection_defaults`, `custom_attributes`).
     case hash
+    /// An array of JSON objects (`allowed_to_push: [{access_level: 40}]`).
+    case hashArray
     /// An upload: `{"filename": "a.png", "content": "<base64>"}`; `""` clears it.
     case file
     /// One of the listed strings.
@@ -33,6 +35,7 @@ public enum ParamType: Sendable, Equatable {
         case .integerArray: return "array of integers"
         case .stringArray: return "array of strings"
         case .hash: return "hash"
+        case .hashArray: return "array of hashes"
         case .file: return "file"
         case .enumeration(let values): return "string (" + values.joined(separator: ", ") + ")"
         case .integerEnumeration(let values): return "integer (" + values.map(String.init).joined(separator: ", ") + ")"

@@ -5,6 +5,7 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1_core", migrate: v1Core)
+        migrator.registerMigration("v2_protected_branches", migrate: ProtectedBranchSchema.migrate)
         return migrator
     }
 
