@@ -6,6 +6,7 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1_core", migrate: v1Core)
         migrator.registerMigration("v2_protected_branches", migrate: ProtectedBranchSchema.migrate)
+        migrator.registerMigration("v2_push_rules", migrate: PushRuleSchema.migrate)
         return migrator
     }
 

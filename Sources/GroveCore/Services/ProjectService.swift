@@ -45,6 +45,7 @@ struct ProjectService {
         try ctx.db.execute(sql: "INSERT INTO projects (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
                            arguments: StatementArguments(values))
         let project = try ProjectRecord.find(ctx.db, id: ctx.db.lastInsertedRowID)!
+        try PushRuleService.copyToNewProject(ctx, projectId: project.id, groupId: group.id)
         try ctx.audit("project.create", "Project", id: project.id, path: project.pathWithNamespace, changes: [
             .init(attribute: "name", old: .null, new: .string(name)), .init(attribute: "visibility", old: .null, new: .string(visibility.name)),
         ])

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+
+/// A push rule's attributes, named as the REST API names them.
+struct PushRule {
+    var id: Int64
+    var createdAt: Int64
+    /// Attribute name → value (strings, booleans, `max_file_size`), nulls included.
+    var values: [String: JSONValue]
+
+    static let regexLimits: [(name: String, max: Int)] = [
+        ("commit_message_regex", 511), ("commit_message_negative_regex", 2047), ("branch_name_regex", 511),
+        ("author_email_regex", 511), ("file_name_regex", 511),
+    ]
+    static let flags = ["deny_delete_tag", "member_check", "prevent_secrets", "commit_committer_name_check"]
+    /// Disabled reads as `null` for these until they were set once.
+    static let nullableFlags = ["commit_committer_check", "reject_unsigned_commits", "reject_non_dco_commits"]
+    static let attributes = regexLimits.map(\.name) + flags + nullableFlags + ["max_file_size"]
+
+    /// The order of `EE::API::Entities::GroupPushRule` (the seed's POST/PUT examples).
+    static let responseOrder = [
+        "commit_committer_check", "commit_committer_name_check", "reject_unsigned_commits", "reject_non_dco_commits",
+        "commit_message_regex", "commit_message_negative_regex", "branch_name_regex", "deny_delete_tag", "member_check",
+        "prevent_secrets", "author_email_regex", "file_name_regex", "max_file_size",
+    ]
+
+    init(row: Row) {
+        id = row["id"]
+        createdAt = row["created_at"]
+        var v: [String: JSONValue] = [:]
+        for (name, _) in Self.regexLimits { v[name] = (row[name] as String?).json }
+        for name in Self.flags { v[name] = .bool(row[name]) }
+        for name in Self.nullableFlags { v[name] = (row[name] as Bool?).json }
+        v["max_file_size"] = .int(row["max_file_size"] as Int64)
+        values = v
+    }
+
+    func string(_ name: String) -> String? { values[name]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } }
+    func flag(_ name: String) -> Bool { values[name]?.boolValue ?? false }
+    var maxFileSize: Int64 { values["max_file_size"]?.intValue ?? 0 }
+
+    var json: JSONValue {
+        .object([("id", .int(id)), ("created_at", .string(Timestamp.iso8601(createdAt)))] + Self.responseOrder.map { ($0, values[$0] ?? .null) })
+    }
+
+    static func forGroup(_ db: Database, _ groupId: Int64) throws -> PushRule? {
+        try Row.fetchOne(db, sql: "SELECT * FROM push_rules WHERE group_id = ?", arguments: [groupId]).map(PushRule.init)
+    }
+
+    static func forProject(_ db: Database, _ projectId: Int64) throws -> PushRule? {
+        try Row.fetchOne(db, sql: "SELECT * FROM push_rules WHERE project_id = ?", arguments: [projectId]).map(PushRule.init)
+    }
+
+    /// The rule that governs a group: its own, else the closest ancestor's.
+    static func effective(_ db: Database, for group: GroupRecord) throws -> PushRule? {
+        for id in group.selfAndAncestorIds.reversed() {
+            if let rule = try forGroup(db, id) { return rule }
+        }
+        return nil
+    }
+}
+
+/// `UntrustedRegexpValidator`: push rule patterns must compile as RE2, which has no
+/// look-around and no back-references.
+enum UntrustedRegexp {
+    struct Invalid: Error { let reason: String }
+
+    static func compile(_ pattern: String) -> Result<NSRegularExpression, Invalid> {
+        for op in ["(?=", "(?!", "(?<=", "(?<!"] where pattern.contains(op) {
+            return .failure(Invalid(reason: "invalid perl operator: \(op)"))
+        }
+        if let r = pattern.range(of: #"\\[1-9]"#, options: .regularExpression) {
+            return .failure(Invalid(reason: "invalid escape sequence: \(pattern[r])"))
+        }
+        do {
+            return .success(try NSRegularExpression(pattern: pattern))
+        } catch {
+            let opens = pattern.filter { $0 == "(" }.count, closes = pattern.filter { $0 == ")" }.count
+            if opens > closes { return .failure(Invalid(reason: "missing ): \(pattern)")) }
+            if closes > opens { return .failure(Invalid(reason: "unexpected ): \(pattern)")) }
+            if pattern.contains("[") && !pattern.contains("]") { return .failure(Invalid(reason: "missing ]: \(pattern)")) }
+            return .failure(Invalid(reason: "invalid regular expression: \(pattern)"))
+        }
+    }
+
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        guard case .success(let regex) = compile(pattern) else { return false }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}
