@@ -23,7 +23,7 @@ public final class OperationRegistry: @unchecked Sendable {
         GroupOperations.self, GroupDeletionOperations.self, GroupTransferOperations.self, GroupSharingOperations.self,
         GroupProjectOperations.self, GroupUserOperations.self, GroupCustomAttributeOperations.self,
         ProjectOperations.self, UserOperations.self, MemberOperations.self, InstanceOperations.self,
-        ProtectedBranchOperations.self, PushRuleOperations.self,
+        ProtectedBranchOperations.self, PushRuleOperations.self, IntegrationSettingsOperations.self, ServiceAccountOperations.self,
     ]
 
     /// Every built-in operation.

@@ -7,6 +7,7 @@ enum Schema {
         migrator.registerMigration("v1_core", migrate: v1Core)
         migrator.registerMigration("v2_protected_branches", migrate: ProtectedBranchSchema.migrate)
         migrator.registerMigration("v2_push_rules", migrate: PushRuleSchema.migrate)
+        migrator.registerMigration("v2_service_account_tokens", migrate: ServiceAccountSchema.migrate)
         return migrator
     }
 
