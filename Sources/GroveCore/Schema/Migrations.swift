@@ -8,6 +8,7 @@ enum Schema {
         migrator.registerMigration("v2_protected_branches", migrate: ProtectedBranchSchema.migrate)
         migrator.registerMigration("v2_push_rules", migrate: PushRuleSchema.migrate)
         migrator.registerMigration("v2_service_account_tokens", migrate: ServiceAccountSchema.migrate)
+        migrator.registerMigration("v2_security_settings", migrate: SecuritySettingsSchema.migrate)
         return migrator
     }
 
