@@ -9,6 +9,7 @@ enum Schema {
         migrator.registerMigration("v2_push_rules", migrate: PushRuleSchema.migrate)
         migrator.registerMigration("v2_service_account_tokens", migrate: ServiceAccountSchema.migrate)
         migrator.registerMigration("v2_security_settings", migrate: SecuritySettingsSchema.migrate)
+        migrator.registerMigration("v2_group_hooks", migrate: HookSchema.migrate)
         return migrator
     }
 

@@ -1,0 +1,88 @@
+import GRDB
+
+/// `/groups/:id/hooks`: group web hooks (owners), their secrets, and test deliveries.
+enum GroupHookOperations: OperationModule {
+    static let id = ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the group")
+    static let hookId = ParamSpec("hook_id", .integer, required: true, in: .path, "The ID of a group hook")
+
+    static func attributes(urlRequired: Bool) -> [ParamSpec] {
+        [
+            ParamSpec("url", .string, required: urlRequired, "The hook URL; {name} placeholders are filled from url_variables"),
+            ParamSpec("name", .string, "Name of the hook"),
+            ParamSpec("description", .string, "Description of the hook"),
+        ] + HookEvent.flags.map { flag in
+            ParamSpec(flag, .boolean, default: flag == "push_events" ? true : nil, "Trigger hook on \(flag.replacingOccurrences(of: "_events", with: "").replacingOccurrences(of: "_", with: " ")) events")
+        } + [
+            ParamSpec("push_events_branch_filter", .string, "Trigger hook on push events for matching branches only"),
+            ParamSpec("branch_filter_strategy", .enumeration(["wildcard", "regex", "all_branches"]), default: "wildcard", "Filter push events by branch: wildcard, regex or all_branches"),
+            ParamSpec("enable_ssl_verification", .boolean, default: true, "Do SSL verification when triggering the hook"),
+            ParamSpec("token", .string, "Secret token to validate received payloads; not returned in the response"),
+            ParamSpec("custom_webhook_template", .string, "Custom webhook template for the hook ({{field.path}} placeholders; max 4096)"),
+            ParamSpec("custom_headers", .hashArray, "Custom headers for the hook: [{key, value}] (values are never returned)"),
+            ParamSpec("url_variables", .hashArray, "URL variables for the hook: [{key, value}] (values are never returned)"),
+        ]
+    }
+
+    static func register(into registry: OperationRegistry) {
+        registry.add(OperationDescriptor("groups.hooks.list", "GET", "/groups/:id/hooks", summary: "List group hooks (Owner)", pagination: .offset, params: [id])) { ctx, p in
+            let service = GroupHookService(ctx)
+            let group = try service.group(p["id"])
+            var f = QueryFilter()
+            f.add("group_id = ?", [group.id])
+            let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT * FROM group_hooks", filter: f, orderBy: "id ASC", params: p, countFrom: "FROM group_hooks")
+            return OperationResult(status: 200, body: .array(try rows.map { try GroupHookRecord.load(ctx.db, $0).json }), page: page)
+        }
+        registry.add(OperationDescriptor("groups.hooks.get", "GET", "/groups/:id/hooks/:hook_id", summary: "Get a group hook (Owner)", params: [id, hookId])) { ctx, p in
+            let service = GroupHookService(ctx)
+            return .ok(try service.find(try service.group(p["id"]), p.int("hook_id")).json)
+        }
+        registry.add(OperationDescriptor("groups.hooks.create", "POST", "/groups/:id/hooks", summary: "Add a group hook (Owner)", params: [id] + attributes(urlRequired: true))) { ctx, p in
+            let service = GroupHookService(ctx)
+            return .ok(try service.create(try service.group(p["id"]), p).json, status: 201)
+        }
+        registry.add(OperationDescriptor("groups.hooks.update", "PUT", "/groups/:id/hooks/:hook_id",
+                                         summary: "Edit a group hook (Owner); a new url without a token drops the token", params: [id, hookId] + attributes(urlRequired: false))) { ctx, p in
+            let service = GroupHookService(ctx)
+            let group = try service.group(p["id"])
+            return .ok(try service.update(group, try service.find(group, p.int("hook_id")), p).json)
+        }
+        registry.add(OperationDescriptor("groups.hooks.delete", "DELETE", "/groups/:id/hooks/:hook_id", summary: "Delete a group hook (Owner)", success: 204, params: [id, hookId])) { ctx, p in
+            let service = GroupHookService(ctx)
+            let group = try service.group(p["id"])
+            try service.delete(group, try service.find(group, p.int("hook_id")))
+            return .noContent
+        }
+        for (kind, segment, noun) in [(GroupHookService.PairKind.urlVariable, "url_variables", "URL variable"), (.customHeader, "custom_headers", "custom header")] {
+            let prefix = kind == .urlVariable ? "groups.hooks.url_variables" : "groups.hooks.custom_headers"
+            let key = ParamSpec("key", .string, required: true, in: .path, "The key of the \(noun)")
+            registry.add(OperationDescriptor("\(prefix).set", "PUT", "/groups/:id/hooks/:hook_id/\(segment)/:key", summary: "Set a hook's \(noun) (Owner)", success: 204, params: [
+                id, hookId, key, ParamSpec("value", .string, required: true, "The value of the \(noun) (never returned)"),
+            ])) { ctx, p in
+                let service = GroupHookService(ctx)
+                let group = try service.group(p["id"])
+                try service.setPair(group, try service.find(group, p.int("hook_id")), kind, key: p.string("key")!, value: p.string("value")!)
+                return .noContent
+            }
+            registry.add(OperationDescriptor("\(prefix).delete", "DELETE", "/groups/:id/hooks/:hook_id/\(segment)/:key", summary: "Delete a hook's \(noun) (Owner)", success: 204, params: [id, hookId, key])) { ctx, p in
+                let service = GroupHookService(ctx)
+                let group = try service.group(p["id"])
+                try service.deletePair(group, try service.find(group, p.int("hook_id")), kind, key: p.string("key")!)
+                return .noContent
+            }
+        }
+        registry.add(OperationDescriptor("groups.hooks.test", "POST", "/groups/:id/hooks/:hook_id/test/:trigger",
+                                         summary: "Send a sample event to a group hook now (Owner; 5 a minute per group and user)", params: [
+            id, hookId, ParamSpec("trigger", .enumeration(HookEvent.testTriggers), required: true, in: .path, "The event to send: " + HookEvent.testTriggers.joined(separator: ", ")),
+        ])) { ctx, p in
+            let service = GroupHookService(ctx)
+            let group = try service.group(p["id"])
+            return try HookTestService(ctx: ctx).trigger(group, try service.find(group, p.int("hook_id")), trigger: p.string("trigger")!)
+        }
+        registry.add(OperationDescriptor("groups.hooks.deliveries", "GET", "/groups/:id/hooks/:hook_id/events",
+                                         summary: "Recent deliveries of a group hook, secrets masked (Owner)", params: [id, hookId])) { ctx, p in
+            let service = GroupHookService(ctx)
+            let hook = try service.find(try service.group(p["id"]), p.int("hook_id"))
+            return .ok(.array(ctx.store.hookDeliveries(hookId: hook.id).map(\.json)))
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+@testable import GroveCore
+
+@Suite("groups.hooks")
+struct GroupHookTests {
+    func setup() throws -> (Fixture, Int64) {
+        try Fixture.withAlpha()
+    }
+
+    static let seedKeys = ["id", "url", "name", "description", "group_id", "push_events", "push_events_branch_filter", "branch_filter_strategy",
+                           "issues_events", "confidential_issues_events", "merge_requests_events", "tag_push_events", "note_events",
+                           "confidential_note_events", "job_events", "pipeline_events", "wiki_page_events", "deployment_events",
+                           "feature_flag_events", "releases_events", "subgroup_events", "member_events", "emoji_events", "milestone_events",
+                           "project_events", "vulnerability_events", "enable_ssl_verification", "repository_update_events", "alert_status",
+                           "disabled_until", "url_variables", "created_at", "resource_access_token_events", "custom_webhook_template", "custom_headers"]
+
+    @Test func crudNeverShowsSecrets() throws {
+        let (f, a) = try setup()
+        let r = try f.run("groups.hooks.create", [
+            "id": .int(a), "url": "https://hooks.example.com/{env}/in", "name": "CI", "token": "s3cr3t-token", "issues_events": true,
+            "custom_headers": [["key": "X-Api-Key", "value": "header-secret-value"]], "url_variables": [["key": "env", "value": "var-secret-prod"]],
+        ], as: f.user("alice"))
+        #expect(r.status == 201)
+        let hook = r.body!
+        #expect(hook.keys == Self.seedKeys)
+        #expect(hook["push_events"] == true && hook["issues_events"] == true && hook["alert_status"] == "executable")
+        #expect(hook["custom_headers"] == [["key": "X-Api-Key"]])
+        #expect(hook["url_variables"] == [["key": "env"]])
+        let id = hook["id"]!
+        #expect(try f.body("groups.hooks.get", ["id": .int(a), "hook_id": id], as: f.user("alice")) == hook)
+        #expect(try f.body("groups.hooks.list", ["id": .int(a)], as: f.user("alice")).arrayValue?.count == 1)
+        let updated = try f.body("groups.hooks.update", ["id": .int(a), "hook_id": id, "push_events": false, "custom_headers": [["key": "X-Other", "value": "other-secret"]]], as: f.user("alice"))
+        #expect(updated["push_events"] == false)
+        #expect(updated["custom_headers"] == [["key": "X-Api-Key"], ["key": "X-Other"]])
+        #expect(try f.run("groups.hooks.delete", ["id": .int(a), "hook_id": id], as: f.user("alice")).status == 204)
+        #expect(f.error("groups.hooks.get", ["id": .int(a), "hook_id": id], as: f.user("alice"))?.json == .object([("message", "404 Not found")]))
+        let everything = JSONText.encode(hook) + JSONText.encode(updated) + (try f.store.auditEvents().map { JSONText.encode($0.json) }.joined())
+        for secret in ["s3cr3t-token", "header-secret-value", "var-secret-prod", "other-secret"] { #expect(!everything.contains(secret)) }
+        #expect(try f.store.auditEvents().contains { $0.action == "hook.create" && $0.changes.contains { $0.attribute == "token" && $0.new == "[REDACTED]" } })
+    }
+
+    @Test func validation() throws {
+        let (f, a) = try setup()
+        func err(_ extra: [(String, JSONValue)]) -> JSONValue? {
+            f.error("groups.hooks.create", JSONObject([("id", .int(a))] + extra), as: f.user("alice"))?.json
+        }
+        #expect(err([("url", "ftp://x")]) == .object([("error", "Invalid url given")]))
+        #expect(err([("url", "not a url")]) == .object([("error", "Invalid url given")]))
+        #expect(err([("url", "http://127.0.0.1:9/x")]) == .object([("error", "Url is blocked: Requests to localhost are not allowed")]))
+        #expect(err([("url", "http://10.1.2.3/x")]) == .object([("error", "Url is blocked: Requests to the local network are not allowed")]))
+        #expect(err([("url", "https://e.example/{a}/{b}"), ("url_variables", [["key": "a", "value": "1"]])]) == .object([("error", "Invalid URL template. Missing keys: [\"b\"]")]))
+        #expect(err([("url", "https://e.example/"), ("custom_headers", [["key": "bad key", "value": "v"]])]) == .object([("error", "Custom headers must be a valid json schema")]))
+        #expect(err([("url", "https://e.example/"), ("token", "a\nb")]) == .object([("error", "Token is invalid")]))
+        #expect(err([("url", "https://e.example/"), ("branch_filter_strategy", "regex"), ("push_events_branch_filter", "(x")]) == .object([("error", "Invalid branch filter given")]))
+        #expect(err([("url", "https://e.example/"), ("custom_webhook_template", .string(String(repeating: "x", count: 4097)))])?["error"] != nil)
+        #expect(err([]) == .object([("error", "url is missing")]))
+        let id = try f.body("groups.hooks.create", ["id": .int(a), "url": "https://e.example/"], as: f.user("alice"))["id"]!
+        #expect(f.error("groups.hooks.update", ["id": .int(a), "hook_id": id], as: f.user("alice"))?.json == .object([("error", "No parameters provided")]))
+        #expect(f.error("groups.hooks.update", ["id": .int(a), "hook_id": id, "custom_headers": [["key": "k", "value": ""]]], as: f.user("alice"))?.json
+                == .object([("error", "Custom headers validation failed")]))
+        #expect(f.error("groups.hooks.custom_headers.set", ["id": .int(a), "hook_id": id, "key": "bad key", "value": "v"], as: f.user("alice"))?.json
+                == .object([("error", "Illegal key or value")]))
+        #expect(f.error("groups.hooks.custom_headers.delete", ["id": .int(a), "hook_id": id, "key": "nope"], as: f.user("alice")) == APIError.notFound("Custom header"))
+        #expect(f.error("groups.hooks.url_variables.delete", ["id": .int(a), "hook_id": id, "key": "nope"], as: f.user("alice")) == APIError.notFound("URL variable"))
+    }
+
+    @Test func permissions() throws {
+        let (f, a) = try setup()
+        #expect(f.error("groups.hooks.list", ["id": .int(a)], as: f.user("erin")) == APIError.notFound("Group"))
+        #expect(f.error("groups.hooks.list", ["id": .int(a)], as: f.user("carol")) == APIError.forbidden())
+        #expect(f.error("groups.hooks.create", ["id": .int(a), "url": "https://e.example/"], as: f.user("carol")) == APIError.forbidden())
+        #expect(try f.run("groups.hooks.create", ["id": .int(a), "url": "https://e.example/"]).status == 201)
+    }
+
+    @Test func testTriggerDeliversForReal() throws {
+        let (f, a) = try setup()
+        let receiver = try HookReceiver()
+        defer { receiver.stop() }
+        let p = try f.project("api", in: a, as: f.user("alice"))
+        // Loopback is refused until the instance allows local requests.
+        #expect(f.error("groups.hooks.create", ["id": .int(a), "url": .string(receiver.url)], as: f.user("alice"))?.status == 422)
+        try f.run("settings.integrations.update", ["allow_local_requests_from_web_hooks_and_services": true])
+        let hook = try f.body("groups.hooks.create", [
+            "id": .int(a), "url": .string("http://127.0.0.1:\(receiver.port)/{path}"), "token": "tok-123",
+            "url_variables": [["key": "path", "value": "hook"]], "custom_headers": [["key": "X-Custom", "value": "custom-value"]],
+        ], as: f.user("alice"))
+        let hookId = hook["id"]!
+        let r = try f.run("groups.hooks.test", ["id": .int(a), "hook_id": hookId, "trigger": "push_events"], as: f.user("alice"))
+        #expect(r.status == 201)
+        #expect(r.body == .object([("message", "201 Created")]))
+        let sent = try #require(receiver.requests.last)
+        #expect(sent.method == "POST" && sent.path == "/hook")
+        #expect(sent.header("Content-Type") == "application/json")
+        #expect(sent.header("X-Gitlab-Event") == "Push Hook")
+        #expect(sent.header("X-Gitlab-Token") == "tok-123")
+        #expect(sent.header("X-Custom") == "custom-value")
+        #expect(sent.header("X-Gitlab-Instance") == f.store.baseURL)
+        #expect(sent.header("User-Agent")?.hasPrefix("GitLab/") == true)
+        #expect(sent.header("X-Gitlab-Webhook-UUID")?.count == 36 && sent.header("X-Gitlab-Event-UUID") != nil)
+        let payload = try JSONText.decode(sent.body)
+        #expect(payload["object_kind"] == "push" && payload["project_id"] == .int(p))
+        // A custom template shapes the body.
+        try f.run("groups.hooks.update", ["id": .int(a), "hook_id": hookId, "custom_webhook_template": "{\"event\":\"{{object_kind}}\",\"group\":\"{{group.group_path}}\"}"], as: f.user("alice"))
+        try f.run("groups.hooks.test", ["id": .int(a), "hook_id": hookId, "trigger": "issues_events"], as: f.user("alice"))
+        #expect(receiver.requests.last?.body == "{\"event\":\"issue\",\"group\":\"alpha\"}")
+        #expect(receiver.requests.last?.header("X-Gitlab-Event") == "Issue Hook")
+        // A non-2xx answer is 422 with the receiver's body.
+        receiver.respond(status: 500, body: "receiver broke")
+        let failed = f.error("groups.hooks.test", ["id": .int(a), "hook_id": hookId, "trigger": "note_events"], as: f.user("alice"))
+        #expect(failed?.status == 422 && failed?.json == .object([("message", "receiver broke")]))
+        // Every delivery is recorded, secrets masked.
+        let deliveries = try f.body("groups.hooks.deliveries", ["id": .int(a), "hook_id": hookId], as: f.user("alice")).arrayValue ?? []
+        #expect(deliveries.count == 3)
+        #expect(deliveries.last?["response_status"] == 500)
+        #expect(!JSONText.encode(.array(deliveries)).contains("tok-123") && !JSONText.encode(.array(deliveries)).contains("custom-value"))
+        // Rate limit: five tests a minute per group and user.
+        receiver.respond(status: 200, body: "ok")
+        try f.run("groups.hooks.test", ["id": .int(a), "hook_id": hookId, "trigger": "push_events"], as: f.user("alice"))
+        try f.run("groups.hooks.test", ["id": .int(a), "hook_id": hookId, "trigger": "push_events"], as: f.user("alice"))
+        let limited = f.error("groups.hooks.test", ["id": .int(a), "hook_id": hookId, "trigger": "push_events"], as: f.user("alice"))
+        #expect(limited?.status == 429)
+        #expect(limited?.json == .object([("message", .object([("error", "This endpoint has been requested too many times. Try again later.")]))]))
+        #expect(try f.run("groups.hooks.test", ["id": .int(a), "hook_id": hookId, "trigger": "push_events"]).status == 201)
+        f.store.now = { Date().addingTimeInterval(61) }
+        #expect(try f.run("groups.hooks.test", ["id": .int(a), "hook_id": hookId, "trigger": "push_events"], as: f.user("alice")).status == 201)
+    }
+
+    @Test func urlChangeWithoutTokenResetsIt() throws {
+        let (f, a) = try setup()
+        let receiver = try HookReceiver()
+        defer { receiver.stop() }
+        try f.run("settings.integrations.update", ["allow_local_requests_from_web_hooks_and_services": true])
+        let id = try f.body("groups.hooks.create", ["id": .int(a), "url": "https://e.example/", "token": "old-token",
+                                                    "custom_headers": [["key": "X-H", "value": "v"]]], as: f.user("alice"))["id"]!
+        let moved = try f.body("groups.hooks.update", ["id": .int(a), "hook_id": id, "url": .string(receiver.url)], as: f.user("alice"))
+        #expect(moved["custom_headers"] == [])
+        try f.run("groups.hooks.test", ["id": .int(a), "hook_id": id, "trigger": "push_events"], as: f.user("alice"))
+        #expect(receiver.requests.last?.header("X-Gitlab-Token") == nil)
+        try f.run("groups.hooks.update", ["id": .int(a), "hook_id": id, "token": "new-token"], as: f.user("alice"))
+        try f.run("groups.hooks.custom_headers.set", ["id": .int(a), "hook_id": id, "key": "X-Set", "value": "set-value"], as: f.user("alice"))
+        try f.run("groups.hooks.test", ["id": .int(a), "hook_id": id, "trigger": "push_events"], as: f.user("alice"))
+        #expect(receiver.requests.last?.header("X-Gitlab-Token") == "new-token")
+        #expect(receiver.requests.last?.header("X-Set") == "set-value")
+        #expect(try f.run("groups.hooks.custom_headers.delete", ["id": .int(a), "hook_id": id, "key": "X-Set"], as: f.user("alice")).status == 204)
+        let unreachable = f.error("groups.hooks.test", ["id": .int(a), "hook_id": id, "trigger": "member_events"], as: f.user("alice"))
+        #expect(unreachable?.json == .object([("error", "trigger does not have a valid value")]))
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A tiny HTTP/1.1 receiver on 127.0.0.1 for hook delivery tests: records each request
+/// and answers with the configured status and body.
+final class HookReceiver: @unchecked Sendable {
+    struct Request {
+        let method: String
+        let path: String
+        let headers: [String: String]
+        let body: String
+        func header(_ name: String) -> String? { headers[name.lowercased()] }
+    }
+
+    let port: UInt16
+    private let fd: Int32
+    private let lock = NSLock()
+    private var received: [Request] = []
+    private var status = 200
+    private var reply = "ok"
+
+    init() throws {
+        #if canImport(Glibc)
+        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let sock = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        var yes: Int32 = 1
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard bound == 0, listen(sock, 16) == 0 else { close(sock); throw POSIXError(.EADDRINUSE) }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(sock, $0, &len) } }
+        fd = sock
+        port = UInt16(bigEndian: addr.sin_port)
+        let thread = Thread { [self] in self.serve() }
+        thread.start()
+    }
+
+    var url: String { "http://127.0.0.1:\(port)/hook" }
+
+    var requests: [Request] { lock.lock(); defer { lock.unlock() }; return received }
+
+    func respond(status: Int, body: String) { lock.lock(); self.status = status; reply = body; lock.unlock() }
+
+    func stop() { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+
+    private func serve() {
+        while true {
+            let client = accept(fd, nil, nil)
+            if client < 0 { return }
+            handle(client)
+        }
+    }
+
+    private func handle(_ client: Int32) {
+        defer { close(client) }
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var headerEnd: Int?
+        var contentLength = 0
+        while true {
+            let n = read(client, &buffer, buffer.count)
+            if n <= 0 { return }
+            data += buffer[0..<n]
+            if headerEnd == nil, let r = findHeaderEnd(data) {
+                headerEnd = r
+                let head = String(decoding: data[0..<r], as: UTF8.self)
+                for line in head.split(separator: "\r\n") where line.lowercased().hasPrefix("content-length:") {
+                    contentLength = Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? 0
+                }
+            }
+            if let h = headerEnd, data.count >= h + 4 + contentLength { break }
+        }
+        let h = headerEnd!
+        let lines = String(decoding: data[0..<h], as: UTF8.self).split(separator: "\r\n").map(String.init)
+        let requestLine = lines.first?.split(separator: " ").map(String.init) ?? []
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let body = String(decoding: data[(h + 4)..<(h + 4 + contentLength)], as: UTF8.self)
+        lock.lock()
+        received.append(Request(method: requestLine.first ?? "", path: requestLine.count > 1 ? requestLine[1] : "", headers: headers, body: body))
+        let status = self.status, reply = self.reply
+        lock.unlock()
+        let response = "HTTP/1.1 \(status) Status\r\nContent-Type: text/plain\r\nContent-Length: \(reply.utf8.count)\r\nConnection: close\r\n\r\n\(reply)"
+        _ = response.withCString { write(client, $0, strlen($0)) }
+    }
+
+    private func findHeaderEnd(_ d: [UInt8]) -> Int? {
+        guard d.count >= 4 else { return nil }
+        for i in 0...(d.count - 4) where d[i] == 13 && d[i + 1] == 10 && d[i + 2] == 13 && d[i + 3] == 10 { return i }
+        return nil
+    }
+}
