@@ -10,6 +10,7 @@ enum Schema {
         migrator.registerMigration("v2_service_account_tokens", migrate: ServiceAccountSchema.migrate)
         migrator.registerMigration("v2_security_settings", migrate: SecuritySettingsSchema.migrate)
         migrator.registerMigration("v2_group_hooks", migrate: HookSchema.migrate)
+        migrator.registerMigration("v2_group_links", migrate: GroupLinkSchema.migrate)
         return migrator
     }
 
