@@ -146,4 +146,19 @@ struct GroupHookTests {
         let unreachable = f.error("groups.hooks.test", ["id": .int(a), "hook_id": id, "trigger": "member_events"], as: f.user("alice"))
         #expect(unreachable?.json == .object([("error", "trigger does not have a valid value")]))
     }
+
+    @Test func slowReceiversTimeOut() throws {
+        let (f, a) = try setup()
+        let receiver = try HookReceiver()
+        defer { receiver.stop() }
+        try f.run("settings.integrations.update", ["allow_local_requests_from_web_hooks_and_services": true, "webhook_timeout": 1])
+        let id = try f.body("groups.hooks.create", ["id": .int(a), "url": .string(receiver.url)], as: f.user("alice"))["id"]!
+        receiver.respond(status: 200, body: "late", after: 3)
+        let started = Date()
+        let e = f.error("groups.hooks.test", ["id": .int(a), "hook_id": id, "trigger": "push_events"], as: f.user("alice"))
+        #expect(e?.status == 422)
+        #expect(e?.message.hasPrefix("Error: ") == true)
+        #expect(Date().timeIntervalSince(started) < 2.8)
+        #expect(f.error("settings.integrations.update", ["webhook_timeout": 0])?.fieldErrors["webhook_timeout"] == ["must be between 1 and 60"])
+    }
 }

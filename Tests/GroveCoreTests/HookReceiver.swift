@@ -22,6 +22,7 @@ final class HookReceiver: @unchecked Sendable {
     private var received: [Request] = []
     private var status = 200
     private var reply = "ok"
+    private var delay: TimeInterval = 0
 
     init() throws {
         #if canImport(Glibc)
@@ -49,7 +50,9 @@ final class HookReceiver: @unchecked Sendable {
 
     var requests: [Request] { lock.lock(); defer { lock.unlock() }; return received }
 
-    func respond(status: Int, body: String) { lock.lock(); self.status = status; reply = body; lock.unlock() }
+    func respond(status: Int, body: String, after delay: TimeInterval = 0) {
+        lock.lock(); self.status = status; reply = body; self.delay = delay; lock.unlock()
+    }
 
     func stop() { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
 
@@ -91,8 +94,9 @@ final class HookReceiver: @unchecked Sendable {
         let body = String(decoding: data[(h + 4)..<(h + 4 + contentLength)], as: UTF8.self)
         lock.lock()
         received.append(Request(method: requestLine.first ?? "", path: requestLine.count > 1 ? requestLine[1] : "", headers: headers, body: body))
-        let status = self.status, reply = self.reply
+        let status = self.status, reply = self.reply, delay = self.delay
         lock.unlock()
+        if delay > 0 { Thread.sleep(forTimeInterval: delay) }
         let response = "HTTP/1.1 \(status) Status\r\nContent-Type: text/plain\r\nContent-Length: \(reply.utf8.count)\r\nConnection: close\r\n\r\n\(reply)"
         _ = response.withCString { write(client, $0, strlen($0)) }
     }

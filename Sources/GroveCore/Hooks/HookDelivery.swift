@@ -14,7 +14,6 @@ enum HookDelivery {
         var success: Bool { status.map { (200..<300).contains($0) } ?? false }
     }
 
-    static let timeout: TimeAmount = .seconds(10)
     static let maxResponseBody = 8192
 
     /// Certificate checks on (the shared client) or off (`enable_ssl_verification: false`).
@@ -24,13 +23,14 @@ enum HookDelivery {
     private static func configuration(verify: Bool) -> HTTPClient.Configuration {
         var c = HTTPClient.Configuration(certificateVerification: verify ? .fullVerification : .none,
                                          redirectConfiguration: .disallow,
-                                         timeout: .init(connect: .seconds(5), read: timeout))
+                                         timeout: .init(connect: .seconds(5), read: .seconds(60)))
         c.decompression = .disabled
         return c
     }
 
-    /// POSTs `body` to `url`; userinfo in the URL becomes Basic authentication.
-    static func post(url: String, headers: [(String, String)], body: Data, verifySSL: Bool) -> Outcome {
+    /// POSTs `body` to `url` and waits at most `timeoutSeconds` for the whole answer;
+    /// userinfo in the URL becomes Basic authentication.
+    static func post(url: String, headers: [(String, String)], body: Data, verifySSL: Bool, timeoutSeconds: Int64) -> Outcome {
         let started = Date()
         var headerList = HTTPHeaders(headers)
         var target = url
@@ -43,7 +43,7 @@ enum HookDelivery {
         do {
             let request = try HTTPClient.Request(url: target, method: .POST, headers: headerList, body: .bytes(body))
             let client = verifySSL ? verifying : nonVerifying
-            let response = try client.execute(request: request, deadline: .now() + timeout).wait()
+            let response = try client.execute(request: request, deadline: .now() + .seconds(timeoutSeconds)).wait()
             var text = ""
             if var buffer = response.body { text = buffer.readString(length: min(buffer.readableBytes, maxResponseBody)) ?? "" }
             return Outcome(status: Int(response.status.code), body: text, error: nil, durationSeconds: Date().timeIntervalSince(started))

@@ -30,7 +30,8 @@ struct HookTestService {
             headers.removeAll { $0.0.caseInsensitiveCompare(h.key) == .orderedSame }
             headers.append((h.key, h.value))
         }
-        let outcome = HookDelivery.post(url: url, headers: headers, body: Data(body.utf8), verifySSL: hook.enableSSLVerification)
+        let outcome = HookDelivery.post(url: url, headers: headers, body: Data(body.utf8), verifySSL: hook.enableSSLVerification,
+                                         timeoutSeconds: settings.webhookTimeout)
         let secretNames = Set(["x-gitlab-token"] + hook.secrets.customHeaders.map { $0.key.lowercased() })
         let masked = headers.map { secretNames.contains($0.0.lowercased()) ? ($0.0, "[REDACTED]") : $0 }
         let now = ctx.now

@@ -12,9 +12,11 @@ struct IntegrationSettings {
     /// Maximum token lifetime in days (GitLab: 365 when unset).
     var maxPersonalAccessTokenLifetime: Int64?
     var personalAccessTokenPrefix = "glpat-"
+    /// Seconds a hook receiver has to answer (GitLab's `gitlab.webhook_timeout`).
+    var webhookTimeout: Int64 = 10
 
     static let keys = ["allow_local_requests_from_web_hooks_and_services", "allow_top_level_group_owners_to_create_service_accounts",
-                       "service_access_tokens_expiration_enforced", "max_personal_access_token_lifetime", "personal_access_token_prefix"]
+                       "service_access_tokens_expiration_enforced", "max_personal_access_token_lifetime", "personal_access_token_prefix", "webhook_timeout"]
 
     static func load(_ db: Database) throws -> IntegrationSettings {
         var s = IntegrationSettings()
@@ -26,6 +28,7 @@ struct IntegrationSettings {
             case "service_access_tokens_expiration_enforced": s.serviceAccessTokensExpirationEnforced = value == "true"
             case "max_personal_access_token_lifetime": s.maxPersonalAccessTokenLifetime = Int64(value)
             case "personal_access_token_prefix": s.personalAccessTokenPrefix = value
+            case "webhook_timeout": s.webhookTimeout = Int64(value) ?? 10
             default: break
             }
         }
@@ -42,6 +45,7 @@ struct IntegrationSettings {
             ("service_access_tokens_expiration_enforced", .bool(serviceAccessTokensExpirationEnforced)),
             ("max_personal_access_token_lifetime", maxPersonalAccessTokenLifetime.json),
             ("personal_access_token_prefix", .string(personalAccessTokenPrefix)),
+            ("webhook_timeout", .int(webhookTimeout)),
         ])
     }
 }
@@ -61,10 +65,14 @@ enum IntegrationSettingsOperations: OperationModule {
             ParamSpec("service_access_tokens_expiration_enforced", .boolean, "Require service account access tokens to have an expiration date."),
             ParamSpec("max_personal_access_token_lifetime", .integer, "Maximum lifetime of access tokens in days (1-400)."),
             ParamSpec("personal_access_token_prefix", .string, "Prefix of generated access tokens (default glpat-)."),
+            ParamSpec("webhook_timeout", .integer, "Seconds a web hook receiver has to answer (1-60, default 10)."),
         ])) { ctx, p in
             try ctx.requireAdmin()
             if let days = p.int("max_personal_access_token_lifetime"), !(1...400).contains(days) {
                 throw APIError.validation(FieldErrors("max_personal_access_token_lifetime", "must be between 1 and 400"))
+            }
+            if let seconds = p.int("webhook_timeout"), !(1...60).contains(seconds) {
+                throw APIError.validation(FieldErrors("webhook_timeout", "must be between 1 and 60"))
             }
             let old = try IntegrationSettings.load(ctx.db).json
             var changes: [AuditEvent.Change] = []
