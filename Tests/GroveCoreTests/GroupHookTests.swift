@@ -71,6 +71,22 @@ struct GroupHookTests {
         #expect(f.error("groups.hooks.list", ["id": .int(a)], as: f.user("carol")) == APIError.forbidden())
         #expect(f.error("groups.hooks.create", ["id": .int(a), "url": "https://e.example/"], as: f.user("carol")) == APIError.forbidden())
         #expect(try f.run("groups.hooks.create", ["id": .int(a), "url": "https://e.example/"]).status == 201)
+        let pub = try f.group("pub", visibility: "public", as: f.user("alice"))
+        #expect(f.error("groups.hooks.list", ["id": .int(pub)], as: .anonymous) == APIError.unauthorized)
+    }
+
+    @Test func urlCredentialsBecomeBasicAuthAndStayOutOfLogs() throws {
+        let (f, a) = try setup()
+        let receiver = try HookReceiver()
+        defer { receiver.stop() }
+        try f.run("settings.integrations.update", ["allow_local_requests_from_web_hooks_and_services": true])
+        let id = try f.body("groups.hooks.create", ["id": .int(a), "url": .string("http://hookuser:hook-pass-9@127.0.0.1:\(receiver.port)/hook")], as: f.user("alice"))["id"]!
+        try f.run("groups.hooks.test", ["id": .int(a), "hook_id": id, "trigger": "tag_push_events"], as: f.user("alice"))
+        #expect(receiver.requests.last?.header("Authorization") == "Basic " + Data("hookuser:hook-pass-9".utf8).base64EncodedString())
+        #expect(receiver.requests.last?.header("X-Gitlab-Event") == "Tag Push Hook")
+        let logs = JSONText.encode(try f.body("groups.hooks.deliveries", ["id": .int(a), "hook_id": id], as: f.user("alice")))
+            + (try f.store.auditEvents().map { JSONText.encode($0.json) }.joined())
+        #expect(!logs.contains("hook-pass-9"))
     }
 
     @Test func testTriggerDeliversForReal() throws {

@@ -43,6 +43,7 @@ struct ServiceAccountTests {
         let sub = try f.group("sub", parent: a, as: f.user("alice"))
         #expect(f.error("groups.service_accounts.list", ["id": .int(a)], as: f.user("erin")) == APIError.notFound("Group"))
         #expect(f.error("groups.service_accounts.list", ["id": .int(a)], as: f.user("carol")) == APIError.forbidden())
+        #expect(f.error("groups.service_accounts.list", ["id": .int(a)], as: .anonymous) == APIError.unauthorized)
         #expect(f.error("groups.service_accounts.create", ["id": .int(a)], as: f.user("carol")) == APIError.forbidden())
         let denied = APIError.badRequest("User does not have permission to create a service account in this namespace.")
         #expect(f.error("groups.service_accounts.create", ["id": .int(a)], as: f.user("alice")) == denied)

@@ -11,7 +11,9 @@ struct GroupHookService {
     static let routeParams: Set<String> = ["id", "hook_id"]
 
     /// `read_web_hook` / `admin_web_hook` both come from `admin_group` (owner).
+    /// The API authenticates first (`before { authenticate! }`): anonymous callers get 401.
     func group(_ ref: JSONValue?) throws -> GroupRecord {
+        if ctx.caller.isAnonymous { throw APIError.unauthorized }
         let group = try ctx.findGroup(ref)
         guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
         return group

@@ -9,8 +9,9 @@ struct ServiceAccountService {
     static let defaultName = "Service account user"
     static let cannotCreate = "User does not have permission to create a service account in this namespace."
 
-    /// `admin_service_accounts`: owners and administrators.
+    /// `admin_service_accounts`: owners and administrators; anonymous callers get 401.
     func group(_ ref: JSONValue?) throws -> GroupRecord {
+        if ctx.caller.isAnonymous { throw APIError.unauthorized }
         let group = try ctx.findGroup(ref)
         guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
         return group
