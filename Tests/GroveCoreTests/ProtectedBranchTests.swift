@@ -68,6 +68,9 @@ struct ProtectedBranchTests {
         #expect(e?.json == .object([("message", "Protected branch 'release-main' already exists")]))
         // GitLab's by_name: "main" (3+ characters) matches release-main too.
         #expect(f.error("groups.protected_branches.create", ["id": .int(a), "name": "main"], as: f.user("alice"))?.status == 409)
+        // Reading, changing and removing by name take the exact name only.
+        #expect(f.error("groups.protected_branches.delete", ["id": .int(a), "name": "main"], as: f.user("alice")) == APIError.notFound("ProtectedBranch"))
+        #expect(try f.body("groups.protected_branches.get", ["id": .int(a), "name": "Release-Main"], as: f.user("alice"))["name"] == "release-main")
     }
 
     @Test func subgroupsCannotHoldRules() throws {

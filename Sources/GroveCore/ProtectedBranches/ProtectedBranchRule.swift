@@ -86,14 +86,14 @@ struct ProtectedBranchRule {
         return (words.map { _ in "name LIKE ? ESCAPE '\\'" }.joined(separator: " AND "), words.map { "%\(Like.escape($0))%" })
     }
 
-    /// `GET/PATCH/DELETE :name`: the exact name first, then GitLab's `by_name` match.
+    /// `GET/PATCH/DELETE :name`: the exact name (a wildcard by its own text), then the same
+    /// name in another case. GitLab looks these up with `by_name` too, so that `main` can
+    /// answer (or delete) `release-main`; Grove keeps substring matching to the 409 check
+    /// and `search`, where a near miss is harmless.
     static func find(_ db: Database, groupId: Int64, name: String) throws -> ProtectedBranchRule? {
-        if let row = try Row.fetchOne(db, sql: "SELECT * FROM protected_branches WHERE group_id = ? AND name = ?", arguments: [groupId, name]) {
-            return try load(db, row)
-        }
-        let c = byNameCondition(name)
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM protected_branches WHERE group_id = ? AND \(c.sql) ORDER BY id LIMIT 1",
-                                         arguments: StatementArguments([groupId] + c.args)) else { return nil }
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT * FROM protected_branches WHERE group_id = ? AND name = ? COLLATE NOCASE ORDER BY name = ? DESC, id LIMIT 1
+            """, arguments: [groupId, name, name]) else { return nil }
         return try load(db, row)
     }
 }
