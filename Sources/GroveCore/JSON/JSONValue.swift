@@ -32,32 +32,46 @@ public enum JSONValue: Sendable, Equatable {
 }
 
 /// An object with ordered, unique keys. Setting an existing key keeps its position.
+/// Stored as a list of pairs: response objects are built once and read in order, and
+/// small linear scans beat hashing every key.
 public struct JSONObject: Sendable, Equatable, Sequence {
-    public private(set) var keys: [String] = []
-    private var storage: [String: JSONValue] = [:]
+    private var storage: [(key: String, value: JSONValue)] = []
 
     public init() {}
-    public init(_ pairs: [(String, JSONValue)]) { for (k, v) in pairs { self[k] = v } }
+    public init(_ pairs: [(String, JSONValue)]) {
+        storage.reserveCapacity(pairs.count)
+        for (k, v) in pairs { self[k] = v }
+    }
+
+    public var keys: [String] { storage.map(\.key) }
 
     public subscript(key: String) -> JSONValue? {
-        get { storage[key] }
+        get { storage.first { $0.key == key }?.value }
         set {
-            if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+            let index = storage.firstIndex { $0.key == key }
+            switch (index, newValue) {
+            case (let i?, let v?): storage[i].value = v
+            case (let i?, nil): storage.remove(at: i)
+            case (nil, let v?): storage.append((key, v))
+            case (nil, nil): break
             }
         }
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
-    public var pairs: [(key: String, value: JSONValue)] { keys.map { ($0, storage[$0]!) } }
-    public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> { pairs.makeIterator() }
+    /// Appends a key the caller knows is new (presenters building seed shapes).
+    public mutating func append(_ key: String, _ value: JSONValue) {
+        assert(self[key] == nil, "duplicate key \(key)")
+        storage.append((key, value))
+    }
+
+    public var count: Int { storage.count }
+    public var isEmpty: Bool { storage.isEmpty }
+    public var pairs: [(key: String, value: JSONValue)] { storage }
+    public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> { storage.makeIterator() }
 
     /// Equality is order-sensitive: the order is part of the contract with the seeds.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        lhs.keys == rhs.keys && lhs.storage == rhs.storage
+        lhs.storage.count == rhs.storage.count && zip(lhs.storage, rhs.storage).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 }
 

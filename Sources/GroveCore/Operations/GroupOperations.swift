@@ -27,7 +27,7 @@ enum GroupOperations: OperationModule {
         }
         registry.add(OperationDescriptor("groups.create", "POST", "/groups", summary: "New group or subgroup", params: GroupParams.create)) { ctx, p in
             let group = try GroupCreateService(ctx).execute(p)
-            return .ok(try GroupPresenter(ctx: ctx).detail(group), status: 201)
+            return .ok(try GroupPresenter(ctx: ctx).detail(group, created: true), status: 201)
         }
         registry.add(OperationDescriptor("groups.update", "PUT", "/groups/:id", summary: "Update group (owners and administrators)", params: GroupParams.update)) { ctx, p in
             let group = try GroupUpdateService(ctx).execute(try ctx.findGroup(p["id"]), p)

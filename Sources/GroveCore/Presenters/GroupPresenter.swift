@@ -20,69 +20,74 @@ struct GroupPresenter {
 
     /// Fields shared by the list and detail shapes, up to `full_path`.
     private func head(_ g: GroupRecord, into o: inout JSONObject, detail: Bool) {
-        o["id"] = .int(g.id)
-        o["name"] = .string(g.name)
-        o["path"] = .string(g.path)
-        o["description"] = .string(g.description)
-        o["visibility"] = .string(g.visibility.name)
+        o.append("id", .int(g.id))
+        o.append("name", .string(g.name))
+        o.append("path", .string(g.path))
+        o.append("description", .string(g.description))
+        o.append("visibility", .string(g.visibility.name))
         for key in ["share_with_group_lock", "require_two_factor_authentication", "two_factor_grace_period", "project_creation_level",
                     "auto_devops_enabled", "subgroup_creation_level", "emails_disabled", "emails_enabled", "mentions_disabled",
                     "lfs_enabled", "default_branch", "default_branch_protection", "default_branch_protection_defaults"] {
-            o[key] = g.setting(key)
+            o.append(key, g.setting(key))
         }
-        o["avatar_url"] = avatarURL(g)
-        o["web_url"] = .string(webURL(g))
-        o["request_access_enabled"] = g.setting("request_access_enabled")
-        o["repository_storage"] = g.setting("repository_storage")
-        o["full_name"] = .string(g.fullName)
-        o["full_path"] = .string(g.fullPath)
+        o.append("avatar_url", avatarURL(g))
+        o.append("web_url", .string(webURL(g)))
+        o.append("request_access_enabled", g.setting("request_access_enabled"))
+        o.append("repository_storage", g.setting("repository_storage"))
+        o.append("full_name", .string(g.fullName))
+        o.append("full_path", .string(g.fullPath))
     }
 
     /// `Entities::Group` (GET /groups, subgroups, descendant_groups).
     func list(_ g: GroupRecord, _ options: ListOptions = ListOptions()) throws -> JSONValue {
         var o = JSONObject()
         head(g, into: &o, detail: false)
-        o["file_template_project_id"] = g.setting("file_template_project_id")
-        o["parent_id"] = g.parentId.json
-        o["created_at"] = .string(Timestamp.iso8601(g.createdAt))
-        o["ip_restriction_ranges"] = g.setting("ip_restriction_ranges")
-        if options.statistics { o["statistics"] = try statistics(g) }
-        if options.customAttributes { o["custom_attributes"] = try customAttributes(g) }
-        o["marked_for_deletion_on"] = markedForDeletionOn(g)
-        o["wiki_access_level"] = g.setting("wiki_access_level")
-        o["duo_features_enabled"] = g.setting("duo_features_enabled")
-        o["lock_duo_features_enabled"] = g.setting("lock_duo_features_enabled")
+        o.append("file_template_project_id", g.setting("file_template_project_id"))
+        o.append("parent_id", g.parentId.json)
+        o.append("created_at", .string(Timestamp.iso8601(g.createdAt)))
+        o.append("ip_restriction_ranges", g.setting("ip_restriction_ranges"))
+        if options.statistics { o.append("statistics", try statistics(g)) }
+        if options.customAttributes { o.append("custom_attributes", try customAttributes(g)) }
+        o.append("marked_for_deletion_on", markedForDeletionOn(g))
+        o.append("wiki_access_level", g.setting("wiki_access_level"))
+        o.append("duo_features_enabled", g.setting("duo_features_enabled"))
+        o.append("lock_duo_features_enabled", g.setting("lock_duo_features_enabled"))
         return .object(o)
     }
 
     /// `Entities::GroupDetail` (GET/PUT/POST of one group).
-    func detail(_ g: GroupRecord, withProjects: Bool = true, customAttributes: Bool = false) throws -> JSONValue {
+    /// `created`: the group was created by this operation, so it has no shares or
+    /// projects yet and the queries for them are skipped.
+    func detail(_ g: GroupRecord, withProjects: Bool = true, customAttributes: Bool = false, created: Bool = false) throws -> JSONValue {
         let privileged = ctx.access.isOwner(g)
         var o = JSONObject()
         head(g, into: &o, detail: true)
-        if privileged { o["runners_token"] = .string(g.runnersToken) }
-        o["file_template_project_id"] = g.setting("file_template_project_id")
-        o["parent_id"] = g.parentId.json
-        if privileged { o["enabled_git_access_protocol"] = g.setting("enabled_git_access_protocol") }
-        o["created_at"] = .string(Timestamp.iso8601(g.createdAt))
-        o["shared_with_groups"] = try sharedWithGroups(g)
-        if g.isTopLevel { o["prevent_sharing_groups_outside_hierarchy"] = g.setting("prevent_sharing_groups_outside_hierarchy") }
-        if withProjects {
+        if privileged { o.append("runners_token", .string(g.runnersToken)) }
+        o.append("file_template_project_id", g.setting("file_template_project_id"))
+        o.append("parent_id", g.parentId.json)
+        if privileged { o.append("enabled_git_access_protocol", g.setting("enabled_git_access_protocol")) }
+        o.append("created_at", .string(Timestamp.iso8601(g.createdAt)))
+        o.append("shared_with_groups", created ? [] : try sharedWithGroups(g))
+        if g.isTopLevel { o.append("prevent_sharing_groups_outside_hierarchy", g.setting("prevent_sharing_groups_outside_hierarchy")) }
+        if withProjects && created {
+            o.append("projects", [])
+            o.append("shared_projects", [])
+        } else if withProjects {
             let projects = ProjectPresenter(ctx: ctx)
-            o["projects"] = .array(try ProjectFinder(ctx).readableProjects(inGroup: g.id, limit: 100).map { try projects.basic($0) })
-            o["shared_projects"] = .array(try ProjectFinder(ctx).readableProjects(sharedWith: g.id, limit: 100).map { try projects.basic($0) })
+            o.append("projects", .array(try ProjectFinder(ctx).readableProjects(inGroup: g.id, limit: 100).map { try projects.basic($0) }))
+            o.append("shared_projects", .array(try ProjectFinder(ctx).readableProjects(sharedWith: g.id, limit: 100).map { try projects.basic($0) }))
         }
-        o["ip_restriction_ranges"] = g.setting("ip_restriction_ranges")
-        o["math_rendering_limits_enabled"] = g.setting("math_rendering_limits_enabled")
-        o["lock_math_rendering_limits_enabled"] = g.setting("lock_math_rendering_limits_enabled")
-        if customAttributes { o["custom_attributes"] = try self.customAttributes(g) }
-        o["shared_runners_minutes_limit"] = g.setting("shared_runners_minutes_limit")
-        o["extra_shared_runners_minutes_limit"] = g.setting("extra_shared_runners_minutes_limit")
-        o["marked_for_deletion_on"] = markedForDeletionOn(g)
-        o["membership_lock"] = g.setting("membership_lock")
-        o["wiki_access_level"] = g.setting("wiki_access_level")
-        o["duo_features_enabled"] = g.setting("duo_features_enabled")
-        o["lock_duo_features_enabled"] = g.setting("lock_duo_features_enabled")
+        o.append("ip_restriction_ranges", g.setting("ip_restriction_ranges"))
+        o.append("math_rendering_limits_enabled", g.setting("math_rendering_limits_enabled"))
+        o.append("lock_math_rendering_limits_enabled", g.setting("lock_math_rendering_limits_enabled"))
+        if customAttributes { o.append("custom_attributes", try self.customAttributes(g)) }
+        o.append("shared_runners_minutes_limit", g.setting("shared_runners_minutes_limit"))
+        o.append("extra_shared_runners_minutes_limit", g.setting("extra_shared_runners_minutes_limit"))
+        o.append("marked_for_deletion_on", markedForDeletionOn(g))
+        o.append("membership_lock", g.setting("membership_lock"))
+        o.append("wiki_access_level", g.setting("wiki_access_level"))
+        o.append("duo_features_enabled", g.setting("duo_features_enabled"))
+        o.append("lock_duo_features_enabled", g.setting("lock_duo_features_enabled"))
         return .object(o)
     }
 

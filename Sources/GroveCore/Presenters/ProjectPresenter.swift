@@ -13,10 +13,10 @@ struct ProjectPresenter {
     private func namespace(_ p: ProjectRecord, full: Bool) -> JSONValue {
         var o = JSONObject([("id", .int(p.namespaceId)), ("name", .string(p.namespaceName)), ("path", .string(p.namespacePath)), ("kind", "group")])
         if full {
-            o["full_path"] = .string(p.namespaceFullPath)
-            o["parent_id"] = p.namespaceParentId.json
-            o["avatar_url"] = p.namespaceAvatar.map { .string("\(base)/uploads/-/system/group/avatar/\(p.namespaceId)/\($0)") } ?? .null
-            o["web_url"] = .string("\(base)/groups/\(p.namespaceFullPath)")
+            o.append("full_path", .string(p.namespaceFullPath))
+            o.append("parent_id", p.namespaceParentId.json)
+            o.append("avatar_url", p.namespaceAvatar.map { .string("\(base)/uploads/-/system/group/avatar/\(p.namespaceId)/\($0)") } ?? .null)
+            o.append("web_url", .string("\(base)/groups/\(p.namespaceFullPath)"))
         }
         return .object(o)
     }
@@ -39,33 +39,33 @@ struct ProjectPresenter {
     /// The project shape of `GET /groups/:id/projects` and of a group's `projects`.
     func basic(_ p: ProjectRecord) throws -> JSONValue {
         var o = JSONObject()
-        o["id"] = .int(p.id)
-        o["description"] = p.description.json
-        o["default_branch"] = .string(p.defaultBranch)
-        o["tag_list"] = .array(p.topics.map { .string($0) })
-        o["topics"] = .array(p.topics.map { .string($0) })
-        o["archived"] = .bool(p.archived)
-        o["visibility"] = .string(p.visibility.name)
-        o["ssh_url_to_repo"] = .string("git@\(host):\(p.pathWithNamespace).git")
-        o["http_url_to_repo"] = .string("\(webURL(p)).git")
-        o["web_url"] = .string(webURL(p))
-        o["name"] = .string(p.name)
-        o["name_with_namespace"] = .string(p.nameWithNamespace)
-        o["path"] = .string(p.path)
-        o["path_with_namespace"] = .string(p.pathWithNamespace)
-        for f in ProjectRecord.featureNames { o[f] = .bool(p.features[f] ?? true) }
-        o["created_at"] = .string(Timestamp.iso8601(p.createdAt))
-        o["last_activity_at"] = .string(Timestamp.iso8601(p.lastActivityAt))
-        o["shared_runners_enabled"] = true
-        o["creator_id"] = p.creatorId.json
-        o["namespace"] = namespace(p, full: false)
-        o["avatar_url"] = .null
-        o["star_count"] = .int(p.starCount)
-        o["forks_count"] = 0
-        o["open_issues_count"] = 0
-        o["public_jobs"] = true
-        o["shared_with_groups"] = try sharedWithGroups(p)
-        o["request_access_enabled"] = false
+        o.append("id", .int(p.id))
+        o.append("description", p.description.json)
+        o.append("default_branch", .string(p.defaultBranch))
+        o.append("tag_list", .array(p.topics.map { .string($0) }))
+        o.append("topics", .array(p.topics.map { .string($0) }))
+        o.append("archived", .bool(p.archived))
+        o.append("visibility", .string(p.visibility.name))
+        o.append("ssh_url_to_repo", .string("git@\(host):\(p.pathWithNamespace).git"))
+        o.append("http_url_to_repo", .string("\(webURL(p)).git"))
+        o.append("web_url", .string(webURL(p)))
+        o.append("name", .string(p.name))
+        o.append("name_with_namespace", .string(p.nameWithNamespace))
+        o.append("path", .string(p.path))
+        o.append("path_with_namespace", .string(p.pathWithNamespace))
+        for f in ProjectRecord.featureNames { o.append(f, .bool(p.features[f] ?? true)) }
+        o.append("created_at", .string(Timestamp.iso8601(p.createdAt)))
+        o.append("last_activity_at", .string(Timestamp.iso8601(p.lastActivityAt)))
+        o.append("shared_runners_enabled", true)
+        o.append("creator_id", p.creatorId.json)
+        o.append("namespace", namespace(p, full: false))
+        o.append("avatar_url", .null)
+        o.append("star_count", .int(p.starCount))
+        o.append("forks_count", 0)
+        o.append("open_issues_count", 0)
+        o.append("public_jobs", true)
+        o.append("shared_with_groups", try sharedWithGroups(p))
+        o.append("request_access_enabled", false)
         return .object(o)
     }
 

@@ -31,9 +31,14 @@ public final class GroveStore: @unchecked Sendable {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+            // A larger page cache keeps big blocks (bulk creation in one transaction) from
+            // spilling dirty pages to the WAL before commit.
+            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
         }
-        return try GroveStore(dbQueue: DatabaseQueue(path: path, configuration: config), baseURL: baseURL, registry: registry)
+        let store = try GroveStore(dbQueue: DatabaseQueue(path: path, configuration: config), baseURL: baseURL, registry: registry)
+        // What GitLab's adjourned-deletion cron does, done whenever a store file is opened.
+        try store.purgeScheduledDeletions()
+        return store
     }
 
     /// A private in-memory store, for tests and dry experiments.
