@@ -22,6 +22,28 @@ struct GroveCommand: ParsableCommand {
         subcommands: [Run.self],
         defaultSubcommand: Run.self
     )
+
+    static func main() {
+        main(subcommandFirst(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// `grove --db x run FILE` means `grove run --db x FILE`: the word `run` among the
+    /// leading options is the subcommand, which the parser only finds in first place.
+    static func subcommandFirst(_ arguments: [String]) -> [String] {
+        let takesValue: Set<String> = ["--db", "--as", "-e"]
+        var index = 0
+        while index < arguments.count {
+            let word = arguments[index]
+            if word == "run" {
+                var rest = arguments
+                rest.remove(at: index)
+                return ["run"] + rest
+            }
+            guard word.hasPrefix("-"), word != "-" else { break }  // the script: stop looking
+            index += takesValue.contains(word) ? 2 : 1
+        }
+        return arguments
+    }
 }
 
 /// Where the embedded store lives: `--memory`, `--db PATH`, or the per-user default.
@@ -56,26 +78,51 @@ struct Run: ParsableCommand {
     @Flag(name: .customShort("i"), help: "Enter the interactive shell after running FILE or -e.")
     var interactive = false
 
+    @Flag(name: .long, help: "Run everything in one transaction, print the changes it would make, then roll back.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Run everything in one transaction: commit only if the whole run succeeds.")
+    var atomic = false
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("Act as this user of the store (default: root).", valueName: "username"))
+    var actAs: String?
+
     @Argument(
         parsing: .captureForPassthrough,
         help: ArgumentHelp("A script (or - for standard input) and its arguments.", valueName: "file [args]"))
     var scriptAndArguments: [String] = []
 
+    func validate() throws {
+        if dryRun && atomic { throw ValidationError("--dry-run and --atomic exclude each other") }
+    }
+
     func run() throws {
         let host = try ScriptHost(store: store.location, invocation: CommandLine.arguments, scriptArguments: scriptAndArguments)
-        var status: Int32 = 0
-        for code in execute where status == 0 {
-            status = host.runOneLiner(code)
-        }
-        if status == 0, let script = scriptAndArguments.first {
-            status = script == "-" ? host.runStandardInput() : host.runFile(script)
+        if let actAs {
+            do {
+                host.session.actor = try host.session.actor(named: actAs)
+            } catch {
+                throw ExitCode(host.report("--as \(actAs): \(error)"))
+            }
         }
         let nothingToRun = execute.isEmpty && scriptAndArguments.isEmpty
-        if status == 0 && (interactive || (nothingToRun && isatty(STDIN_FILENO) != 0)) {
+        let onTerminal = isatty(STDIN_FILENO) != 0
+        let mode: ScriptHost.Mode = dryRun ? .dryRun : atomic ? .atomic : .direct
+        var status = host.run(in: mode) {
+            var status: Int32 = 0
+            for code in execute where status == 0 {
+                status = host.runOneLiner(code)
+            }
+            if status == 0, let script = scriptAndArguments.first {
+                status = script == "-" ? host.runStandardInput() : host.runFile(script)
+            } else if nothingToRun && !interactive && !onTerminal {
+                // Like lua.c: with no script and a non-terminal input, run the input.
+                status = host.runStandardInput()
+            }
+            return status
+        }
+        if status == 0 && (interactive || (nothingToRun && onTerminal)) {
             status = REPL(host: host).run()
-        } else if nothingToRun && !interactive {
-            // Like lua.c: with no script and a non-terminal input, run the input.
-            status = host.runStandardInput()
         }
         if status != 0 { throw ExitCode(status) }
     }

@@ -14,6 +14,7 @@ final class ScriptHost {
     private let invocation: [String]
     private let scriptArguments: [String]
     private var printer: LuaRef?
+    let session: GroveSession
 
     init(store: StoreLocation, invocation: [String], scriptArguments: [String],
          environment: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -22,6 +23,8 @@ final class ScriptHost {
         self.invocation = invocation
         self.scriptArguments = scriptArguments
         self.stdlibDirectory = Self.locateStdlib(environment: environment)
+        let registry = OperationRegistry.standard()
+        self.session = GroveSession { try Self.open(store, registry: registry) }
         try configurePackagePath(environment: environment)
         try installArgTable()
         let storeInfo: LuaValue = switch store {
@@ -29,8 +32,47 @@ final class ScriptHost {
         case .file(let path): ["memory": false, "path": .string(path)]
         }
         try lua.call(lua.load("grove.store = ...", chunkName: "=[grove]"), [storeInfo])
-        let registry = OperationRegistry.standard()
-        try CoreBindings.install(into: lua, session: GroveSession { try Self.open(store, registry: registry) }, registry: registry)
+        try CoreBindings.install(into: lua, session: session, registry: registry)
+        try SessionBindings.install(into: lua, session: session)
+        if stdlibDirectory != nil { try lua.run("require 'grove.ensure'", chunkName: "=[grove]") }
+    }
+
+    /// How the store sees a whole run: change as it goes, all or nothing, or not at all.
+    enum Mode {
+        case direct
+        /// One transaction, committed only when everything succeeded.
+        case atomic
+        /// One transaction, always rolled back; the changes it would have made are printed.
+        case dryRun
+    }
+
+    /// Runs `body` (which reports its own errors and returns an exit status) in `mode`.
+    func run(in mode: Mode, _ body: () -> Int32) -> Int32 {
+        struct Failed: Error {}
+        do {
+            switch mode {
+            case .direct:
+                return body()
+            case .atomic:
+                var status: Int32 = 0
+                do {
+                    try session.store().transaction {
+                        status = body()
+                        if status != 0 { throw Failed() }
+                    }
+                } catch is Failed {
+                    report("--atomic: the script failed, nothing was written")
+                }
+                return status
+            case .dryRun:
+                let (status, events) = try session.store().dryRun { body() }
+                print("dry run: \(events.count) change\(events.count == 1 ? "" : "s") would have been made; nothing was written")
+                for event in events { print("  \(event)") }
+                return status
+            }
+        } catch {
+            return report(error)
+        }
     }
 
     /// Opens the embedded store, creating the file's directory on first use.

@@ -161,3 +161,62 @@ struct REPLTests {
         #expect(terminal.waitForExit() == 0)
     }
 }
+
+@Suite("grove run --dry-run, --atomic, --as")
+struct RunModeTests {
+    let dir: URL
+    let db: String
+
+    init() throws {
+        dir = try GroveProcess.temporaryDirectory()
+        db = dir.appendingPathComponent("grove.sqlite").path
+    }
+
+    func script(_ text: String) throws -> String {
+        let path = dir.appendingPathComponent("job-\(UUID().uuidString).lua").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func groupCount() throws -> String {
+        try GroveProcess.run(["--db", db, "-e", "groups.list{}:count()"]).stdout
+    }
+
+    @Test func dryRunPrintsTheChangesAndWritesNothing() throws {
+        let job = try script("groups.create{name = 'Platform', path = 'platform'}\nprint('created')")
+        let result = try GroveProcess.run(["--db", db, "run", "--dry-run", job])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("created\n"))
+        #expect(result.stdout.contains("dry run: 1 change would have been made; nothing was written"))
+        #expect(result.stdout.contains("platform"))
+        #expect(try groupCount() == "0\n")
+    }
+
+    @Test func atomicCommitsOnlyWhenTheWholeScriptSucceeds() throws {
+        let failing = try script("groups.create{name = 'A', path = 'aa'}\nerror('late failure')")
+        let result = try GroveProcess.run(["--db", db, "--atomic", failing])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("late failure"))
+        #expect(result.stderr.contains("nothing was written"))
+        #expect(try groupCount() == "0\n")
+        let good = try script("groups.create{name = 'A', path = 'aa'}\ngroups.create{name = 'B', path = 'bb'}")
+        #expect(try GroveProcess.run(["--db", db, "--atomic", good]).status == 0)
+        #expect(try groupCount() == "2\n")
+    }
+
+    @Test func directRunsKeepWhatWasDoneBeforeAnError() throws {
+        let failing = try script("groups.create{name = 'A', path = 'aa'}\nerror('late failure')")
+        #expect(try GroveProcess.run(["--db", db, failing]).status == 1)
+        #expect(try groupCount() == "1\n")
+    }
+
+    @Test func actAsAUser() throws {
+        #expect(try GroveProcess.run(["--db", db, "-e", "users.create{username = 'viewer', email = 'v@example.com', can_create_group = false}"]).status == 0)
+        let denied = try GroveProcess.run(["--db", db, "--as", "viewer", "-e", "groups.create{name = 'X', path = 'x'}"])
+        #expect(denied.status == 1)
+        #expect(denied.stderr.contains("groups.create: 403"))
+        let unknown = try GroveProcess.run(["--db", db, "--as", "ghost", "-e", "1"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("--as ghost"))
+    }
+}

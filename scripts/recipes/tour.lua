@@ -1,44 +1,105 @@
 #!/usr/bin/env grove
---[[ tour.lua - a first walk through Grove.
+--[[ tour.lua - Grove's main job: a walk through group administration.
 
-Purpose:   shows what a Grove script has at hand: the embedded store it runs
-           against, Grove's pretty-printer, JSON nulls (grove.null), structured
-           errors caught with pcall, and help(). (The group bindings join this
-           tour as they land.)
+Purpose:   seeds a sample organisation on the embedded store (top-level groups,
+           subgroups, projects, users, members) and walks through the families
+           of operations - create, get, list and search, update, members,
+           share, transfer, delete and restore, audit - printing what it does.
+           It is idempotent: a second run finds everything in place.
 Arguments: none.
 Example:   ./scripts/grove run scripts/recipes/tour.lua
            grove --memory scripts/recipes/tour.lua
+           grove run --dry-run scripts/recipes/tour.lua   # what it would change
 ]]
 
-local inspect = require "grove.inspect"
+local tree = require "grove.tree"
+local report = require "grove.report"
 
 local function section(title) print(("\n== %s =="):format(title)) end
+local function say(fmt, ...) print("  " .. fmt:format(...)) end
 
-section("Store")
-print(("This run uses %s."):format(grove.store.memory and "a throw-away in-memory store"
-  or ("the embedded store at " .. grove.store.path)))
-
-section("A sample organisation, pretty-printed")
-local organisation = {
-  { full_path = "platform", visibility = "internal", description = grove.null,
-    subgroups = { { full_path = "platform/api", projects = { "gateway", "auth" } },
-                  { full_path = "platform/web", projects = { "portal" } } } },
-  { full_path = "data", visibility = "private", description = "Analytics",
-    subgroups = {} },
-}
-print(inspect(organisation))
-
-section("JSON nulls survive as grove.null")
-for _, group in ipairs(organisation) do
-  local description = group.description == grove.null and "(null)" or group.description
-  print(("%-10s description: %s"):format(group.full_path, description))
+local function ensure_user(username, name)
+  local found = users.list{username = username}:first(1)[1]
+  if found then return found end
+  say("users.create %s", username)
+  return users.create{username = username, name = name, email = username .. "@example.com"}
 end
 
-section("Errors are values with a status")
-local ok, err = pcall(function()
-  error(grove.error { status = 404, message = "404 Group Not Found", ["function"] = "groups.get" })
-end)
-print("caught:", ok == false and tostring(err), "status:", err.status)
+local function ensure_project(namespace, path, visibility)
+  for p in groups.projects(namespace.id, {search = path}) do
+    if p.path == path then return p end
+  end
+  say("projects.create %s/%s", namespace.full_path, path)
+  return projects.create{namespace_id = namespace.id, path = path, name = path, visibility = visibility}
+end
 
-section("Help")
-help()
+section("Store")
+say("%s", grove.store.memory and "a throw-away in-memory store" or ("the embedded store at " .. grove.store.path))
+
+section("A sample organisation (groups.ensure: get or create, then align)")
+local platform, changes = groups.ensure{path = "platform", name = "Platform", visibility = "internal",
+  description = "Shared services"}
+say("platform: %s", changes.created and "created" or "already there")
+local api = groups.ensure{path = "api", name = "API", parent = "platform", visibility = "internal"}
+local web = groups.ensure{path = "web", name = "Web", parent = "platform", visibility = "internal"}
+local data = groups.ensure{path = "data", name = "Data", visibility = "private"}
+-- legacy starts under data; the transfer below moves it under platform for good.
+local moved, legacy = pcall(groups.get, "platform/legacy")
+if not moved then legacy = groups.ensure{path = "legacy", name = "Legacy", parent = "data"} end
+ensure_project(api, "gateway", "internal")
+ensure_project(api, "auth", "private")
+ensure_project(web, "portal", "internal")
+ensure_project(data, "warehouse", "private")
+
+section("Users and members")
+local alice = ensure_user("alice", "Alice Maintainer")
+local bob = ensure_user("bob", "Bob Developer")
+for _, m in ipairs{ {platform, alice, 40}, {api, bob, 30} } do
+  local group, user, level = m[1], m[2], m[3]
+  if groups.members.list(group.id, {query = user.username}):count() == 0 then
+    groups.members.add(group.id, {user_id = user.id, access_level = level})
+    say("groups.members.add %s @%s access_level=%d", group.full_path, user.username, level)
+  end
+end
+report.print(groups.members.list(platform.id):all(), {columns = {"username", "access_level"}})
+
+section("The hierarchy (groups.list + grove.tree)")
+tree.print(groups.list{all_available = true}, {visibility = true})
+
+section("Search and descendants")
+for g in groups.list{search = "a", order_by = "path"} do say("search 'a': %s", g.full_path) end
+say("descendants of platform: %d", groups.descendant_groups(platform.id):count())
+
+section("Update")
+local updated = groups.update(api.id, {description = "Public APIs of the platform"})
+say("api description: %s", updated.description)
+
+section("Share")
+local ok = pcall(groups.share, data.id, {group_id = platform.id, group_access = 20})
+say("data shared with platform as Reporter: %s", ok and "yes" or "already")
+say("shared_with_groups of data: %d", #groups.get(data.id).shared_with_groups)
+
+section("Transfer")
+local locations = groups.transfer_locations(legacy.id):all()
+say("legacy may move to %d places", #locations)
+if groups.get(legacy.id).full_path ~= "platform/legacy" then
+  groups.transfer(legacy.id, {group_id = platform.id})
+end
+say("legacy now at %s", groups.get(legacy.id).full_path)
+
+section("Errors are values")
+local ok2, err = pcall(groups.create, {name = "Platform again", path = "platform"})
+say("%s -> status %s", tostring(err), err.status)
+local ok3, err3 = pcall(groups.get, "no/such/group")
+say("%s", tostring(err3))
+
+section("Delete and restore (7 days retention)")
+local doomed = groups.ensure{path = "sandbox", name = "Sandbox", parent = "platform"}
+groups.delete(doomed.id)
+say("marked: %s", tostring(groups.get(doomed.id).marked_for_deletion_on))
+groups.restore(doomed.id)
+say("restored: %s", groups.get(doomed.id).full_path)
+
+section("Audit trail (latest 5)")
+local events = audit_events.list{}
+for i = math.max(1, #events - 4), #events do say("%s %s", events[i].action, tostring(events[i].entity_path)) end

@@ -1,0 +1,42 @@
+import GroveCore
+import GroveLua
+
+/// `grove.as(username, fn)` and `grove.transaction(fn)`: who a script acts as,
+/// and all-or-nothing blocks. Both run `fn` and hand back what it returns.
+public enum SessionBindings {
+    public static func install(into lua: LuaState, session: GroveSession) throws {
+        try lua.register(module: "grove", [
+            LuaFunction(
+                LuaFunctionInfo(
+                    name: "grove.as", signature: "grove.as(username, fn)",
+                    summary: "Runs fn as that user: GitLab's permission rules apply to what it does.",
+                    example: "grove.as('maintainer1', function() return groups.update('platform', {description = 'x'}) end)")
+            ) { call in
+                let username = try call.string(1)
+                let function = try call.function(2)
+                let actor = try session.actor(named: username)
+                let previous = session.actor
+                session.actor = actor
+                defer { session.actor = previous }
+                return try call.call(function)
+            },
+            LuaFunction(
+                LuaFunctionInfo(
+                    name: "grove.transaction", signature: "grove.transaction(fn)",
+                    summary: "Runs fn in one transaction: every change lands, or (on error) none does.",
+                    example: "grove.transaction(function()\n  local g = groups.create{name = 'Ops', path = 'ops'}\n  groups.create{name = 'Tools', path = 'tools', parent_id = g.id}\nend)")
+            ) { call in
+                let function = try call.function(1)
+                return try session.store().transaction { try call.call(function) }
+            },
+        ])
+    }
+}
+
+extension GroveSession {
+    /// The actor for a username of the store; 404 when there is no such user.
+    public func actor(named username: String) throws -> Actor {
+        guard let id = try store().userId(username: username) else { throw APIError.notFound("User") }
+        return .user(id: id)
+    }
+}
