@@ -54,6 +54,20 @@ struct ServiceAccountTests {
         #expect(f.error("settings.integrations.update", ["allow_local_requests_from_web_hooks_and_services": true], as: f.user("alice")) == APIError.forbidden())
     }
 
+    @Test func soleOwnershipNeedsHardDelete() throws {
+        let (f, a) = try setup()
+        let sa = try f.body("groups.service_accounts.create", ["id": .int(a), "username": "deployer"])["id"]!
+        let owned = try f.group("owned")
+        try f.run("groups.members.add", ["id": .int(owned), "user_id": sa, "access_level": 50])
+        try f.run("groups.members.remove", ["id": .int(owned), "user_id": "root"])
+        let refused = f.error("groups.service_accounts.delete", ["id": .int(a), "user_id": sa])
+        #expect(refused?.status == 409)
+        #expect(refused?.json == .object([("message", "User cannot be removed while is the sole-owner of a group")]))
+        #expect(try f.run("groups.service_accounts.delete", ["id": .int(a), "user_id": sa, "hard_delete": true]).status == 204)
+        #expect(f.error("groups.get", ["id": .int(owned)]) == APIError.notFound("Group"))
+        #expect(try f.store.userId(username: "deployer") == nil)
+    }
+
     @Test func tokensCreateAuthenticateRotateRevoke() throws {
         let (f, a) = try setup()
         let sa = try f.body("groups.service_accounts.create", ["id": .int(a)])["id"]!
