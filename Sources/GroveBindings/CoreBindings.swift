@@ -33,19 +33,26 @@ public enum CoreBindings {
         "groups": "GitLab groups: list, get, create, update, transfer, share, delete, restore ...",
         "projects": "Projects in groups (what group operations need)",
         "users": "Users of the embedded store",
-        "groups.members": "Group memberships and access levels",
+        "members": "Group memberships and access levels",
         "groups.custom_attributes": "Custom attributes of groups (administrators)",
         "settings": "Instance settings of the embedded store",
-        "audit_events": "What was changed, by whom and when",
+        "audit": "What was changed, by whom and when",
+        "branches": "Group-level protected branches (top-level groups)",
+        "hooks": "Group webhooks, with test deliveries",
+        "push_rules": "Group push rules and the push checker",
+        "service_accounts": "Service accounts of a top-level group and their access tokens",
+        "security": "Secret push protection for a group's projects",
+        "ldap_links": "LDAP group links and sync",
+        "saml_links": "SAML group links",
     ]
 
     public static func install(into lua: LuaState, session: GroveSession, registry: OperationRegistry) throws {
         var modules: [String: [LuaFunction]] = [:]
         for descriptor in registry.descriptors {
             // `groups.custom_attributes.get` lives in the table `groups.custom_attributes`.
-            guard let dot = descriptor.name.lastIndex(of: ".") else { continue }
-            let module = String(descriptor.name[..<dot])
-            modules[module, default: []].append(function(for: descriptor, session: session))
+            let name = LuaNames.name(of: descriptor.name)
+            guard let dot = name.lastIndex(of: ".") else { continue }
+            modules[String(name[..<dot]), default: []].append(function(for: descriptor, named: name, session: session))
         }
         for (module, functions) in modules.sorted(by: { $0.key < $1.key }) {
             try lua.register(module: module, summary: moduleSummaries[module] ?? "", functions)
@@ -59,12 +66,12 @@ public enum CoreBindings {
         }
     }
 
-    static func function(for descriptor: OperationDescriptor, session: GroveSession) -> LuaFunction {
+    static func function(for descriptor: OperationDescriptor, named name: String, session: GroveSession) -> LuaFunction {
         let positional = positionalParams(of: descriptor)
         let optionsPosition = positional.count + 1
         let info = LuaFunctionInfo(
-            name: descriptor.name,
-            signature: signature(of: descriptor, positional: positional),
+            name: name,
+            signature: signature(name, descriptor, positional: positional),
             summary: descriptor.summary,
             options: descriptor.params.filter { $0.location != .path }.map {
                 .init(name: $0.name, type: $0.type.name, required: $0.required, summary: $0.description)
@@ -128,11 +135,11 @@ public enum CoreBindings {
             })
     }
 
-    static func signature(of descriptor: OperationDescriptor, positional: [ParamSpec]) -> String {
+    static func signature(_ name: String, _ descriptor: OperationDescriptor, positional: [ParamSpec]) -> String {
         let hasOptions = descriptor.params.contains { $0.location != .path }
         let required = descriptor.params.contains { $0.location != .path && $0.required }
         var arguments = positional.map(\.name)
         if hasOptions { arguments.append(required ? "{options}" : "[{options}]") }
-        return "\(descriptor.name)(\(arguments.joined(separator: ", ")))"
+        return "\(name)(\(arguments.joined(separator: ", ")))"
     }
 }

@@ -20,6 +20,7 @@ public final class LuaState {
         installHelpAndErrorTables()
         do {
             try installIteratorMethods()
+            try installClock()
             try run(Prelude.source, chunkName: "=[grove prelude]")
         } catch {
             fatalError("Grove's Lua prelude failed: \(error)")

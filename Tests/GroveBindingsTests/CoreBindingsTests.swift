@@ -78,4 +78,20 @@ struct CoreBindingsTests {
         #expect(text.contains("visibility"))
         #expect(text.contains("groups.get(id"))
     }
+
+    @Test func functionNamesFollowGitLabsSectionTitles() throws {
+        let names = ["branches.protect", "branches.unprotect", "branches.access", "hooks.add", "hooks.edit", "hooks.test",
+                     "push_rules.add", "push_rules.check", "service_accounts.rotate_token", "security.update",
+                     "ldap_links.sync", "saml_links.add", "members.add", "audit.list", "groups.transfer_locations"]
+        for name in names {
+            #expect(try lua.run("return type(\(name))") == ["function"], "\(name)")
+        }
+        let results = try lua.run("""
+            local g = groups.create{name = "Platform", path = "platform"}
+            local rule = branches.protect(g.id, {name = "release/*", push_access_level = 30})
+            local ok, err = pcall(branches.protect, g.id, {name = "release/*"})
+            return rule.name, #branches.list(g.id):all(), err.status, tostring(err):match("^branches.protect: ") ~= nil
+            """)
+        #expect(results == ["release/*", 1, 409, true])
+    }
 }

@@ -56,7 +56,7 @@ struct SessionBindingsTests {
         let results = try lua.run("""
             local g = groups.create{name = "Platform", path = "platform"}
             local dev = users.create{username = "dev", email = "dev@example.com"}
-            groups.members.add(g.id, {user_id = dev.id, access_level = 30})
+            members.add(g.id, {user_id = dev.id, access_level = 30})
             local ok, err = grove.as("dev", function() return pcall(groups.update, g.id, {description = "x"}) end)
             local seen = grove.as("dev", function() return groups.get("platform").full_path end)
             return ok, err.status, seen

@@ -75,4 +75,9 @@ struct ValueRoundTripTests {
         }
         #expect(try lua.call(add, [2, 40]) == [.integer(42)])
     }
+
+    @Test func monotonicClock() throws {
+        let results = try lua.run("local a = grove.clock() local b = grove.clock() return math.type(a), b >= a, b - a < 1")
+        #expect(results == ["float", true, true])
+    }
 }

@@ -56,12 +56,12 @@ local alice = ensure_user("alice", "Alice Maintainer")
 local bob = ensure_user("bob", "Bob Developer")
 for _, m in ipairs{ {platform, alice, 40}, {api, bob, 30} } do
   local group, user, level = m[1], m[2], m[3]
-  if groups.members.list(group.id, {query = user.username}):count() == 0 then
-    groups.members.add(group.id, {user_id = user.id, access_level = level})
-    say("groups.members.add %s @%s access_level=%d", group.full_path, user.username, level)
+  if members.list(group.id, {query = user.username}):count() == 0 then
+    members.add(group.id, {user_id = user.id, access_level = level})
+    say("members.add %s @%s access_level=%d", group.full_path, user.username, level)
   end
 end
-report.print(groups.members.list(platform.id):all(), {columns = {"username", "access_level"}})
+report.print(members.list(platform.id):all(), {columns = {"username", "access_level"}})
 
 section("The hierarchy (groups.list + grove.tree)")
 tree.print(groups.list{all_available = true}, {visibility = true})
@@ -101,5 +101,5 @@ groups.restore(doomed.id)
 say("restored: %s", groups.get(doomed.id).full_path)
 
 section("Audit trail (latest 5)")
-local events = audit_events.list{}
+local events = audit.list{}
 for i = math.max(1, #events - 4), #events do say("%s %s", events[i].action, tostring(events[i].entity_path)) end

@@ -46,13 +46,17 @@ function M.enabled()
   return detected
 end
 
--- Wall-clock seconds with sub-second steps where the process is busy: os.time
--- is wall time in whole seconds, os.clock CPU time in fine steps.
+-- Elapsed wall time: Grove's monotonic grove.clock() where there is one; else
+-- os.time (whole seconds) and os.clock (CPU time in fine steps), whichever moved more.
+local monotonic = type(grove) == "table" and grove.clock or nil
+
 local function clock_origin()
+  if monotonic then return { mono = monotonic() } end
   return { time = os.time(), cpu = os.clock() }
 end
 
 local function elapsed(origin)
+  if origin.mono then return math.max(monotonic() - origin.mono, 0) end
   return math.max(os.time() - origin.time, os.clock() - origin.cpu, 0)
 end
 
