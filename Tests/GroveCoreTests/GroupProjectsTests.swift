@@ -56,4 +56,14 @@ struct GroupProjectsTests {
         #expect(f.error("projects.update", ["id": "alpha/web", "archived": true], as: f.user("carol")) == APIError.forbidden())
         #expect(f.error("projects.update", ["id": "alpha/web", "repository_size": 1], as: f.user("alice"))?.status == 404)
     }
+
+    @Test func starringIsAuditedOnce() throws {
+        let f = try Fixture()
+        let g = try f.group("alpha", visibility: "public")
+        let p = try f.project("web", in: g, visibility: "public")
+        #expect(try f.run("projects.star", ["id": .int(p)], as: f.user("alice")).status == 201)
+        #expect(try f.run("projects.star", ["id": .int(p)], as: f.user("alice")).status == 304)
+        #expect(try f.body("projects.get", ["id": .int(p)])["star_count"] == 1)
+        #expect(try f.store.auditEvents().filter { $0.action == "project.star" }.map(\.actorUsername) == ["alice"])
+    }
 }

@@ -19,13 +19,13 @@ public final class OperationRegistry: @unchecked Sendable {
 
     public init() {}
 
-    static let builtInModules: [any OperationModule.Type] = [
+    static var builtInModules: [any OperationModule.Type] { [
         GroupOperations.self, GroupDeletionOperations.self, GroupTransferOperations.self, GroupSharingOperations.self,
         GroupProjectOperations.self, GroupUserOperations.self, GroupCustomAttributeOperations.self,
         ProjectOperations.self, UserOperations.self, MemberOperations.self, InstanceOperations.self,
         ProtectedBranchOperations.self, PushRuleOperations.self, IntegrationSettingsOperations.self, ServiceAccountOperations.self,
         SecuritySettingsOperations.self, GroupHookOperations.self, LDAPGroupLinkOperations.self, SAMLGroupLinkOperations.self,
-    ]
+    ] }
 
     /// Every built-in operation.
     public static func standard() -> OperationRegistry {

@@ -93,7 +93,9 @@ struct ProjectService {
     func star(_ project: ProjectRecord) throws -> Bool {
         guard let userId = ctx.caller.id else { throw APIError.unauthorized }
         try ctx.db.execute(sql: "INSERT OR IGNORE INTO project_stars (user_id, project_id) VALUES (?, ?)", arguments: [userId, project.id])
-        return ctx.db.changesCount > 0
+        guard ctx.db.changesCount > 0 else { return false }
+        try ctx.audit("project.star", "Project", id: project.id, path: project.pathWithNamespace)
+        return true
     }
 
     func share(_ project: ProjectRecord, groupRef: JSONValue?, access: Int64, expiresAt: String?) throws {
