@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
@@ -40,7 +41,10 @@ let package = Package(
             ]
         ),
         // Lua bindings: thin adapters from Lua calls to core operations.
-        .target(name: "GroveBindings", dependencies: ["GroveLua", "GroveCore"]),
+        .target(
+            name: "GroveBindings",
+            dependencies: ["GroveLua", "GroveCore", .product(name: "CSV", package: "CSV.swift")]
+        ),
         .executableTarget(
             name: "grove",
             dependencies: [

@@ -87,8 +87,12 @@ public enum CoreBindings {
                 }
             }
             for (key, value) in try call.options(optionsPosition).sorted(by: { $0.key < $1.key }) {
-                guard let json = JSONValue(lua: value) else {
+                guard var json = JSONValue(lua: value) else {
                     throw call.fail(optionsPosition, "option '\(key)' cannot be a \(value.typeName)")
+                }
+                // Lua has one empty table: `{}` for a list parameter is the empty list.
+                if case .object(let object) = json, object.isEmpty, descriptor.param(key)?.type.isList == true {
+                    json = .array([])
                 }
                 params[key] = json
             }
@@ -141,5 +145,14 @@ public enum CoreBindings {
         var arguments = positional.map(\.name)
         if hasOptions { arguments.append(required ? "{options}" : "[{options}]") }
         return "\(name)(\(arguments.joined(separator: ", ")))"
+    }
+}
+
+extension ParamType {
+    var isList: Bool {
+        switch self {
+        case .integerArray, .stringArray, .hashArray: true
+        default: false
+        }
     }
 }

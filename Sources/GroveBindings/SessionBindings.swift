@@ -1,8 +1,8 @@
 import GroveCore
 import GroveLua
 
-/// `grove.as(username, fn)` and `grove.transaction(fn)`: who a script acts as,
-/// and all-or-nothing blocks. Both run `fn` and hand back what it returns.
+/// `grove.as(username, fn)`, `grove.transaction(fn)` and `grove.dry_run(fn)`: who a
+/// script acts as, all-or-nothing blocks, and rehearsals that change nothing.
 public enum SessionBindings {
     public static func install(into lua: LuaState, session: GroveSession) throws {
         try lua.register(module: "grove", [
@@ -28,6 +28,21 @@ public enum SessionBindings {
             ) { call in
                 let function = try call.function(1)
                 return try session.store().transaction { try call.call(function) }
+            },
+            LuaFunction(
+                LuaFunctionInfo(
+                    name: "grove.dry_run", signature: "grove.dry_run(fn) -> changes, ...",
+                    summary: "Runs fn, then rolls everything back; returns the changes it would have made (audit events, each with a readable `text`) and fn's results. An error in fn is raised after the rollback.",
+                    example: "local changes = grove.dry_run(function() groups.transfer('old/team', {group_id = 'new'}) end)\nfor _, c in ipairs(changes) do print(c.text) end")
+            ) { call in
+                let function = try call.function(1)
+                let (results, events) = try session.store().dryRun { try call.call(function) }
+                let changes: [LuaValue] = events.map { event in
+                    guard case .map(var fields) = event.json.luaValue else { return .nil }
+                    fields["text"] = .string(event.description)
+                    return .map(fields)
+                }
+                return [.array(changes)] + results
             },
         ])
     }

@@ -34,6 +34,8 @@ final class ScriptHost {
         try lua.call(lua.load("grove.store = ...", chunkName: "=[grove]"), [storeInfo])
         try CoreBindings.install(into: lua, session: session, registry: registry)
         try SessionBindings.install(into: lua, session: session)
+        try SecretFiles.install(into: lua)
+        try CSVBindings.install(into: lua)
         if stdlibDirectory != nil { try lua.run("require 'grove.ensure'", chunkName: "=[grove]") }
     }
 

@@ -94,4 +94,12 @@ struct CoreBindingsTests {
             """)
         #expect(results == ["release/*", 1, 409, true])
     }
+
+    @Test func anEmptyTableIsAnEmptyListForListParameters() throws {
+        let results = try lua.run("""
+            local g = groups.create{name = "Platform", path = "platform"}
+            return #groups.list{skip_groups = {}}:all()
+            """)
+        #expect(results == [1])
+    }
 }

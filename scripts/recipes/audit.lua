@@ -1,0 +1,60 @@
+#!/usr/bin/env grove
+--[[ audit.lua - what in the groups' settings deserves a second look.
+
+Purpose:   reports, across every group the caller can see:
+             - groups without a push rule,
+             - hooks with SSL verification turned off,
+             - protected branches that let developers force-push,
+             - service-account tokens without an expiry date.
+           As an aligned table, or JSON with --json. Changes nothing.
+Arguments: --json   print JSON instead of a table
+Example:   grove run scripts/recipes/audit.lua
+           grove run scripts/recipes/audit.lua --json > audit.json
+]]
+
+local recipe = require "grove.recipe"
+local report = require "grove.report"
+local opts = recipe.options({...}, {flags = {"json"}}, "usage: audit.lua [--json]")
+
+local findings = {}
+local function finding(check, group, detail)
+  findings[#findings + 1] = {check = check, group = group.full_path, detail = detail}
+end
+
+local function not_found(err) return grove.iserror(err) and err.status == 404 end
+
+local function developers_may_push(entries)
+  for _, e in ipairs(entries or {}) do
+    if e.access_level == 30 then return true end
+  end
+  return false
+end
+
+for group in groups.list{all_available = true, order_by = "path"} do
+  local ok, err = pcall(push_rules.get, group.id)
+  if not ok then
+    if not not_found(err) then error(err, 0) end
+    finding("no push rule", group, "")
+  end
+
+  for hook in hooks.list(group.id) do
+    if hook.enable_ssl_verification == false then finding("hook without SSL verification", group, hook.url) end
+  end
+
+  if group.parent_id == grove.null then
+    for rule in branches.list(group.id) do
+      if rule.allow_force_push and developers_may_push(rule.push_access_levels) then
+        finding("developers may force-push", group, rule.name)
+      end
+    end
+    for account in service_accounts.list(group.id) do
+      for _, token in ipairs(service_accounts.list_tokens(group.id, account.id)) do
+        if token.active and token.expires_at == grove.null then
+          finding("token without expiry", group, account.username .. " / " .. token.name)
+        end
+      end
+    end
+  end
+end
+
+report.print(findings, {columns = {"check", "group", "detail"}, json = opts.json})

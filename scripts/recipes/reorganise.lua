@@ -1,0 +1,59 @@
+#!/usr/bin/env grove
+--[[ reorganise.lua - move subgroups as a CSV mapping says, all or nothing.
+
+Purpose:   reads a CSV with the columns `source_path,new_parent_path` and moves
+           each source group under its new parent (an empty new_parent_path makes
+           it a top-level group). Every move is rehearsed first, in order, in a
+           rolled-back transaction (clashes, permissions, visibility, moves into
+           a descendant): if any would fail, it lists them all and stops before
+           changing anything. Then it makes every move in one transaction.
+Arguments: MAPPING.csv
+Example:   grove run scripts/recipes/reorganise.lua moves.csv
+           grove --as alice run scripts/recipes/reorganise.lua moves.csv   # with alice's rights
+]]
+
+local csv = require "grove.csv"
+local recipe = require "grove.recipe"
+local opts = recipe.options({...}, {positionals = 1}, "usage: reorganise.lua MAPPING.csv")
+
+local rows, header = csv.read(opts[1])
+for _, column in ipairs{"source_path", "new_parent_path"} do
+  local found = false
+  for _, name in ipairs(header) do found = found or name == column end
+  if not found then
+    io.stderr:write(("reorganise: %s has no %s column\n"):format(opts[1], column))
+    os.exit(2)
+  end
+end
+
+local function move(row)
+  local parent = row.new_parent_path ~= "" and groups.get(row.new_parent_path).id or nil
+  return groups.transfer(row.source_path, {group_id = parent})
+end
+
+-- Rehearsal: the moves in order (a later move may depend on an earlier one),
+-- each failure recorded, then everything rolled back.
+local failures = {}
+grove.dry_run(function()
+  for line, row in ipairs(rows) do
+    local ok, err = pcall(move, row)
+    if not ok then failures[#failures + 1] = {line = line + 1, row = row, error = tostring(err)} end
+  end
+end)
+
+if #failures > 0 then
+  io.stderr:write(("reorganise: %d of %d moves would fail; nothing was changed\n"):format(#failures, #rows))
+  for _, f in ipairs(failures) do
+    io.stderr:write(("  line %d: %s -> %s: %s\n"):format(f.line, f.row.source_path,
+      f.row.new_parent_path ~= "" and f.row.new_parent_path or "(top level)", f.error))
+  end
+  os.exit(1)
+end
+
+grove.transaction(function()
+  for _, row in ipairs(rows) do
+    local moved = move(row)
+    print(("moved %s -> %s"):format(row.source_path, moved.full_path))
+  end
+end)
+print(("%d groups moved"):format(#rows))

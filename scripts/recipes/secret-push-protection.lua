@@ -1,0 +1,45 @@
+#!/usr/bin/env grove
+--[[ secret-push-protection.lua - turn on secret push protection across groups.
+
+Purpose:   enables (or with --disable, disables) secret push protection for all
+           projects of every group whose full path matches PATTERN, and of its
+           subgroups, except the excluded projects. A group whose ancestor also
+           matches is covered by the ancestor and not updated twice.
+Arguments: PATTERN                glob over full paths (`*` any run, `?` one character)
+           --exclude ID,ID,...    project ids to leave as they are
+           --disable              turn it off instead
+Example:   grove run scripts/recipes/secret-push-protection.lua 'platform*' --exclude 12,31
+           grove run --dry-run scripts/recipes/secret-push-protection.lua '*'
+]]
+
+local recipe = require "grove.recipe"
+local opts = recipe.options({...}, {flags = {"disable"}, values = {"exclude"}, positionals = 1},
+  "usage: secret-push-protection.lua PATTERN [--exclude ID,ID] [--disable]")
+local matches = recipe.glob(opts[1])
+local exclude = recipe.integers(opts.exclude)
+local enabled = not opts.disable
+
+local covered, updated = {}, 0
+for group in groups.list{all_available = true, order_by = "path"} do
+  if matches(group.full_path) then covered[group.full_path] = group end
+end
+local paths = {}
+for path in pairs(covered) do paths[#paths + 1] = path end
+table.sort(paths)
+
+for _, path in ipairs(paths) do
+  local parent = path:match("^(.*)/[^/]+$")
+  local inherited = false
+  while parent do
+    if covered[parent] then inherited = true break end
+    parent = parent:match("^(.*)/[^/]+$")
+  end
+  if not inherited then
+    local result = security.update(covered[path].id, {secret_push_protection_enabled = enabled,
+      projects_to_exclude = exclude})
+    updated = updated + 1
+    print(("%s %s%s"):format(enabled and "enabled " or "disabled", path,
+      #result.errors > 0 and ("  (" .. table.concat(result.errors, "; ") .. ")") or ""))
+  end
+end
+print(("%d group%s updated"):format(updated, updated == 1 and "" or "s"))
