@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // Lua 5.4 from the system (liblua5.4-dev); nothing of Lua is vendored.
@@ -40,6 +43,16 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // GitLab REST v4 over the core: one route per operation descriptor.
+        .target(
+            name: "GroveServer",
+            dependencies: [
+                "GroveCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         // Lua bindings: thin adapters from Lua calls to core operations.
         .target(
             name: "GroveBindings",
@@ -48,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "grove",
             dependencies: [
-                "GroveLua", "GroveCore", "GroveBindings", "CEditline",
+                "GroveLua", "GroveCore", "GroveBindings", "GroveServer", "CEditline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,5 +74,12 @@ let package = Package(
         .testTarget(name: "GroveCoreTests", dependencies: ["GroveCore"]),
         .testTarget(name: "GroveBindingsTests", dependencies: ["GroveBindings", "GroveLua", "GroveCore"]),
         .testTarget(name: "GroveCLITests", dependencies: ["grove"]),
+        .testTarget(
+            name: "GroveServerTests",
+            dependencies: [
+                "GroveServer", "GroveCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
     ]
 )

@@ -19,7 +19,7 @@ struct GroveCommand: ParsableCommand {
             grove -                    run a script read from standard input
             grove -i FILE              run a script, then enter the shell
             """,
-        subcommands: [Run.self],
+        subcommands: [Run.self, Serve.self, Admin.self],
         defaultSubcommand: Run.self
     )
 

@@ -1,0 +1,60 @@
+import GroveCore
+import HTTPTypes
+import Hummingbird
+
+/// Who a request runs as: the token's user, or `Actor.anonymous` when it carries none.
+struct AuthenticatedCaller: Sendable {
+    let actor: Actor
+    let identity: TokenIdentity?
+
+    static let anonymous = AuthenticatedCaller(actor: .anonymous, identity: nil)
+}
+
+/// GitLab's token sources (`lib/gitlab/auth/auth_finders.rb`): the `private_token` query
+/// parameter, the `PRIVATE-TOKEN` header, `Authorization: Bearer`, and the OAuth-style
+/// `access_token` parameter. Tokens are checked by the core's digest look-up.
+enum RequestAuthentication {
+    static let privateTokenHeader = HTTPField.Name("PRIVATE-TOKEN")!
+
+    static func token(in request: Request, query: [(key: String, value: String)]) -> String? {
+        if let t = query.first(where: { $0.key == "private_token" })?.value, !t.isEmpty { return t }
+        if let t = request.headers[privateTokenHeader], !t.isEmpty { return t }
+        if let auth = request.headers[.authorization] {
+            let parts = auth.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]).trimmingCharacters(in: .whitespaces) }
+        }
+        if let t = query.first(where: { $0.key == "access_token" })?.value, !t.isEmpty { return t }
+        return nil
+    }
+
+    /// 401 for an unknown, revoked or expired token (never anonymous: GitLab refuses rather
+    /// than downgrade).
+    static func caller(for request: Request, query: [(key: String, value: String)], executor: StoreExecutor) async throws -> AuthenticatedCaller {
+        guard let token = token(in: request, query: query) else { return .anonymous }
+        guard let identity = try await executor.run({ try $0.authenticate(token: token) }) else { throw APIError.unauthorized }
+        return AuthenticatedCaller(actor: identity.actor, identity: identity)
+    }
+}
+
+/// Token scopes, kept to GitLab's three API-level ones (`lib/gitlab/auth.rb`):
+/// `api` allows everything; `read_api` allows GET; `read_user` allows GET of `/user` and
+/// `/users`. Any other scope set (`read_repository`, `create_runner` ...) reaches no API
+/// route. Anonymous callers are not checked here: the core decides what they may see.
+enum ScopePolicy {
+    static func allowedScopes(method: HTTPRequest.Method, route: String) -> [String] {
+        guard method == .get || method == .head else { return ["api"] }
+        if route == "/user" || route == "/users" || route.hasPrefix("/users/") { return ["api", "read_api", "read_user"] }
+        return ["api", "read_api"]
+    }
+
+    static func check(_ caller: AuthenticatedCaller, method: HTTPRequest.Method, route: String) throws {
+        guard let identity = caller.identity else { return }
+        let allowed = allowedScopes(method: method, route: route)
+        if identity.scopes.contains(where: allowed.contains) { return }
+        throw APIError(status: 403, body: .raw(.object([
+            ("error", "insufficient_scope"),
+            ("error_description", "The request requires higher privileges than provided by the access token."),
+            ("scope", .string(allowed.joined(separator: " "))),
+        ])))
+    }
+}

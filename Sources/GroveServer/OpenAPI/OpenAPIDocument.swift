@@ -1,0 +1,123 @@
+import GroveCore
+
+/// An OpenAPI 3 document generated from the route table and the operation descriptors
+/// (the same ones that drive routing and parameter checking).
+public enum OpenAPIDocument {
+    public static func build(_ routes: [RouteEntry], registry: OperationRegistry, serverURL: String? = nil) -> JSONValue {
+        var paths = JSONObject()
+        for route in routes {
+            let key = openAPIPath(RouteTable.prefix + route.path)
+            var item = paths[key]?.objectValue ?? JSONObject()
+            item[route.method.lowercased()] = operation(route, descriptor: route.operationName.flatMap { registry[$0]?.descriptor })
+            paths[key] = .object(item)
+        }
+        return .object([
+            ("openapi", "3.0.3"),
+            ("info", .object([
+                ("title", "Grove: GitLab REST API v4 (groups)"),
+                ("description", "GitLab's group REST API served by Grove's core. Errors are GitLab's JSON: {\"message\": ...} or {\"error\": ...}."),
+                ("version", .string(GroveVersion.version)),
+            ])),
+            ("servers", .array([.object([("url", .string(serverURL ?? "/"))])])),
+            ("security", .array([.object([("private_token", .array([]))]), .object([("bearer", .array([]))]), .object([])])),
+            ("paths", .object(paths)),
+            ("components", .object([
+                ("securitySchemes", .object([
+                    ("private_token", .object([("type", "apiKey"), ("in", "header"), ("name", "PRIVATE-TOKEN")])),
+                    ("bearer", .object([("type", "http"), ("scheme", "bearer")])),
+                ])),
+                ("schemas", .object([
+                    ("Error", .object([("type", "object"), ("description", "{\"message\": text or {field: [messages]}} or {\"error\": text}"),
+                                       ("additionalProperties", true)])),
+                ])),
+            ])),
+        ])
+    }
+
+    /// `/groups/:id/share/:group_id` → `/groups/{id}/share/{group_id}`
+    public static func openAPIPath(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+            .joined(separator: "/")
+    }
+
+    static func operation(_ route: RouteEntry, descriptor: OperationDescriptor?) -> JSONValue {
+        var op = JSONObject([("operationId", .string(route.operationName ?? "server.\(route.path.dropFirst())")), ("summary", .string(route.summary))])
+        let tag = route.path.split(separator: "/").first.map(String.init) ?? "api"
+        op["tags"] = .array([.string(tag)])
+        let specs = descriptor?.params ?? []
+        let inBody = route.method != "GET" && route.method != "DELETE"
+        var parameters: [JSONValue] = []
+        var bodyProperties = JSONObject()
+        var bodyRequired: [JSONValue] = []
+        var hasFile = false
+        for spec in specs {
+            let isPath = route.pathParameters.contains(spec.name)
+            if isPath || !inBody {
+                parameters.append(.object([
+                    ("name", .string(spec.name)), ("in", .string(isPath ? "path" : "query")), ("required", .bool(isPath || spec.required)),
+                    ("description", .string(spec.description)), ("schema", schema(spec)),
+                ]))
+            } else {
+                bodyProperties[spec.name] = schema(spec)
+                if spec.required { bodyRequired.append(.string(spec.name)) }
+                if spec.type == .file { hasFile = true }
+            }
+        }
+        // Path captures the descriptor does not list still need declaring.
+        for name in route.pathParameters where !specs.contains(where: { $0.name == name }) {
+            parameters.append(.object([("name", .string(name)), ("in", "path"), ("required", true), ("schema", .object([("type", "string")]))]))
+        }
+        if !parameters.isEmpty { op["parameters"] = .array(parameters) }
+        if !bodyProperties.isEmpty {
+            var bodySchema = JSONObject([("type", "object"), ("properties", .object(bodyProperties))])
+            if !bodyRequired.isEmpty { bodySchema["required"] = .array(bodyRequired) }
+            var content = JSONObject([("application/json", .object([("schema", .object(bodySchema))]))])
+            content["application/x-www-form-urlencoded"] = .object([("schema", .object(bodySchema))])
+            if hasFile { content["multipart/form-data"] = .object([("schema", .object(bodySchema))]) }
+            op["requestBody"] = .object([("required", .bool(!bodyRequired.isEmpty)), ("content", .object(content))])
+        }
+        let status = descriptor?.successStatus ?? 200
+        var success = JSONObject([("description", .string(status == 204 ? "No content" : "Success"))])
+        if status != 204 { success["content"] = .object([("application/json", .object([("schema", .object([]))]))]) }
+        if let descriptor, descriptor.pagination != .none {
+            success["headers"] = .object(["X-Page", "X-Per-Page", "X-Total", "X-Total-Pages", "X-Next-Page", "X-Prev-Page", "Link"].map {
+                ($0, JSONValue.object([("schema", .object([("type", "string")]))]))
+            })
+        }
+        op["responses"] = .object([
+            (String(status), .object(success)),
+            ("default", .object([("description", "GitLab's error body"),
+                                 ("content", .object([("application/json", .object([("schema", .object([("$ref", "#/components/schemas/Error")]))]))]))])),
+        ])
+        return .object(op)
+    }
+
+    static func schema(_ spec: ParamSpec) -> JSONValue {
+        var s = typeSchema(spec.type)
+        if let value = spec.defaultValue, var o = s.objectValue { o["default"] = value; s = .object(o) }
+        return s
+    }
+
+    static func typeSchema(_ type: ParamType) -> JSONValue {
+        switch type {
+        case .string: return .object([("type", "string")])
+        case .integer: return .object([("type", "integer")])
+        case .boolean: return .object([("type", "boolean")])
+        case .date: return .object([("type", "string"), ("format", "date")])
+        case .dateTime: return .object([("type", "string"), ("format", "date-time")])
+        case .idOrPath: return .object([("oneOf", .array([.object([("type", "integer")]), .object([("type", "string")])]))])
+        case .integerArray: return .object([("type", "array"), ("items", .object([("type", "integer")]))])
+        case .stringArray: return .object([("type", "array"), ("items", .object([("type", "string")]))])
+        case .hash: return .object([("type", "object"), ("additionalProperties", true)])
+        case .hashArray: return .object([("type", "array"), ("items", .object([("type", "object"), ("additionalProperties", true)]))])
+        case .file: return .object([("type", "string"), ("format", "binary")])
+        case .enumeration(let values): return .object([("type", "string"), ("enum", .array(values.map { .string($0) }))])
+        case .integerEnumeration(let values): return .object([("type", "integer"), ("enum", .array(values.map { .int($0) }))])
+        }
+    }
+}
+
+extension RouteEntry {
+    var operationName: String? { if case .operation(let name) = handler { return name } else { return nil } }
+}

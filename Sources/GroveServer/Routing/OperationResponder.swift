@@ -1,0 +1,77 @@
+import GroveCore
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The one generic handler: authenticate, decode parameters, call one core operation,
+/// render. No GitLab rule lives here; the core decides everything.
+struct OperationResponder: Sendable {
+    let executor: StoreExecutor
+    let configuration: ServerConfiguration
+    let logger: Logger
+
+    func respond(_ request: Request, _ context: some RequestContext, route: RouteEntry) async -> Response {
+        var request = request
+        let query = RequestParameters.query(of: request)
+        do {
+            let caller = try await RequestAuthentication.caller(for: request, query: query, executor: executor)
+            try ScopePolicy.check(caller, method: request.method, route: route.path)
+            let captures = route.pathParameters.map { name in
+                let raw = context.parameters.get(name) ?? ""
+                return (name, raw.removingPercentEncoding ?? raw)
+            }
+            let params = try await RequestParameters.decode(&request, pathParameters: captures, maxBodySize: configuration.maxBodySize)
+            let link = LinkContext(externalURL: configuration.externalURL, request: request, query: query)
+            switch route.handler {
+            case .operation(let name):
+                let values = params.values
+                let result = try await executor.run { store in
+                    try store.perform(name, params: values, as: caller.actor, ignoreUnknown: true)
+                }
+                return ResponseRendering.render(result, link: link)
+            case .server(let name):
+                return try await serverRoute(name, caller: caller)
+            }
+        } catch let error as APIError {
+            return ResponseRendering.error(error)
+        } catch {
+            logger.error("\(request.method.rawValue) \(request.uri.path) failed: \(String(describing: error))")
+            return ResponseRendering.error(ResponseRendering.internalError)
+        }
+    }
+
+    /// Routes of the server itself; `GET /user` is the core's `users.get` for the caller.
+    private func serverRoute(_ name: String, caller: AuthenticatedCaller) async throws -> Response {
+        switch name {
+        case "user":
+            guard let identity = caller.identity else { throw APIError.unauthorized }
+            let result = try await executor.run { store in
+                try store.perform("users.get", params: ["id": .int(identity.userId)], as: caller.actor, ignoreUnknown: true)
+            }
+            return ResponseRendering.render(result, link: LinkContext.none)
+        case "version":
+            guard caller.identity != nil else { throw APIError.unauthorized }
+            return ResponseRendering.json(.object([
+                ("version", .string(GroveVersion.version)), ("revision", .string(GroveVersion.revision)),
+                ("kas", .object([("enabled", false), ("externalUrl", .null), ("externalK8sProxyUrl", .null), ("version", .null)])),
+                ("enterprise", true),
+            ]), status: 200)
+        case "openapi":
+            let document = OpenAPIDocument.build(RouteTable.entries(executor.store.registry), registry: executor.store.registry,
+                                                 serverURL: configuration.externalURL)
+            return ResponseRendering.json(document, status: 200)
+        default:
+            throw ResponseRendering.unknownRoute
+        }
+    }
+}
+
+extension LinkContext {
+    /// For answers that are never lists.
+    static let none = LinkContext(baseURL: "", query: [])
+
+    init(baseURL: String, query: [(key: String, value: String)]) {
+        self.baseURL = baseURL
+        self.query = query
+    }
+}
