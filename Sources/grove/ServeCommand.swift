@@ -9,10 +9,8 @@ import Logging
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve GitLab's REST API v4 (/api/v4) over the embedded store.",
-        discussion: """
-            Authenticate with a personal access token (grove admin token) in the PRIVATE-TOKEN
-            header, Authorization: Bearer, or ?private_token=. Stops gracefully on SIGINT/SIGTERM.
-            """
+        discussion: "Authenticate with a personal access token (grove admin token) in the PRIVATE-TOKEN header, "
+            + "Authorization: Bearer, or ?private_token=. Stops gracefully on SIGINT/SIGTERM."
     )
 
     @OptionGroup var store: StoreOptions

@@ -67,7 +67,14 @@ final class TestServer: @unchecked Sendable {
     }
 
     func request(_ method: String, _ path: String, token: String? = nil, body: Body = .none, headers: [(String, String)] = []) async throws -> Reply {
-        var request = HTTPClientRequest(url: path.hasPrefix("http") ? path : baseURL + path)
+        try await TestHTTP.request(method, path.hasPrefix("http") ? path : baseURL + path, token: token, body: body, headers: headers)
+    }
+}
+
+/// One HTTP exchange through AsyncHTTPClient.
+enum TestHTTP {
+    static func request(_ method: String, _ url: String, token: String? = nil, body: TestServer.Body = .none, headers: [(String, String)] = []) async throws -> TestServer.Reply {
+        var request = HTTPClientRequest(url: url)
         request.method = .init(rawValue: method)
         if let token { request.headers.add(name: "PRIVATE-TOKEN", value: token) }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -86,7 +93,7 @@ final class TestServer: @unchecked Sendable {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         var buffer = try await response.body.collect(upTo: 50 * 1024 * 1024)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-        return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, bytes: bytes)
+        return TestServer.Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, bytes: bytes)
     }
 }
 
