@@ -75,7 +75,8 @@ public enum CoreBindings {
             summary: descriptor.summary,
             options: descriptor.params.filter { $0.location != .path }.map {
                 .init(name: $0.name, type: $0.type.name, required: $0.required, summary: $0.description)
-            })
+            },
+            example: LuaExamples.example(name, descriptor, positional: positional))
         return LuaFunction(info) { call in
             var params = JSONObject()
             for (offset, spec) in positional.enumerated() {

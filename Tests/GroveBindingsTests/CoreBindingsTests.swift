@@ -77,6 +77,8 @@ struct CoreBindingsTests {
         #expect(text.contains("groups.create({options})"))
         #expect(text.contains("visibility"))
         #expect(text.contains("groups.get(id"))
+        #expect(text.contains("Example:"))
+        #expect(text.contains("groups.create{name = \"API\""))
     }
 
     @Test func functionNamesFollowGitLabsSectionTitles() throws {
@@ -101,5 +103,21 @@ struct CoreBindingsTests {
             return #groups.list{skip_groups = {}}:all()
             """)
         #expect(results == [1])
+    }
+
+    @Test func everyHelpExampleIsValidLua() throws {
+        let results = try lua.run("""
+            local checked, broken = 0, {}
+            for _, info in pairs(debug.getregistry()["grove.help"]) do
+              if info.example then
+                checked = checked + 1
+                -- an example may be an expression (as typed in the shell) or statements
+                if not (load("return " .. info.example) or load(info.example)) then broken[#broken + 1] = info.name .. ": " .. info.example end
+              end
+            end
+            return checked, table.concat(broken, "\\n")
+            """)
+        #expect((results.first?.intValue ?? 0) > 80)
+        #expect(results.last == "")
     }
 }

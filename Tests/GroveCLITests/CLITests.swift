@@ -220,3 +220,23 @@ struct RunModeTests {
         #expect(unknown.stderr.contains("--as ghost"))
     }
 }
+
+@Suite("secrets in output")
+struct SecretOutputTests {
+    @Test func theShellNeverPrintsATokenField() throws {
+        let session = """
+            settings.integrations.update{service_access_tokens_expiration_enforced = false}
+            groups.create{name = 'Team', path = 'team'}
+            bot = service_accounts.create('team', {username = 'bot'})
+            t = service_accounts.create_token('team', bot.id, {name = 'ci', scopes = {'api'}})
+            t
+            t.token:sub(1, 6)
+            """
+        let result = try GroveProcess.run(["--memory", "-i"], stdin: session + "\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("  token = <redacted>"))
+        #expect(result.stdout.contains("runners_token = <redacted>"))
+        #expect(result.stdout.contains("\"glpat-\"\n"), "reading the field itself shows it")
+        #expect(result.stdout.firstMatch(of: /glpat-[A-Za-z0-9_-]{8,}/) == nil, "no token value printed")
+    }
+}

@@ -6,10 +6,16 @@
 --
 -- Strings are quoted, cycles are shown as <cycle>, lists longer than
 -- `max_items` are cut with "... (N more)", `grove.null` prints as null.
+-- Secrets are not shown: a string field named `token` or `runners_token` (a new access token, a
+-- hook token) prints as <redacted>; read the field itself to see it once
+-- (`print(t.token)`). `{secrets = true}` shows them.
 
 local M = {}
 
-local defaults = { depth = 8, max_items = 50, indent = "  ", width = 80 }
+local defaults = { depth = 8, max_items = 50, indent = "  ", width = 80, secrets = false }
+
+-- Fields whose string values are secrets GitLab shows only once.
+local secret_fields = { token = true, runners_token = true }
 
 local function is_identifier(k)
   return type(k) == "string" and k:match("^[%a_][%w_]*$") ~= nil
@@ -67,7 +73,12 @@ local function render(v, opts, level, seen)
   for _, k in ipairs(keys) do
     if shown >= opts.max_items then break end
     local key = is_identifier(k) and k or ("[" .. scalar(k) .. "]")
-    items[#items + 1] = key .. " = " .. render(v[k], opts, level + 1, seen)
+    local value = v[k]
+    if secret_fields[k] and type(value) == "string" and not opts.secrets then
+      items[#items + 1] = key .. " = <redacted>"
+    else
+      items[#items + 1] = key .. " = " .. render(value, opts, level + 1, seen)
+    end
     shown = shown + 1
   end
   seen[v] = nil
@@ -83,7 +94,11 @@ end
 --- inspect(value [, options]) -> string
 function M.inspect(value, options)
   local opts = {}
-  for k, d in pairs(defaults) do opts[k] = options and options[k] or d end
+  for k, d in pairs(defaults) do
+    local given = options and options[k]
+    if given == nil then given = d end
+    opts[k] = given
+  end
   return render(value, opts, 0, {})
 end
 
