@@ -29,10 +29,20 @@ public func buildRouter(store: GroveStore, configuration: ServerConfiguration, l
     if configuration.accessLog { router.add(middleware: AccessLogMiddleware(logger: logger)) }
     router.add(middleware: GitLabErrorMiddleware(logger: logger))
     let responder = OperationResponder(executor: StoreExecutor(store: store), configuration: configuration, logger: logger)
-    for route in RouteTable.entries(store.registry) {
+    let routes = RouteTable.entries(store.registry)
+    for route in routes {
         guard let method = HTTPRequest.Method(route.method) else { continue }
         router.on(RouterPath(RouteTable.prefix + route.path), method: method) { request, context in
             await responder.respond(request, context, route: route)
+        }
+    }
+    // A known path with another verb: Grape's 405 rather than the unknown-route 404.
+    let methodsByPath = Dictionary(grouping: routes, by: \.path).mapValues { Set($0.map(\.method)) }
+    for (path, methods) in methodsByPath.sorted(by: { $0.key < $1.key }) {
+        for verb in ["GET", "POST", "PUT", "PATCH", "DELETE"] where !methods.contains(verb) {
+            router.on(RouterPath(RouteTable.prefix + path), method: HTTPRequest.Method(verb)!) { _, _ in
+                ResponseRendering.error(ResponseRendering.notAllowed)
+            }
         }
     }
     return router

@@ -70,6 +70,10 @@ struct RouteTests {
             #expect(unknown.status == 404)
             #expect(unknown.text == #"{"error":"404 Not Found"}"#)
 
+            let wrongVerb = try await server.request("PATCH", "/api/v4/groups/1", token: token)
+            #expect(wrongVerb.status == 405)
+            #expect(wrongVerb.text == #"{"error":"405 Not Allowed"}"#)
+
             let badEnum = try await server.request("GET", "/api/v4/groups?visibility=secret", token: token)
             #expect(badEnum.status == 400)
             #expect(badEnum.text == #"{"error":"visibility does not have a valid value"}"#)

@@ -23,6 +23,9 @@ enum ResponseRendering {
     /// `{"error":"404 Not Found"}`: Grape's answer for a route it does not have.
     static let unknownRoute = APIError(status: 404, body: .error("404 Not Found"))
 
+    /// `{"error":"405 Not Allowed"}`: a route it has, with another method.
+    static let notAllowed = APIError(status: 405, body: .error("405 Not Allowed"))
+
     static let internalError = APIError(status: 500, body: .message("500 Internal Server Error"))
 
     static func render(_ result: OperationResult, link: LinkContext) -> Response {
