@@ -70,6 +70,11 @@ let package = Package(
             dependencies: ["GroveCore", .product(name: "GRDB", package: "GRDB.swift")],
             path: "bench/GroveCoreBench"
         ),
+        .executableTarget(
+            name: "GroveBindingsBench",
+            dependencies: ["GroveBindings", "GroveCore", "GroveLua"],
+            path: "bench/GroveBindingsBench"
+        ),
         .testTarget(name: "GroveLuaTests", dependencies: ["GroveLua"]),
         .testTarget(name: "GroveCoreTests", dependencies: ["GroveCore"]),
         .testTarget(name: "GroveBindingsTests", dependencies: ["GroveBindings", "GroveLua", "GroveCore"]),
