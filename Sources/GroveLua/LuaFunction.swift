@@ -87,12 +87,15 @@ public struct LuaCall {
         fail(position, "\(type) expected, got \(typeName(position))")
     }
 
+    /// A string argument; a number is accepted and converted, as luaL_checkstring does.
     public func string(_ position: Int) throws -> String {
-        guard lua_type(L, Int32(position)) == LUA_TSTRING || lua_type(L, Int32(position)) == LUA_TNUMBER,
-            let text = try argument(position).stringValue ?? argument(position).intValue.map({ String($0) })
-                ?? argument(position).doubleValue.map({ String($0) })
-        else { throw expected(position, "string") }
-        return text
+        switch try argument(position) {
+        case .string(let text): return text
+        case .bytes(let bytes): return String(decoding: bytes, as: UTF8.self)
+        case .integer(let number): return String(number)
+        case .number(let number): return String(number)
+        default: throw expected(position, "string")
+        }
     }
 
     public func optionalString(_ position: Int) throws -> String? {
@@ -190,12 +193,6 @@ extension LuaState {
         recordHelp(function.info, functionAt: -1)
     }
 
-    /// A Swift closure as a Lua function value (for callbacks, iterator methods...).
-    public func makeFunction(_ function: LuaFunction) throws -> LuaValue {
-        pushFunction(function, on: L)
-        return try value(at: -1, on: L).also { _ in grove_pop(L, 1) }
-    }
-
     // MARK: Help metadata, kept in Lua beside the functions it describes
 
     private func recordHelp(_ info: LuaFunctionInfo, functionAt index: Int32) {
@@ -227,13 +224,6 @@ extension LuaState {
         try pushModuleTable(path)
         try push(.map(["name": .string(path), "summary": .string(summary), "module": .boolean(true)]), on: L)
         lua_rawset(L, -3)
-    }
-}
-
-extension LuaValue {
-    fileprivate func also(_ body: (LuaValue) -> Void) -> LuaValue {
-        body(self)
-        return self
     }
 }
 

@@ -180,9 +180,9 @@ final class ScriptHost {
                 chunk = try lua.load(code, chunkName: chunkName)
             } catch let error as ScriptError where !error.isIncompleteInput {
                 // `1 +` is an unfinished expression, not a bad statement: ask for more.
-                if case .some(let unfinished as ScriptError) = Result(catching: { try lua.load("return " + code, chunkName: chunkName) }).failure,
-                    unfinished.isIncompleteInput
-                {
+                do {
+                    _ = try lua.load("return " + code, chunkName: chunkName)
+                } catch let unfinished as ScriptError where unfinished.isIncompleteInput {
                     throw unfinished
                 }
                 throw error
@@ -247,8 +247,4 @@ final class ScriptHost {
         FileHandle.standardError.write(Data("grove: \(message)\n".utf8))
         return 1
     }
-}
-
-extension Result {
-    var failure: Failure? { if case .failure(let error) = self { error } else { nil } }
 }
