@@ -27,17 +27,18 @@ struct GroveCommand: ParsableCommand {
         main(subcommandFirst(Array(CommandLine.arguments.dropFirst())))
     }
 
-    /// `grove --db x run FILE` means `grove run --db x FILE`: the word `run` among the
-    /// leading options is the subcommand, which the parser only finds in first place.
+    /// `grove --db x run FILE` means `grove run --db x FILE` (and so for `serve`):
+    /// a subcommand among the leading options moves to first place, where the parser looks.
     static func subcommandFirst(_ arguments: [String]) -> [String] {
         let takesValue: Set<String> = ["--db", "--as", "-e"]
+        let subcommands: Set<String> = ["run", "serve"]
         var index = 0
         while index < arguments.count {
             let word = arguments[index]
-            if word == "run" {
+            if subcommands.contains(word) {
                 var rest = arguments
                 rest.remove(at: index)
-                return ["run"] + rest
+                return [word] + rest
             }
             guard word.hasPrefix("-"), word != "-" else { break }  // the script: stop looking
             index += takesValue.contains(word) ? 2 : 1
