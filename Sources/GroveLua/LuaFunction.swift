@@ -98,18 +98,10 @@ public struct LuaCall {
         }
     }
 
-    public func optionalString(_ position: Int) throws -> String? {
-        position > count || lua_type(L, Int32(position)) == LUA_TNIL ? nil : try string(position)
-    }
-
     public func integer(_ position: Int) throws -> Int64 {
         guard lua_type(L, Int32(position)) == LUA_TNUMBER else { throw expected(position, "number") }
         guard let value = try argument(position).intValue else { throw fail(position, "number has no integer representation") }
         return value
-    }
-
-    public func optionalInteger(_ position: Int) throws -> Int64? {
-        position > count || lua_type(L, Int32(position)) == LUA_TNIL ? nil : try integer(position)
     }
 
     public func table(_ position: Int) throws -> LuaValue {

@@ -16,11 +16,6 @@ public final class LuaIterator: Equatable {
         self.total = count
     }
 
-    public convenience init<S: Sequence>(_ sequence: S) where S.Element == LuaValue {
-        var iterator = sequence.makeIterator()
-        self.init(next: { iterator.next() })
-    }
-
     public func next() throws -> LuaValue? {
         guard !finished else { return nil }
         guard let item = try nextItem(), !item.isNil else {
