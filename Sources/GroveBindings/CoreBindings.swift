@@ -128,16 +128,27 @@ public enum CoreBindings {
             total = result.page?.total ?? total
             nextPage = singlePage ? nil : result.page?.nextPage
         }
-        return LuaIterator(
-            next: {
-                if index >= buffer.count {
-                    guard nextPage != nil else { return nil }
-                    try fetch()
-                    guard index < buffer.count else { return nil }
-                }
-                defer { index += 1 }
-                return buffer[index].luaValue
-            })
+        func next() throws -> LuaValue? {
+            if index >= buffer.count {
+                guard nextPage != nil else { return nil }
+                try fetch()
+                guard index < buffer.count else { return nil }
+            }
+            defer { index += 1 }
+            return buffer[index].luaValue
+        }
+        /// `:count()` of an untouched multi-page list answers from the first page's
+        /// total instead of fetching every page; otherwise it counts what is left.
+        func count() throws -> Int {
+            if !singlePage, index == 0, buffer.isEmpty, nextPage != nil {
+                try fetch()
+                if let total { return Int(total) }
+            }
+            var remaining = 0
+            while try next() != nil { remaining += 1 }
+            return remaining
+        }
+        return LuaIterator(next: next, count: count)
     }
 
     static func signature(_ name: String, _ descriptor: OperationDescriptor, positional: [ParamSpec]) -> String {

@@ -120,4 +120,17 @@ struct CoreBindingsTests {
         #expect((results.first?.intValue ?? 0) > 80)
         #expect(results.last == "")
     }
+
+    @Test func countAnswersFromTheFirstPageTotal() throws {
+        let results = try lua.run("""
+            for i = 1, 130 do groups.create{name = "G" .. i, path = "g" .. i} end
+            local it = groups.list{search = "g", per_page = 20}
+            local n = it:count()
+            local first = it()   -- not drained: count() read the total, the items are still there
+            local rest = groups.list{search = "g"}
+            rest(); rest()
+            return n, first ~= nil, rest:count()
+            """)
+        #expect(results == [130, true, 128])
+    }
 }
