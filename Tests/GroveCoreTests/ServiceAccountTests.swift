@@ -68,6 +68,30 @@ struct ServiceAccountTests {
         #expect(try f.store.userId(username: "deployer") == nil)
     }
 
+    /// GitLab's LastUsedService: a use records `last_used_at` only when the recorded use is
+    /// at least 10 minutes old, so authenticating is a read on busy servers.
+    @Test func lastUsedAtIsRecordedAtMostEveryTenMinutes() throws {
+        let (f, a) = try setup()
+        let sa = try f.body("groups.service_accounts.create", ["id": .int(a)])["id"]!
+        let token = try f.body("groups.service_accounts.tokens.create", ["id": .int(a), "user_id": sa, "name": "ci", "scopes": ["api"]])["token"]!.stringValue!
+        func lastUsed() throws -> JSONValue? {
+            try f.body("groups.service_accounts.tokens.list", ["id": .int(a), "user_id": sa]).arrayValue?[0]["last_used_at"]
+        }
+        #expect(try lastUsed() == .null)
+        let start = Date()
+        f.store.now = { start }
+        #expect(try f.store.authenticate(token: token) != nil)
+        let first = try lastUsed()
+        #expect(first == .string(Timestamp.iso8601(Timestamp.millis(start))))
+        f.store.now = { start.addingTimeInterval(9 * 60) }
+        #expect(try f.store.authenticate(token: token) != nil)
+        #expect(try lastUsed() == first, "a use within 10 minutes leaves last_used_at alone")
+        let later = start.addingTimeInterval(10 * 60)
+        f.store.now = { later }
+        #expect(try f.store.authenticate(token: token) != nil)
+        #expect(try lastUsed() == .string(Timestamp.iso8601(Timestamp.millis(later))))
+    }
+
     @Test func tokensCreateAuthenticateRotateRevoke() throws {
         let (f, a) = try setup()
         let sa = try f.body("groups.service_accounts.create", ["id": .int(a)])["id"]!
