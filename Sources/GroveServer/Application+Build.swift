@@ -35,11 +35,19 @@ public func buildRouter(store: GroveStore, configuration: ServerConfiguration, l
         router.on(RouterPath(RouteTable.prefix + route.path), method: method) { request, context in
             await responder.respond(request, context, route: route)
         }
+        // Grape answers HEAD on every GET route: the GET's status and headers, no body.
+        if method == .get {
+            router.on(RouterPath(RouteTable.prefix + route.path), method: .head) { request, context in
+                let full = await responder.respond(request, context, route: route)
+                return Response(status: full.status, headers: full.headers, body: ResponseBody())
+            }
+        }
     }
     // A known path with another verb: Grape's 405 rather than the unknown-route 404.
     let methodsByPath = Dictionary(grouping: routes, by: \.path).mapValues { Set($0.map(\.method)) }
     for (path, methods) in methodsByPath.sorted(by: { $0.key < $1.key }) {
-        for verb in ["GET", "POST", "PUT", "PATCH", "DELETE"] where !methods.contains(verb) {
+        let answered = methods.contains("GET") ? methods.union(["HEAD"]) : methods
+        for verb in ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] where !answered.contains(verb) {
             router.on(RouterPath(RouteTable.prefix + path), method: HTTPRequest.Method(verb)!) { _, _ in
                 ResponseRendering.error(ResponseRendering.notAllowed)
             }

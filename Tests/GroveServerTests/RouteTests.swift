@@ -84,6 +84,34 @@ struct RouteTests {
         }
     }
 
+    @Test("HEAD on every GET route: the GET's status and headers, no body; 405 where there is no GET")
+    func headRequests() async throws {
+        try await withServer { server in
+            let token = try server.token()
+            for i in 1...3 {
+                _ = try await server.request("POST", "/api/v4/groups", token: token, body: .json(["name": .string("G\(i)"), "path": .string("g\(i)")]))
+            }
+            let get = try await server.request("GET", "/api/v4/groups/g2", token: token)
+            let head = try await server.request("HEAD", "/api/v4/groups/g2", token: token)
+            #expect(head.status == 200)
+            #expect(head.bytes.isEmpty)
+            #expect(head.header("Content-Length") == String(get.bytes.count))
+            #expect(head.header("Content-Type") == "application/json")
+
+            let list = try await server.request("HEAD", "/api/v4/groups?per_page=2", token: token)
+            #expect(list.status == 200 && list.bytes.isEmpty)
+            #expect(list.header("X-Total") == "3" && list.header("X-Next-Page") == "2")
+
+            let missing = try await server.request("HEAD", "/api/v4/groups/999", token: token)
+            #expect(missing.status == 404 && missing.bytes.isEmpty)
+            let anonymous = try await server.request("HEAD", "/api/v4/groups/g1")
+            #expect(anonymous.status == 404, "a private group is invisible to HEAD as to GET")
+
+            let noGet = try await server.request("HEAD", "/api/v4/groups/g1/restore", token: token)
+            #expect(noGet.status == 405)
+        }
+    }
+
     @Test("statuses from the descriptor: 202 on group delete, 204 without a body, POST restore 201")
     func statuses() async throws {
         try await withServer { server in

@@ -28,10 +28,10 @@ enum RequestAuthentication {
     }
 
     /// 401 for an unknown, revoked or expired token (never anonymous: GitLab refuses rather
-    /// than downgrade).
-    static func caller(for request: Request, query: [(key: String, value: String)], executor: StoreExecutor) async throws -> AuthenticatedCaller {
-        guard let token = token(in: request, query: query) else { return .anonymous }
-        guard let identity = try await executor.run({ try $0.authenticate(token: token) }) else { throw APIError.unauthorized }
+    /// than downgrade). Runs on the store's threads (see `StoreExecutor`).
+    static func caller(token: String?, store: GroveStore) throws -> AuthenticatedCaller {
+        guard let token else { return .anonymous }
+        guard let identity = try store.authenticate(token: token) else { throw APIError.unauthorized }
         return AuthenticatedCaller(actor: identity.actor, identity: identity)
     }
 }

@@ -14,22 +14,28 @@ struct OperationResponder: Sendable {
         var request = request
         let query = RequestParameters.query(of: request)
         do {
-            let caller = try await RequestAuthentication.caller(for: request, query: query, executor: executor)
-            try ScopePolicy.check(caller, method: request.method, route: route.path)
+            let token = RequestAuthentication.token(in: request, query: query)
             let captures = route.pathParameters.map { name in
                 let raw = context.parameters.get(name) ?? ""
                 return (name, raw.removingPercentEncoding ?? raw)
             }
+            // Grape parses the body before the endpoint authenticates: malformed input is a 400 first.
             let params = try await RequestParameters.decode(&request, pathParameters: captures, maxBodySize: configuration.maxBodySize)
             let link = LinkContext(externalURL: configuration.externalURL, request: request, query: query)
+            let method = request.method
             switch route.handler {
             case .operation(let name):
                 let values = params.values
+                // Authentication and the operation in one trip to the store's threads.
                 let result = try await executor.run { store in
-                    try store.perform(name, params: values, as: caller.actor, ignoreUnknown: true)
+                    let caller = try RequestAuthentication.caller(token: token, store: store)
+                    try ScopePolicy.check(caller, method: method, route: route.path)
+                    return try store.perform(name, params: values, as: caller.actor, ignoreUnknown: true)
                 }
                 return ResponseRendering.render(result, link: link)
             case .server(let name):
+                let caller = try await executor.run { store in try RequestAuthentication.caller(token: token, store: store) }
+                try ScopePolicy.check(caller, method: method, route: route.path)
                 return try await serverRoute(name, caller: caller)
             }
         } catch let error as APIError {
