@@ -142,6 +142,31 @@ struct GroupHookTests {
         #expect(try f.run("groups.hooks.test", ["id": .int(a), "hook_id": hookId, "trigger": "push_events"], as: f.user("alice")).status == 201)
     }
 
+    /// `enable_ssl_verification` against a real HTTPS receiver with a self-signed
+    /// certificate: verifying hooks refuse it, the others deliver.
+    @Test func sslVerificationIsHonoured() throws {
+        let receiver = try TLSHookReceiver()
+        defer { receiver.stop() }
+        let (f, a) = try setup()
+        let alice = f.user("alice")
+        try f.run("settings.integrations.update", ["allow_local_requests_from_web_hooks_and_services": true])
+        let verifying = try f.body("groups.hooks.create", ["id": .int(a), "url": .string(receiver.url)], as: alice)
+        #expect(verifying["enable_ssl_verification"] == true, "verification is on by default")
+        let refused = f.error("groups.hooks.test", ["id": .int(a), "hook_id": verifying["id"]!, "trigger": "push_events"], as: alice)
+        #expect(refused?.status == 422)
+        let reason = refused?.json["message"]?.stringValue ?? ""
+        #expect(reason.hasPrefix("Error: ") && reason.lowercased().contains("certificate"), "\(reason)")
+        #expect(receiver.requests.isEmpty, "the handshake failed, so nothing was delivered")
+        let attempt = try f.body("groups.hooks.deliveries", ["id": .int(a), "hook_id": verifying["id"]!], as: alice).arrayValue?.last
+        #expect(attempt?["response_status"] == "internal error" && attempt?["internal_error_message"] != .null)
+
+        let lax = try f.body("groups.hooks.create", ["id": .int(a), "url": .string(receiver.url), "enable_ssl_verification": false], as: alice)
+        #expect(lax["enable_ssl_verification"] == false)
+        #expect(try f.run("groups.hooks.test", ["id": .int(a), "hook_id": lax["id"]!, "trigger": "push_events"], as: alice).status == 201)
+        #expect(receiver.requests.map(\.path) == ["/hook"])
+        #expect(receiver.requests.first?.event == "Push Hook")
+    }
+
     @Test func urlChangeWithoutTokenResetsIt() throws {
         let (f, a) = try setup()
         let receiver = try HookReceiver()
