@@ -142,6 +142,42 @@ struct GroupHookTests {
         #expect(try f.run("groups.hooks.test", ["id": .int(a), "hook_id": hookId, "trigger": "push_events"], as: f.user("alice")).status == 201)
     }
 
+    /// The delivery log is `web_hook_logs` in the store: a failed test (422) keeps its
+    /// delivery, and the log is there when the file is opened again.
+    @Test func deliveriesOutliveTheFailedOperationAndTheProcess() throws {
+        let receiver = try HookReceiver()
+        defer { receiver.stop() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("grove-hooklog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("grove.sqlite").path
+        var hookId: Int64 = 0
+        do {
+            let store = try GroveStore.open(path: path)
+            let group = try store.perform("groups.create", ["name": "Alpha", "path": "alpha"], as: .root).body!["id"]!
+            _ = try store.perform("settings.integrations.update", ["allow_local_requests_from_web_hooks_and_services": true], as: .root)
+            hookId = try store.perform("groups.hooks.create", ["id": group, "url": .string(receiver.url)], as: .root).body!["id"]!.intValue!
+            receiver.respond(status: 503, body: "down for maintenance")
+            #expect(throws: APIError.api("down for maintenance", status: 422)) {
+                try store.perform("groups.hooks.test", ["id": group, "hook_id": .int(hookId), "trigger": "push_events"], as: .root)
+            }
+            // Inside a block the delivery is part of the block, kept when it commits.
+            receiver.respond(status: 200, body: "ok")
+            try store.transaction {
+                _ = try store.perform("groups.hooks.test", ["id": group, "hook_id": .int(hookId), "trigger": "tag_push_events"], as: .root)
+            }
+        }
+        let reopened = try GroveStore.open(path: path)
+        let log = try reopened.hookDeliveries(hookId: hookId)
+        #expect(log.map(\.responseStatus) == [503, 200])
+        #expect(log.map(\.trigger) == ["push_events", "tag_push_events"])
+        #expect(log.first?.responseBody == "down for maintenance")
+        #expect(log.first?.requestHeaders.contains { $0.0 == "X-Gitlab-Event" && $0.1 == "Push Hook" } == true)
+        // Deleting the hook deletes its log.
+        _ = try reopened.perform("groups.hooks.delete", ["id": "alpha", "hook_id": .int(hookId)], as: .root)
+        #expect(try reopened.hookDeliveries(hookId: hookId).isEmpty)
+    }
+
     /// `enable_ssl_verification` against a real HTTPS receiver with a self-signed
     /// certificate: verifying hooks refuse it, the others deliver.
     @Test func sslVerificationIsHonoured() throws {

@@ -82,7 +82,7 @@ enum GroupHookOperations: OperationModule {
                                          summary: "Recent deliveries of a group hook, secrets masked (Owner)", params: [id, hookId])) { ctx, p in
             let service = GroupHookService(ctx)
             let hook = try service.find(try service.group(p["id"]), p.int("hook_id"))
-            return .ok(.array(ctx.store.hookDeliveries(hookId: hook.id).map(\.json)))
+            return .ok(.array(try HookDeliveryLog.deliveries(ctx.db, hookId: hook.id).map(\.json)))
         }
     }
 }

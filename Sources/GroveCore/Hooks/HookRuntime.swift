@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 /// One recorded delivery (`WebHookLog`): secrets in headers are masked.
 public struct HookDeliveryRecord: Sendable {
@@ -25,9 +26,39 @@ public struct HookDeliveryRecord: Sendable {
     }
 }
 
-/// Per-store state that must survive an operation's rollback: the test rate limit and the
-/// delivery log (a failed test answers 422, which rolls its transaction back, but the
-/// attempt and its delivery still happened).
+/// The `web_hook_logs` table: the last `keptPerHook` deliveries of each hook.
+enum HookDeliveryLog {
+    static let keptPerHook = 1000
+
+    static func insert(_ db: Database, hookId: Int64, trigger: String, url: String, requestHeaders: [(String, String)], requestData: String,
+                       outcome: HookDelivery.Outcome, at createdAt: Int64) throws {
+        let headers = JSONText.encode(.object(requestHeaders.map { ($0.0, .string($0.1)) }))
+        try db.execute(sql: """
+            INSERT INTO web_hook_logs (hook_id, trigger, url, request_headers, request_data, response_status, response_body,
+                                       internal_error_message, execution_duration, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [hookId, trigger, url, headers, requestData, outcome.status, outcome.body, outcome.error, outcome.durationSeconds, createdAt])
+        try db.execute(sql: """
+            DELETE FROM web_hook_logs WHERE hook_id = ? AND id <= (
+                SELECT id FROM web_hook_logs WHERE hook_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)
+            """, arguments: [hookId, hookId, keptPerHook])
+    }
+
+    /// A hook's deliveries, oldest first.
+    static func deliveries(_ db: Database, hookId: Int64) throws -> [HookDeliveryRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM web_hook_logs WHERE hook_id = ? ORDER BY id", arguments: [hookId]).map { row in
+            let headers = (try? JSONText.decode(row["request_headers"] as String))?.objectValue ?? JSONObject()
+            return HookDeliveryRecord(
+                id: row["id"], hookId: row["hook_id"], trigger: row["trigger"], url: row["url"],
+                requestHeaders: headers.map { ($0.key, $0.value.stringValue ?? "") }, requestData: row["request_data"],
+                responseStatus: (row["response_status"] as Int64?).map { Int($0) }, responseBody: row["response_body"],
+                error: row["internal_error_message"], executionDuration: row["execution_duration"], createdAt: row["created_at"])
+        }
+    }
+}
+
+/// Per-store state that must survive an operation's rollback: the test rate limit (a
+/// refused or failed test still counts as an attempt).
 final class HookRuntime: @unchecked Sendable {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var byStore: [ObjectIdentifier: (store: WeakStore, runtime: HookRuntime)] = [:]
@@ -47,9 +78,6 @@ final class HookRuntime: @unchecked Sendable {
 
     private let lock = NSLock()
     private var attempts: [String: [Int64]] = [:]
-    private var deliveries: [HookDeliveryRecord] = []
-    private var nextId: Int64 = 1
-    static let maxDeliveries = 1000
 
     /// `web_hook_test`: 5 requests a minute per (group, user).
     func allowTest(groupId: Int64, userId: Int64, now: Int64, limit: Int = 5) -> Bool {
@@ -61,21 +89,9 @@ final class HookRuntime: @unchecked Sendable {
         attempts[key] = recent
         return true
     }
-
-    func record(_ make: (Int64) -> HookDeliveryRecord) {
-        lock.lock(); defer { lock.unlock() }
-        deliveries.append(make(nextId))
-        nextId += 1
-        if deliveries.count > Self.maxDeliveries { deliveries.removeFirst(deliveries.count - Self.maxDeliveries) }
-    }
-
-    func deliveries(hookId: Int64) -> [HookDeliveryRecord] {
-        lock.lock(); defer { lock.unlock() }
-        return deliveries.filter { $0.hookId == hookId }
-    }
 }
 
 extension GroveStore {
-    /// Deliveries of a hook, oldest first (kept in memory, the last 1000 per store).
-    public func hookDeliveries(hookId: Int64) -> [HookDeliveryRecord] { HookRuntime.of(self).deliveries(hookId: hookId) }
+    /// Deliveries of a hook, oldest first (the last 1000 of each hook).
+    public func hookDeliveries(hookId: Int64) throws -> [HookDeliveryRecord] { try read { db in try HookDeliveryLog.deliveries(db, hookId: hookId) } }
 }

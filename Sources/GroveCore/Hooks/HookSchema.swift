@@ -27,4 +27,24 @@ enum HookSchema {
             );
             """)
     }
+
+    /// GitLab's `web_hook_logs`: every delivery, kept across runs of `grove`.
+    static func migrateDeliveryLog(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE web_hook_logs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                hook_id INTEGER NOT NULL REFERENCES group_hooks(id) ON DELETE CASCADE,
+                trigger TEXT NOT NULL,
+                url TEXT NOT NULL,
+                request_headers TEXT NOT NULL,
+                request_data TEXT NOT NULL,
+                response_status INTEGER,
+                response_body TEXT NOT NULL,
+                internal_error_message TEXT,
+                execution_duration REAL NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            CREATE INDEX web_hook_logs_hook ON web_hook_logs(hook_id, id);
+            """)
+    }
 }

@@ -34,15 +34,11 @@ struct HookTestService {
                                          timeoutSeconds: settings.webhookTimeout)
         let secretNames = Set(["x-gitlab-token"] + hook.secrets.customHeaders.map { $0.key.lowercased() })
         let masked = headers.map { secretNames.contains($0.0.lowercased()) ? ($0.0, "[REDACTED]") : $0 }
-        let now = ctx.now
-        runtime.record { id in
-            HookDeliveryRecord(id: id, hookId: hook.id, trigger: trigger, url: GroupHookService.redactedURL(hook.url), requestHeaders: masked,
-                               requestData: body, responseStatus: outcome.status, responseBody: outcome.body, error: outcome.error,
-                               executionDuration: outcome.durationSeconds, createdAt: now)
-        }
+        try HookDeliveryLog.insert(ctx.db, hookId: hook.id, trigger: trigger, url: GroupHookService.redactedURL(hook.url), requestHeaders: masked,
+                                   requestData: body, outcome: outcome, at: ctx.now)
         guard outcome.success else {
             let reason = outcome.error.map { "Error: \($0)" } ?? (outcome.body.isEmpty ? "\(outcome.status ?? 0)" : outcome.body)
-            throw APIError.api(reason, status: 422)
+            return .failedAfterCommit(APIError.api(reason, status: 422))
         }
         return OperationResult(status: 201, body: .object([("message", "201 Created")]))
     }

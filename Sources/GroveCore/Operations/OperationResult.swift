@@ -38,6 +38,9 @@ public struct OperationResult: Sendable {
     public var body: JSONValue?
     public var page: PageInfo?
     public var attachment: Attachment?
+    /// An error answered after the operation's writes commit: a failed hook test is a 422,
+    /// yet its delivery stays logged (GitLab writes `web_hook_logs` apart from the request).
+    public var errorAfterCommit: APIError?
 
     public struct Attachment: Sendable, Equatable {
         public let filename: String
@@ -53,6 +56,12 @@ public struct OperationResult: Sendable {
     }
 
     public static func ok(_ body: JSONValue, status: Int = 200) -> OperationResult { OperationResult(status: status, body: body) }
+    public static func failedAfterCommit(_ error: APIError) -> OperationResult {
+        var result = OperationResult(status: error.status, body: nil)
+        result.errorAfterCommit = error
+        return result
+    }
+
     public static let noContent = OperationResult(status: 204, body: nil)
     public static let accepted = OperationResult(status: 202, body: .object([("message", "202 Accepted")]))
 }

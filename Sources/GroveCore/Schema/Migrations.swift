@@ -11,6 +11,7 @@ enum Schema {
         migrator.registerMigration("v2_security_settings", migrate: SecuritySettingsSchema.migrate)
         migrator.registerMigration("v2_group_hooks", migrate: HookSchema.migrate)
         migrator.registerMigration("v2_group_links", migrate: GroupLinkSchema.migrate)
+        migrator.registerMigration("v3_web_hook_logs", migrate: HookSchema.migrateDeliveryLog)
         return migrator
     }
 

@@ -148,7 +148,9 @@ public final class GroveStore: @unchecked Sendable {
             let context = try OperationContext(store: self, db: db, actor: actor, mutating: operation.descriptor.isMutation)
             return try operation.run(context, parsed)
         }
-        return operation.descriptor.isMutation ? try write(run) : try read(run)
+        let result = operation.descriptor.isMutation ? try write(run) : try read(run)
+        if let error = result.errorAfterCommit { throw error }
+        return result
     }
 
     public func perform(_ name: String, _ params: JSONObject, as actor: Actor) throws -> OperationResult {
