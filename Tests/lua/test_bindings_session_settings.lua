@@ -1,0 +1,162 @@
+-- Grove's own bindings from Lua, success and error paths, against a temporary
+-- store file: grove.as, grove.transaction, grove.dry_run, grove.write_secret_file,
+-- grove.csvcodec.*, `settings.*` and `settings.integrations.*`; and the error
+-- values every binding raises, caught with pcall.
+local dir = arg[0]:match("^(.*)/[^/]*$") or "."
+package.path = dir .. "/?.lua;" .. package.path
+local t = require "testing"
+t.in_temporary_store { "grove", "grove.csvcodec", "settings", "settings.integrations" }
+
+local alice = users.create { username = "alice", email = "alice@example.com", name = "Alice" }
+local platform = groups.create { name = "Platform", path = "platform", visibility = "internal" }
+members.add("platform", { user_id = alice.id, access_level = 30 })
+
+-- Error values: pcall catches a table with status, message and errors.
+local ok, err = pcall(groups.create, { name = "Platform", path = "platform" })
+t.eq(ok, false, "pcall: a failing binding returns false")
+t.eq(type(err), "table", "pcall: the error is a table")
+t.eq(grove.iserror(err), true, "pcall: grove.iserror recognises it")
+t.eq(err.status, 400, "pcall: err.status")
+t.eq(err.message, 'Failed to save group {:path=>["has already been taken"]}', "pcall: err.message")
+t.eq(type(err.errors), "table", "pcall: err.errors")
+t.eq(err.errors.path and err.errors.path[1], "has already been taken", "pcall: err.errors.path")
+t.eq(tostring(err), 'groups.create: 400 {path = "has already been taken"}', "pcall: tostring(err)")
+ok, err = pcall(groups.get, "platform/api")
+t.ok(not ok and err.status == 404 and err.message == "404 Group Not Found" and err.errors == nil,
+  "pcall: a 404 has a status and a message and no field errors")
+local handled = select(2, xpcall(groups.get, function(e) return e end, "nope"))
+t.eq(grove.iserror(handled) and handled.status, 404, "xpcall: the handler receives the error value")
+local rethrown = select(2, pcall(function()
+  local _, inner = pcall(groups.get, "nope")
+  error(inner)
+end))
+t.eq(grove.iserror(rethrown) and rethrown.message, "404 Group Not Found", "error(err) re-raises the same value")
+
+-- grove.as
+local mine = t.call_ok(grove.as, "alice", function() return groups.list():all(), "done" end)
+t.eq(#mine == 1 and mine[1].full_path, "platform", "grove.as: alice's groups (her memberships)")
+t.eq(select(2, grove.as("alice", function() return 1, "two" end)), "two", "grove.as: every result of fn")
+t.eq(groups.list { all_available = false }:count(), 1, "grove.as: root again afterwards")
+t.is_error(t.call_err(grove.as, "nobody", function() end), 404, "404 User Not Found", "grove.as: an unknown user")
+err = t.call_err(grove.as, "alice", function() return groups.update("platform", { description = "x" }) end)
+t.is_error(err, 403, "403 Forbidden", "grove.as: a Developer cannot update the group")
+t.eq(tostring(err), "groups.update: 403 Forbidden", "grove.as: the error of the inner call comes out unchanged")
+t.eq(groups.update("platform", { description = "root can" }).description, "root can", "grove.as: root again after an error")
+t.is_argument_error(t.call_err(grove.as, "alice", "groups.list"), "bad argument #2 to 'grove.as' (function expected, got string)",
+  "grove.as: a string instead of a function")
+t.is_argument_error(t.call_err(grove.as, nil, print), "bad argument #1 to 'grove.as' (string expected, got nil)", "grove.as: no username")
+
+-- grove.transaction
+local a, b = t.call_ok(grove.transaction, function()
+  local ops = groups.create { name = "Ops", path = "ops" }
+  return ops, groups.create { name = "Tools", path = "tools", parent_id = ops.id }
+end)
+t.eq(a.full_path .. " " .. b.full_path, "ops ops/tools", "grove.transaction: fn's results")
+t.eq(groups.get("ops/tools").parent_id, a.id, "grove.transaction: committed")
+err = t.call_err(grove.transaction, function()
+  groups.create { name = "Web", path = "web" }
+  groups.create { name = "Web", path = "web" }
+end)
+t.is_error(err, 400, 'Failed to save group {:path=>["has already been taken"]}', "grove.transaction: the failing call's error")
+t.is_error(t.call_err(groups.get, "web"), 404, "404 Group Not Found", "grove.transaction: nothing of a failed block lands")
+err = t.call_err(grove.transaction, function()
+  groups.create { name = "Web", path = "web" }
+  error("stop here")
+end)
+t.ok(type(err) == "string" and err:find("stop here", 1, true) ~= nil,
+  "grove.transaction: a Lua error comes out with its message: " .. tostring(err):match("^[^\n]*"))
+t.eq(groups.list { search = "web" }:count(), 0, "grove.transaction: rolled back after a Lua error")
+t.is_argument_error(t.call_err(grove.transaction, { "not", "a", "function" }),
+  "bad argument #1 to 'grove.transaction' (function expected, got table)", "grove.transaction: a table instead of a function")
+
+-- grove.dry_run
+local before = groups.list():count()
+local changes, answer = t.call_ok(grove.dry_run, function()
+  groups.create { name = "Trial", path = "trial" }
+  groups.update("platform", { description = "rehearsed" })
+  return 42
+end)
+t.eq(answer, 42, "grove.dry_run: fn's result after the changes")
+t.eq(#changes, 2, "grove.dry_run: two changes")
+t.eq(changes[1].action, "group.create", "grove.dry_run: the creation")
+t.eq(changes[1].entity_path, "trial", "grove.dry_run: its path")
+t.eq(changes[1].text, 'group.create trial by @root: name = "Trial", path = "trial", visibility = "private"', "grove.dry_run: a readable text")
+t.eq(changes[2].action, "group.update", "grove.dry_run: the update")
+t.eq(groups.list():count(), before, "grove.dry_run: nothing created")
+t.eq(groups.get("platform").description, "root can", "grove.dry_run: nothing updated")
+err = t.call_err(grove.dry_run, function()
+  groups.create { name = "Trial", path = "trial" }
+  return groups.get("nope")
+end)
+t.is_error(err, 404, "404 Group Not Found", "grove.dry_run: an error in fn is raised")
+t.eq(groups.list():count(), before, "grove.dry_run: rolled back before raising")
+t.is_argument_error(t.call_err(grove.dry_run), "bad argument #1 to 'grove.dry_run' (function expected, got no value)",
+  "grove.dry_run: no function")
+
+-- grove.write_secret_file
+local secret = os.tmpname()
+t.eq(t.call_ok(grove.write_secret_file, secret, "glpat-secret\n"), nil, "grove.write_secret_file: no value")
+local f = assert(io.open(secret, "r"))
+t.eq(f:read("a"), "glpat-secret\n", "grove.write_secret_file: the text")
+f:close()
+t.eq(t.capture("stat -c %a " .. t.shell_quote(secret)), "600\n", "grove.write_secret_file: mode 0600")
+os.remove(secret)
+err = t.call_err(grove.write_secret_file, "/nonexistent-grove-dir/secret", "x")
+t.ok(tostring(err):find("/nonexistent-grove-dir/secret: No such file or directory", 1, true) ~= nil,
+  "grove.write_secret_file: a missing directory: " .. tostring(err))
+t.is_argument_error(t.call_err(grove.write_secret_file, secret, { "x" }),
+  "bad argument #2 to 'grove.write_secret_file' (string expected, got table)", "grove.write_secret_file: a table as the text")
+
+-- grove.csvcodec
+local rows = t.call_ok(grove.csvcodec.decode, 'path,name\r\n"a,b","say ""hi"""\n')
+t.eq(#rows, 2, "csvcodec.decode: two records")
+t.eq(rows[2][1], "a,b", "csvcodec.decode: a quoted comma")
+t.eq(rows[2][2], 'say "hi"', "csvcodec.decode: doubled quotes")
+t.is_argument_error(t.call_err(grove.csvcodec.decode, true), "bad argument #1 to 'grove.csvcodec.decode' (string expected, got boolean)",
+  "csvcodec.decode: a boolean")
+t.eq(t.call_ok(grove.csvcodec.encode, { { "a", "b,c" }, { 1, 'x"y' } }), 'a,"b,c"\n1,"x""y"', "csvcodec.encode: quoting where needed")
+t.is_argument_error(t.call_err(grove.csvcodec.encode, { "a" }), "bad argument #1 to 'grove.csvcodec.encode' (row 1 is not a list)",
+  "csvcodec.encode: a row that is not a list")
+
+-- settings
+local s = t.call_ok(settings.get)
+t.eq(s.deletion_adjourned_period, 7, "settings.get: deletion_adjourned_period")
+t.eq(s.default_group_visibility, "private", "settings.get: default_group_visibility")
+t.eq(#s.restricted_visibility_levels, 0, "settings.get: no restricted levels")
+t.is_error(t.call_err_as("alice", settings.get), 403, "403 Forbidden", "settings.get: administrators only")
+t.is_unknown_option(t.call_err(settings.get, { key = "x" }), "key", {}, "settings.get: takes no options")
+local changed = t.call_ok(settings.update, { deletion_adjourned_period = 14, default_group_visibility = "internal" })
+t.eq(changed.deletion_adjourned_period, 14, "settings.update: deletion_adjourned_period")
+t.eq(groups.create { name = "New", path = "new" }.visibility, "internal", "settings.update: the new default visibility applies")
+t.is_error(t.call_err(settings.update, { deletion_adjourned_period = 91 }), 400, "{deletion_adjourned_period: must be between 1 and 90}",
+  "settings.update: out of range")
+t.is_error(t.call_err(settings.update, { restricted_visibility_levels = { "secret" } }), 400,
+  "restricted_visibility_levels does not have a valid value", "settings.update: an unknown level")
+t.is_error(t.call_err_as("alice", settings.update, { deletion_adjourned_period = 1 }), 403, "403 Forbidden",
+  "settings.update: administrators only")
+t.is_unknown_option(t.call_err(settings.update, { signup_enabled = false }), "signup_enabled",
+  { "deletion_adjourned_period", "default_group_visibility", "restricted_visibility_levels" }, "settings.update: an unknown option")
+t.is_argument_error(t.call_err(settings.update, "x"), "bad argument #1 to 'settings.update' (table expected, got string)",
+  "settings.update: a string instead of options")
+
+-- settings.integrations
+local i = t.call_ok(settings.integrations.get)
+t.eq(i.allow_local_requests_from_web_hooks_and_services, false, "settings.integrations.get: local requests refused")
+t.eq(i.webhook_timeout, 10, "settings.integrations.get: webhook_timeout")
+t.eq(i.personal_access_token_prefix, "glpat-", "settings.integrations.get: token prefix")
+t.eq(i.max_personal_access_token_lifetime, grove.null, "settings.integrations.get: no maximum lifetime set")
+t.is_error(t.call_err_as("alice", settings.integrations.get), 403, "403 Forbidden", "settings.integrations.get: administrators only")
+local updated = t.call_ok(settings.integrations.update, { webhook_timeout = 5, max_personal_access_token_lifetime = 30 })
+t.eq(updated.webhook_timeout, 5, "settings.integrations.update: webhook_timeout")
+t.eq(updated.max_personal_access_token_lifetime, 30, "settings.integrations.update: max_personal_access_token_lifetime")
+t.eq(settings.integrations.get().webhook_timeout, 5, "settings.integrations.update: stored")
+t.is_error(t.call_err(settings.integrations.update, { webhook_timeout = 0 }), 400, "{webhook_timeout: must be between 1 and 60}",
+  "settings.integrations.update: out of range")
+t.is_error(t.call_err(settings.integrations.update, { max_personal_access_token_lifetime = 401 }), 400,
+  "{max_personal_access_token_lifetime: must be between 1 and 400}", "settings.integrations.update: lifetime out of range")
+t.is_error(t.call_err_as("alice", settings.integrations.update, { webhook_timeout = 5 }), 403, "403 Forbidden",
+  "settings.integrations.update: administrators only")
+t.is_error(t.call_err(settings.integrations.update, { webhook_timeout = "soon" }), 400, "webhook_timeout is invalid",
+  "settings.integrations.update: a word as a number")
+
+t.finish()
