@@ -26,7 +26,7 @@ struct ProjectRecord: FetchableRecord {
     var namespaceParentId: Int64?
     var namespaceAvatar: String?
 
-    static let featureNames = ["issues_enabled", "merge_requests_enabled", "wiki_enabled", "jobs_enabled", "snippets_enabled"]
+    static let featureNames = ["issues_enabled", "merge_requests_enabled", "wiki_enabled", "jobs_enabled", "snippets_enabled", "container_registry_enabled"]
 
     init(row: Row) {
         id = row["id"]; namespaceId = row["namespace_id"]; name = row["name"]; path = row["path"]

@@ -148,7 +148,8 @@ public enum ParamParser {
     /// Arrays arrive as arrays (JSON, Lua) or as `1,2,3` text (query strings).
     static func arrayItems(_ value: JSONValue) -> [JSONValue] {
         switch value {
-        case .array(let a): return a
+        // Grape's CommaSeparatedToArray: `scopes[]=api,read_user` is two items, as `scopes=api,read_user` is.
+        case .array(let a): return a.flatMap { $0.stringValue == nil ? [$0] : arrayItems($0) }
         case .string(let s): return s.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }
         default: return [value]
         }

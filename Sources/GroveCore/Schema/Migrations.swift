@@ -12,6 +12,10 @@ enum Schema {
         migrator.registerMigration("v2_group_hooks", migrate: HookSchema.migrate)
         migrator.registerMigration("v2_group_links", migrate: GroupLinkSchema.migrate)
         migrator.registerMigration("v3_web_hook_logs", migrate: HookSchema.migrateDeliveryLog)
+        migrator.registerMigration("v3_project_container_registry") { db in
+            // API v4's Entities::Project shows it beside the other feature switches.
+            try db.execute(sql: "ALTER TABLE projects ADD COLUMN container_registry_enabled BOOLEAN NOT NULL DEFAULT 1")
+        }
         return migrator
     }
 
