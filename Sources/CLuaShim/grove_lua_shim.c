@@ -7,44 +7,60 @@ static grove_dispatch_fn dispatcher = NULL;
 
 void grove_set_dispatcher(grove_dispatch_fn fn) { dispatcher = fn; }
 
+// Registry slots (light userdata keys, created by grove_initstate, never nil, so
+// that writing them never allocates):
+// the traceback of the error a trampoline is raising when that error happened
+// deeper, inside a Lua function a Swift function called (GROVE_RERAISE), else false;
+static char raised_traceback;
+// the traceback grove_msghandler recorded for the error on its way to grove_pcall,
+// else false.
+static char error_traceback;
+
+void grove_initstate(lua_State *L) {
+    lua_pushboolean(L, 0);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &raised_traceback);
+    lua_pushboolean(L, 0);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &error_traceback);
+}
+
 // The only place a Swift-registered function raises: Swift has already returned.
 static int trampoline(lua_State *L) {
     int n = dispatcher(L);
+    if (n >= 0) return n;
+    if (n != GROVE_RERAISE) lua_pushboolean(L, 0);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &raised_traceback);
     if (n == GROVE_RAISE_WHERE) {
         luaL_where(L, 1);
         lua_insert(L, -2);
         lua_concat(L, 2);
-        return lua_error(L);
     }
-    if (n < 0) return lua_error(L);
-    return n;
+    return lua_error(L);
 }
 
 void grove_pushtrampoline(lua_State *L, int nup) { lua_pushcclosure(L, trampoline, nup); }
 
+// True when the function that raised the error being handled (level 1 of the
+// handler's stack) is a trampoline.
+static int raised_by_trampoline(lua_State *L) {
+    lua_Debug ar;
+    if (!lua_getstack(L, 1, &ar) || !lua_getinfo(L, "f", &ar)) return 0;
+    int yes = lua_tocfunction(L, -1) == trampoline;
+    lua_pop(L, 1);
+    return yes;
+}
+
 int grove_msghandler(lua_State *L) {
-    const char *msg = lua_tostring(L, 1);
-    if (msg != NULL) {
-        luaL_traceback(L, L, msg, 1);
-        return 1;
+    lua_settop(L, 1);
+    int kept = 0;
+    if (raised_by_trampoline(L)) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &raised_traceback);
+        kept = lua_type(L, -1) == LUA_TSTRING;
+        if (!kept) lua_pop(L, 1);
+        lua_pushboolean(L, 0);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &raised_traceback);
     }
-    if (lua_type(L, 1) == LUA_TTABLE) {
-        // A structured error keeps its value so the host can read status and fields;
-        // the traceback rides along in the table.
-        if (!(luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING))
-            lua_pushliteral(L, "(error object is a table value)");
-        luaL_traceback(L, L, lua_tostring(L, -1), 1);
-        lua_pushliteral(L, "traceback");
-        lua_insert(L, -2);
-        lua_rawset(L, 1);
-        lua_settop(L, 1);
-        return 1;
-    }
-    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
-        msg = lua_tostring(L, -1);
-    else
-        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
-    luaL_traceback(L, L, msg, 1);
+    if (!kept) luaL_traceback(L, L, NULL, 1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &error_traceback);
     return 1;
 }
 
@@ -54,6 +70,11 @@ int grove_pcall(lua_State *L, int nargs, int nresults) {
     lua_insert(L, base);
     int status = lua_pcall(L, nargs, nresults, base);
     lua_remove(L, base);
+    if (status != LUA_OK) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &error_traceback);
+        lua_pushboolean(L, 0);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &error_traceback);
+    }
     return status;
 }
 

@@ -125,8 +125,10 @@ public struct LuaCall {
         return ref
     }
 
-    /// Calls a Lua function from inside this Swift function. An error inside it
-    /// propagates to Lua unchanged once this Swift function has returned.
+    /// Calls a Lua function from inside this Swift function. An error inside it is
+    /// thrown as a ScriptError; thrown on out of this Swift function, it is raised
+    /// in Lua as the very value the Lua function raised (not a copy, no traceback
+    /// added) once this Swift function has returned.
     public func call(_ function: LuaRef, _ arguments: [LuaValue] = []) throws -> [LuaValue] {
         try state.call(function, arguments, on: L)
     }
@@ -250,13 +252,19 @@ extension LuaState {
             lua_pushstring(L, error.description)
             return GROVE_RAISE_WHERE
         case let error as ScriptError:
-            // A Lua error from a nested call keeps its original value.
-            if let raw = error.raw, raw.state === self {
-                raw.push(on: L)
-            } else {
+            // A Lua error from a nested call is raised again as the value it was,
+            // with the traceback of where it happened for the top-level report.
+            guard let raw = error.raw, raw.state === self else {
                 lua_pushstring(L, error.message)
+                return GROVE_RAISE
             }
-            return GROVE_RAISE
+            raw.push(on: L)
+            if let traceback = error.traceback {
+                lua_pushstring(L, Self.tracebackHeader + traceback)
+            } else {
+                lua_pushboolean(L, 0)
+            }
+            return GROVE_RERAISE
         case let error as StructuredError:
             pushStructuredError(error, on: L)
             return GROVE_RAISE

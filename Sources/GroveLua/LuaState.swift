@@ -14,6 +14,7 @@ public final class LuaState {
         self.L = L
         grove_set_dispatcher(dispatchSwiftFunction)
         grove_sethost(L, Unmanaged.passUnretained(self).toOpaque())
+        grove_initstate(L)
         luaL_openlibs(L)
         installBoxMetatables()
         installGroveTable()
@@ -63,7 +64,9 @@ public final class LuaState {
         try call(load(code, chunkName: chunkName))
     }
 
-    /// Calls a Lua function under `lua_pcall` with a traceback handler.
+    /// Calls a Lua function under `lua_pcall` with a traceback handler. An error
+    /// comes back as a ScriptError holding the value raised, unchanged, and the
+    /// traceback of where it was raised.
     @discardableResult
     public func call(_ function: LuaRef, _ arguments: [LuaValue] = []) throws -> [LuaValue] {
         try call(function, arguments, on: L)
@@ -77,13 +80,25 @@ public final class LuaState {
         function.push(on: L)
         for argument in arguments { try push(argument, on: L) }
         let status = grove_pcall(L, Int32(arguments.count), LUA_MULTRET)
-        guard status == LUA_OK else { throw popError(status: status, on: L) }
+        guard status == LUA_OK else {
+            // grove_pcall left the error value and, above it, its traceback.
+            var traceback: String?
+            if lua_type(L, -1) == LUA_TSTRING {
+                let text = string(at: -1, on: L)
+                traceback = text.hasPrefix(Self.tracebackHeader) ? String(text.dropFirst(Self.tracebackHeader.count)) : text
+            }
+            grove_pop(L, 1)
+            throw popError(status: status, traceback: traceback, on: L)
+        }
         defer { lua_settop(L, base) }
         return try (base + 1..<lua_gettop(L) + 1).map { try value(at: $0, on: L) }
     }
 
+    /// How luaL_traceback starts; ScriptError.traceback holds what follows.
+    static let tracebackHeader = "stack traceback:\n"
+
     /// Reads the error value on top of the stack into a ScriptError and pops it.
-    func popError(status: Int32, on L: OpaquePointer? = nil) -> ScriptError {
+    func popError(status: Int32, traceback: String? = nil, on L: OpaquePointer? = nil) -> ScriptError {
         let L = L ?? self.L
         let kind: ScriptError.Kind = switch status {
         case LUA_ERRSYNTAX: .syntax
@@ -92,29 +107,11 @@ public final class LuaState {
         default: .runtime
         }
         var structured: StructuredError?
-        var message: String
-        var traceback: String?
+        let message: String
         if lua_type(L, -1) == LUA_TSTRING {
-            let text = string(at: -1, on: L)
-            if let range = text.firstRange(of: "\nstack traceback:\n") {
-                message = String(text[..<range.lowerBound])
-                traceback = String(text[range.upperBound...])
-            } else {
-                message = text
-            }
+            message = string(at: -1, on: L)
         } else {
             structured = structuredError(at: -1, on: L)
-            if lua_type(L, -1) == LUA_TTABLE {
-                lua_pushstring(L, "traceback")
-                lua_rawget(L, -2)
-                if lua_type(L, -1) == LUA_TSTRING {
-                    let text = string(at: -1, on: L)
-                    if let range = text.firstRange(of: "\nstack traceback:\n") {
-                        traceback = String(text[range.upperBound...])
-                    }
-                }
-                grove_pop(L, 1)
-            }
             message = structured?.description ?? describe(at: -1, on: L)
         }
         let raw = LuaRef(state: self, popping: L)

@@ -78,6 +78,32 @@ struct FunctionAndErrorTests {
         #expect(results == [7, 404])
     }
 
+    @Test func nestedCallsReRaiseTheOriginalValueUntouched() throws {
+        try lua.register(LuaFunction(name: "with") { call in try call.call(call.function(1)) })
+        let results = try lua.run("""
+            local ok, text = pcall(with, function() error("stop here", 0) end)
+            local raised = {}
+            local _, same = pcall(with, function() error(raised) end)
+            local _, structured = pcall(with, function() groups.get(1) end)
+            local _, deeper = pcall(with, function() with(function() error(raised) end) end)
+            return text, same == raised, next(raised) == nil, rawget(structured, "traceback") == nil, deeper == raised
+            """)
+        #expect(results == ["stop here", true, true, true, true])
+    }
+
+    @Test func theTopLevelTracebackShowsWhereANestedErrorHappened() throws {
+        try lua.register(LuaFunction(name: "with") { call in try call.call(call.function(1)) })
+        let error = try #require(throws: ScriptError.self) {
+            try lua.run("local function inner()\n  error('deep', 0)\nend\nwith(function() with(inner) end)", chunkName: "=nested.lua")
+        }
+        #expect(error.message == "deep")
+        #expect(error.traceback?.contains("nested.lua:2: in ") == true, "traceback: \(error.traceback ?? "none")")
+        #expect(error.traceback?.contains("nested.lua:4: in main chunk") == true)
+        let table = try #require(throws: ScriptError.self) { try lua.run("raised = {code = 7} error(raised)") }
+        #expect(table.traceback != nil)
+        #expect(try lua.run("return rawget(raised, 'traceback'), raised.code") == [.nil, 7], "the top level adds no field either")
+    }
+
     @Test func deepRecursionThroughTheBridge() throws {
         try lua.register(LuaFunction(name: "again") { call in try call.call(call.function(1), [call.argument(2)]) })
         let results = try lua.run("""

@@ -41,6 +41,12 @@ t.is_error(t.call_err(grove.as, "nobody", function() end), 404, "404 User Not Fo
 err = t.call_err(grove.as, "alice", function() return groups.update("platform", { description = "x" }) end)
 t.is_error(err, 403, "403 Forbidden", "grove.as: a Developer cannot update the group")
 t.eq(tostring(err), "groups.update: 403 Forbidden", "grove.as: the error of the inner call comes out unchanged")
+t.eq(rawget(err, "traceback"), nil, "grove.as: no traceback field is added to the inner call's error value")
+t.eq(t.call_err(grove.as, "alice", function() error("stop here", 0) end), "stop here",
+  "grove.as: a Lua error comes out exactly as raised (no traceback appended)")
+local raised = {}
+t.ok(t.call_err(grove.as, "alice", function() error(raised) end) == raised and next(raised) == nil,
+  "grove.as: a table raised comes out as the same table, untouched")
 t.eq(groups.update("platform", { description = "root can" }).description, "root can", "grove.as: root again after an error")
 t.is_argument_error(t.call_err(grove.as, "alice", "groups.list"), "bad argument #2 to 'grove.as' (function expected, got string)",
   "grove.as: a string instead of a function")
@@ -58,13 +64,20 @@ err = t.call_err(grove.transaction, function()
   groups.create { name = "Web", path = "web" }
 end)
 t.is_error(err, 400, 'Failed to save group {:path=>["has already been taken"]}', "grove.transaction: the failing call's error")
+t.eq(rawget(err, "traceback"), nil, "grove.transaction: no traceback field is added to the failing call's error value")
 t.is_error(t.call_err(groups.get, "web"), 404, "404 Group Not Found", "grove.transaction: nothing of a failed block lands")
 err = t.call_err(grove.transaction, function()
   groups.create { name = "Web", path = "web" }
-  error("stop here")
+  error("stop here", 0)
 end)
-t.ok(type(err) == "string" and err:find("stop here", 1, true) ~= nil,
-  "grove.transaction: a Lua error comes out with its message: " .. tostring(err):match("^[^\n]*"))
+t.eq(err, "stop here", "grove.transaction: a Lua error comes out exactly as raised (no traceback appended)")
+err = t.call_err(grove.transaction, function() error("stop here") end)
+t.ok(type(err) == "string" and err:find("^[^\n]+:%d+: stop here$") ~= nil,
+  "grove.transaction: a Lua error with its position comes out as raised: " .. string.format("%q", tostring(err)))
+t.ok(t.call_err(grove.transaction, function() error(raised) end) == raised and next(raised) == nil,
+  "grove.transaction: a table raised comes out as the same table, untouched")
+t.eq(t.call_err(grove.transaction, function() grove.as("alice", function() error("deep", 0) end) end), "deep",
+  "grove.transaction: an error from a nested grove.as comes out exactly as raised")
 t.eq(groups.list { search = "web" }:count(), 0, "grove.transaction: rolled back after a Lua error")
 t.is_argument_error(t.call_err(grove.transaction, { "not", "a", "function" }),
   "bad argument #1 to 'grove.transaction' (function expected, got table)", "grove.transaction: a table instead of a function")
@@ -89,6 +102,12 @@ err = t.call_err(grove.dry_run, function()
   return groups.get("nope")
 end)
 t.is_error(err, 404, "404 Group Not Found", "grove.dry_run: an error in fn is raised")
+t.eq(rawget(err, "traceback"), nil, "grove.dry_run: no traceback field is added to the error value")
+local teapot = grove.error { status = 418, message = "I'm a teapot" }
+t.ok(t.call_err(grove.dry_run, function() error(teapot) end) == teapot and rawget(teapot, "traceback") == nil,
+  "grove.dry_run: a Grove error value raised in fn comes out as the same value, untouched")
+t.eq(t.call_err(grove.dry_run, function() error("stop here", 0) end), "stop here",
+  "grove.dry_run: a Lua error comes out exactly as raised (no traceback appended)")
 t.eq(groups.list():count(), before, "grove.dry_run: rolled back before raising")
 t.is_argument_error(t.call_err(grove.dry_run), "bad argument #1 to 'grove.dry_run' (function expected, got no value)",
   "grove.dry_run: no function")

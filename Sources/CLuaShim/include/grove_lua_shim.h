@@ -32,20 +32,32 @@ static inline void *grove_gethost(lua_State *L) { return *(void **)lua_getextras
 static inline void grove_sethost(lua_State *L, void *host) { *(void **)lua_getextraspace(L) = host; }
 
 /// Swift's side of every registered function. Returns the number of results, or
-/// GROVE_RAISE (error value on top of the stack) or GROVE_RAISE_WHERE (a string
-/// error to be prefixed with the caller's position, as luaL_error does).
+/// GROVE_RAISE (error value on top of the stack), GROVE_RAISE_WHERE (a string
+/// error to be prefixed with the caller's position, as luaL_error does) or
+/// GROVE_RERAISE (an error that came out of a Lua function the Swift function
+/// called, below the traceback string of where it happened: the value is raised
+/// as it is, and the traceback is the one grove_pcall reports for it).
 typedef int (*grove_dispatch_fn)(lua_State *L);
 #define GROVE_RAISE (-1)
 #define GROVE_RAISE_WHERE (-2)
+#define GROVE_RERAISE (-3)
 void grove_set_dispatcher(grove_dispatch_fn fn);
+
+/// Creates the registry slots the trampoline and grove_pcall share; once per state.
+void grove_initstate(lua_State *L);
 
 /// Pushes a C closure over the trampoline with `nup` upvalues taken from the stack.
 void grove_pushtrampoline(lua_State *L, int nup);
 
-/// lua.c's message handler: adds a traceback, turns non-strings through __tostring.
+/// The message handler of grove_pcall: leaves the error value as it is (a string
+/// gets no traceback appended, a table no field) and records the traceback
+/// ("stack traceback:\n...") beside it: the current stack's, or, for an error a
+/// trampoline re-raised (GROVE_RERAISE), the one of the place it happened.
 int grove_msghandler(lua_State *L);
 
-/// lua_pcall with grove_msghandler installed below the function.
+/// lua_pcall with grove_msghandler installed below the function. On error the
+/// stack holds the error value, unchanged, and above it its traceback string (or
+/// false when there is none, e.g. for a memory error): two values.
 int grove_pcall(lua_State *L, int nargs, int nresults);
 
 /// luaL_tolstring (honours __tostring, __name) run under protection; pushes the
