@@ -76,3 +76,11 @@ public struct ConversionError: Error, CustomStringConvertible {
     public let description: String
     public init(description: String) { self.description = description }
 }
+
+/// An error raised in the name of another function than the one running: a lazy
+/// list's page that fails to load fails as `groups.subgroups`, the function that
+/// made the list, not as the iterator method that asked for the page.
+struct RaisedFor: Error {
+    let function: String
+    let error: Error
+}

@@ -237,7 +237,11 @@ func dispatchSwiftFunction(_ L: OpaquePointer?) -> Int32 {
             lua_pushstring(L, "\(box.name): too many results")
             return GROVE_RAISE_WHERE
         }
-        for result in results { try state.push(result, on: L) }
+        for result in results {
+            // A lazy list fails later, in the name of the function that made it.
+            if case .iterator(let iterator) = result, iterator.function == nil { iterator.function = box.name }
+            try state.push(result, on: L)
+        }
         return Int32(results.count)
     } catch {
         return state.pushRaisedError(error, function: box.name, on: L)
@@ -251,6 +255,8 @@ extension LuaState {
         case let error as ArgumentError:
             lua_pushstring(L, error.description)
             return GROVE_RAISE_WHERE
+        case let error as RaisedFor:
+            return pushRaisedError(error.error, function: error.function, on: L)
         case let error as ScriptError:
             // A Lua error from a nested call is raised again as the value it was,
             // with the traceback of where it happened for the top-level report.

@@ -8,6 +8,9 @@ public final class LuaIterator: Equatable {
     private let nextItem: () throws -> LuaValue?
     private let total: (() throws -> Int)?
     private var finished = false
+    /// The function that made the sequence (`groups.subgroups`): its errors are
+    /// raised in that name. Set when a Swift function returns the iterator to Lua.
+    public internal(set) var function: String?
 
     /// `next` returns nil when the sequence is over; `count`, when given, answers
     /// `:count()` without draining the sequence.
@@ -44,6 +47,17 @@ public final class LuaIterator: Equatable {
         return n
     }
 
+    /// Runs `step` on behalf of Lua: an error is raised in the name of the function
+    /// that made the sequence, not of the iterator method Lua called.
+    func raisingAsMaker<T>(_ step: (LuaIterator) throws -> T) throws -> T {
+        do {
+            return try step(self)
+        } catch {
+            guard let function else { throw error }
+            throw RaisedFor(function: function, error: error)
+        }
+    }
+
     public static func == (a: LuaIterator, b: LuaIterator) -> Bool { a === b }
 }
 
@@ -59,19 +73,19 @@ extension LuaState {
         let methods: [LuaFunction] = [
             LuaFunction(
                 LuaFunctionInfo(name: "iterator:all", signature: "it:all()", summary: "Every remaining item, as a list.")
-            ) { call in [.array(try iterator(call).all())] },
+            ) { call in [.array(try iterator(call).raisingAsMaker { try $0.all() })] },
             LuaFunction(
                 LuaFunctionInfo(name: "iterator:first", signature: "it:first(n)", summary: "At most n next items, as a list.")
             ) { call in
                 let n = try call.integer(2)
                 guard n >= 0 else { throw call.fail(2, "must not be negative") }
-                return [.array(try iterator(call).first(Int(n)))]
+                return [.array(try iterator(call).raisingAsMaker { try $0.first(Int(n)) })]
             },
             LuaFunction(
                 LuaFunctionInfo(name: "iterator:count", signature: "it:count()", summary: "How many items there are.")
-            ) { call in [.integer(Int64(try iterator(call).count()))] },
+            ) { call in [.integer(Int64(try iterator(call).raisingAsMaker { try $0.count() }))] },
         ]
-        let call = LuaFunction(name: "iterator") { call in [try iterator(call).next() ?? .nil] }
+        let call = LuaFunction(name: "iterator") { call in [try iterator(call).raisingAsMaker { try $0.next() } ?? .nil] }
 
         grove_getregistryfield(L, BoxKind.iterator.metatable)
         lua_pushstring(L, "__call")

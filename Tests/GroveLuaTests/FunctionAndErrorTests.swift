@@ -149,6 +149,16 @@ struct FunctionAndErrorTests {
         #expect(results == [false, 2, 404])
     }
 
+    @Test func anIteratorFailsInTheNameOfTheFunctionThatMadeIt() throws {
+        try lua.register(LuaFunction(name: "groups.pages") { _ in [.iterator(LuaIterator(next: { throw NotFound() }))] })
+        let results = try lua.run("""
+            local function failure(f) local _, err = pcall(f) return tostring(err) .. " " .. tostring(err.status) end
+            return failure(function() for _ in groups.pages() do end end), failure(function() groups.pages():all() end),
+                   failure(function() groups.pages():first(1) end), failure(function() groups.pages():count() end)
+            """)
+        #expect(results == Array(repeating: "groups.pages: 404 Group Not Found 404", count: 4))
+    }
+
     @Test func helpDescribesFunctions() throws {
         try lua.run("""
             _out = {}

@@ -119,7 +119,17 @@ t.is_argument_error(t.call_err(groups.list, "platform"), "bad argument #1 to 'gr
 local tools = groups.create { name = "Tools", path = "tools", parent_id = platform.id, visibility = "public" }
 t.eq(paths(t.call_ok(groups.subgroups, "platform")), "platform/api platform/tools", "subgroups: direct children")
 t.eq(paths(t.call_ok(groups.subgroups, "platform", { search = "too" })), "platform/tools", "subgroups: search")
-t.is_error(t.call_err(groups.subgroups, "nope"), 404, "404 Group Not Found", "subgroups of an unknown group")
+err = t.call_err(groups.subgroups, "nope")
+t.is_error(err, 404, "404 Group Not Found", "subgroups of an unknown group")
+t.eq(tostring(err), "groups.subgroups: 404 Group Not Found", "subgroups: the error of :all() names groups.subgroups")
+-- A lazy list fails when it fetches a page, in the name of the function that made it.
+local _, loop_err = pcall(function() for _ in groups.subgroups("nope") do end end)
+t.is_error(loop_err, 404, "404 Group Not Found", "subgroups: a for loop over an unknown group's subgroups fails")
+t.eq(tostring(loop_err), "groups.subgroups: 404 Group Not Found", "subgroups: the for loop's error names groups.subgroups")
+for _, method in ipairs { "first", "count" } do
+  local _, method_err = pcall(function() local it = groups.subgroups("nope") return it[method](it, 1) end)
+  t.eq(tostring(method_err), "groups.subgroups: 404 Group Not Found", "subgroups: the error of :" .. method .. "() names groups.subgroups")
+end
 t.is_unknown_option(t.call_err(groups.subgroups, "platform", { top_level_only = true }), "top_level_only",
   { "search", "order_by", "all_available" }, "subgroups: top_level_only is an option of list only")
 t.is_argument_error(t.call_err(groups.subgroups, {}), "bad argument #1 to 'groups.subgroups' (id: id or full path expected, got table)",
