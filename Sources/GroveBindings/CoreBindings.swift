@@ -24,8 +24,9 @@ public final class GroveSession {
 /// Makes every core operation a Lua function, generically from its description:
 /// `groups.create` becomes `groups.create{name=..., path=...}`; an operation on a
 /// resource takes its path parameters first: `groups.get("platform/api")`,
-/// `groups.unshare(group, shared_group_id)`. Options are checked by the core
-/// (unknown names are errors listing the accepted ones). Lists are lazy
+/// `groups.unshare(group, shared_group_id)`, then a table of options. The option
+/// names are checked here, so that the error names the Lua function and lists what
+/// its table accepts; their values are checked by the core. Lists are lazy
 /// iterators that fetch page after page as the loop advances.
 public enum CoreBindings {
     /// What each module is about, for `help()`.
@@ -69,25 +70,22 @@ public enum CoreBindings {
     static func function(for descriptor: OperationDescriptor, named name: String, session: GroveSession) -> LuaFunction {
         let positional = positionalParams(of: descriptor)
         let optionsPosition = positional.count + 1
+        let options = optionParams(of: descriptor, positional: positional)
         let info = LuaFunctionInfo(
             name: name,
-            signature: signature(name, descriptor, positional: positional),
+            signature: signature(name, hasOptions: !options.isEmpty, required: options.contains(where: \.required), positional: positional),
             summary: descriptor.summary,
-            options: descriptor.params.filter { $0.location != .path }.map {
-                .init(name: $0.name, type: $0.type.name, required: $0.required, summary: $0.description)
-            },
-            example: LuaExamples.example(name, descriptor, positional: positional))
+            options: options.map { .init(name: $0.name, type: $0.type.name, required: $0.required, summary: $0.description) },
+            example: LuaExamples.example(name, positional: positional, options: options))
+        let optionChecker = OptionChecker(function: name, positional: positional.map(\.name), accepted: options.map(\.name))
         return LuaFunction(info) { call in
             var params = JSONObject()
             for (offset, spec) in positional.enumerated() {
-                let argument = try call.argument(offset + 1)
-                switch argument {
-                case .integer, .string: params[spec.name] = JSONValue(lua: argument)
-                case .number(let d) where d.rounded() == d: params[spec.name] = .int(Int64(d))
-                default: throw call.fail(offset + 1, "\(spec.name): id or full path expected, got \(call.typeName(offset + 1))")
-                }
+                params[spec.name] = try positionalArgument(call, offset + 1, spec)
             }
-            for (key, value) in try call.options(optionsPosition).sorted(by: { $0.key < $1.key }) {
+            let given = try call.options(optionsPosition).sorted(by: { $0.key < $1.key })
+            try optionChecker.check(given.map(\.key))
+            for (key, value) in given {
                 guard var json = JSONValue(lua: value) else {
                     throw call.fail(optionsPosition, "option '\(key)' cannot be a \(value.typeName)")
                 }
@@ -105,6 +103,31 @@ public enum CoreBindings {
             let result = try store.perform(descriptor.name, params: params, as: actor)
             return [result.body?.luaValue ?? .nil]
         }
+    }
+
+    /// What the options table of an operation's function takes: its parameters but
+    /// the positional ones, in the order of the operation's description.
+    static func optionParams(of descriptor: OperationDescriptor, positional: [ParamSpec]) -> [ParamSpec] {
+        let positionalNames = Set(positional.map(\.name))
+        return descriptor.params.filter { !positionalNames.contains($0.name) }
+    }
+
+    /// A positional argument as the core takes it: a number or a string. A wrong
+    /// type is reported as its parameter's type expects, like luaL_check*.
+    static func positionalArgument(_ call: LuaCall, _ position: Int, _ spec: ParamSpec) throws -> JSONValue {
+        switch try call.argument(position) {
+        case .integer(let number): return .int(number)
+        case .string(let text): return .string(text)
+        case .bytes(let bytes): return .string(String(decoding: bytes, as: UTF8.self))
+        case .number(let d) where d.rounded() == d: return .int(Int64(d))
+        default: break
+        }
+        let expected = switch spec.type {
+        case .idOrPath: "\(spec.name): id or full path"
+        case .integer: "number"
+        default: "string"
+        }
+        throw call.fail(position, "\(expected) expected, got \(call.typeName(position))")
     }
 
     /// Items of a paginated operation, one page fetched when the loop needs it.
@@ -151,9 +174,7 @@ public enum CoreBindings {
         return LuaIterator(next: next, count: count)
     }
 
-    static func signature(_ name: String, _ descriptor: OperationDescriptor, positional: [ParamSpec]) -> String {
-        let hasOptions = descriptor.params.contains { $0.location != .path }
-        let required = descriptor.params.contains { $0.location != .path && $0.required }
+    static func signature(_ name: String, hasOptions: Bool, required: Bool, positional: [ParamSpec]) -> String {
         var arguments = positional.map(\.name)
         if hasOptions { arguments.append(required ? "{options}" : "[{options}]") }
         return "\(name)(\(arguments.joined(separator: ", ")))"
@@ -166,5 +187,49 @@ extension ParamType {
         case .integerArray, .stringArray, .hashArray: true
         default: false
         }
+    }
+}
+
+/// Checks the names in a function's options table, before the core sees them: a
+/// positional parameter given again as an option is refused (it would replace the
+/// argument), and an unknown name is reported in the Lua function's name with the
+/// options its table accepts: `branches.protect: 400 unknown option colour;
+/// accepted: name, allow_force_push, ...`.
+struct OptionChecker {
+    let function: String
+    let positional: [String]
+    let accepted: [String]
+    private let acceptedNames: Set<String>
+
+    init(function: String, positional: [String], accepted: [String]) {
+        self.function = function
+        self.positional = positional
+        self.accepted = accepted
+        self.acceptedNames = Set(accepted)
+    }
+
+    /// `given`: the names in the table, sorted, so that the first refusal is always the same.
+    func check(_ given: [String]) throws {
+        var unknown: [String] = []
+        for key in given where !acceptedNames.contains(Self.baseName(key)) {
+            if let index = positional.firstIndex(of: key) {
+                throw refusal("\(key) is argument #\(index + 1), not an option")
+            }
+            unknown.append(key)
+        }
+        guard !unknown.isEmpty else { return }
+        let names = unknown.count == 1 ? "option \(unknown[0])" : "options \(unknown.joined(separator: ", "))"
+        let choice = accepted.isEmpty ? "takes no options" : "accepted: \(accepted.joined(separator: ", "))"
+        throw refusal("unknown \(names); \(choice)")
+    }
+
+    /// `custom_attributes[key]` and `skip_groups[]` (query-string style) stand for
+    /// `custom_attributes` and `skip_groups`.
+    static func baseName(_ key: String) -> String {
+        key.firstIndex(of: "[").map { String(key[..<$0]) } ?? key
+    }
+
+    private func refusal(_ message: String) -> StructuredError {
+        StructuredError(status: 400, message: message, function: function)
     }
 }

@@ -31,10 +31,10 @@ enum LuaExamples {
         "audit.list": "for _, e in ipairs(audit.list{limit = 20}) do print(e.action, e.entity_path) end",
     ]
 
-    static func example(_ name: String, _ descriptor: OperationDescriptor, positional: [ParamSpec]) -> String {
+    static func example(_ name: String, positional: [ParamSpec], options: [ParamSpec]) -> String {
         if let written = written[name] { return written }
         var arguments = positional.map { placeholder(for: $0) }
-        let required = descriptor.params.filter { $0.location != .path && $0.required }
+        let required = options.filter(\.required)
         if !required.isEmpty {
             arguments.append("{" + required.map { "\($0.name) = \(placeholder(for: $0))" }.joined(separator: ", ") + "}")
         }

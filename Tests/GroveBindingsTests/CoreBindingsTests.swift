@@ -53,6 +53,25 @@ struct CoreBindingsTests {
         #expect(error.message.contains("visibility"))
     }
 
+    @Test func positionalArgumentsAreNeitherListedNorTakenAsOptions() throws {
+        let results = try lua.run("""
+            local listed = {}
+            for fn, info in pairs(debug.getregistry()["grove.help"]) do
+              if type(fn) == "function" and info.options then
+                local positional = {}
+                for name in info.signature:match("%((.*)%)"):gmatch("[^, ]+") do positional[name] = true end
+                for _, o in ipairs(info.options) do
+                  if positional[o.name] then listed[#listed + 1] = info.name .. ": " .. o.name end
+                end
+              end
+            end
+            groups.create{name = "Platform", path = "platform"}
+            local _, err = pcall(members.update, "platform", 1, {user_id = 2, access_level = 30})
+            return table.concat(listed, ", "), tostring(err)
+            """)
+        #expect(results == ["", "members.update: 400 user_id is argument #2, not an option"])
+    }
+
     @Test func argumentTypesAreChecked() throws {
         let error = try #require(throws: ScriptError.self) { try lua.run("groups.get({})", chunkName: "=t.lua") }
         #expect(error.message == "t.lua:1: bad argument #1 to 'groups.get' (id: id or full path expected, got table)")

@@ -49,8 +49,12 @@ t.is_error(t.call_err(branches.protect, "platform", { name = "x", allowed_to_pus
   "protect: an entry with two targets")
 t.is_error(t.call_err(branches.protect, "platform", { push_access_level = 40 }), 400, "name is missing", "protect: no name")
 t.is_error(t.call_err_as("dev", branches.protect, "platform", { name = "dev" }), 403, "403 Forbidden", "protect: a Developer is not an owner")
-t.is_unknown_option(t.call_err(branches.protect, "platform", { name = "x", colour = "red" }), "colour",
-  { "name", "push_access_level", "merge_access_level", "allowed_to_push", "allow_force_push" }, "protect: an unknown option")
+err = t.call_err(branches.protect, "platform", { name = "x", colour = "red" })
+t.is_unknown_option(err, "colour", { "name", "push_access_level", "merge_access_level", "allowed_to_push", "allow_force_push" },
+  "protect: an unknown option")
+t.eq(tostring(err), "branches.protect: 400 unknown option colour; accepted: name, allow_force_push, allowed_to_merge, "
+  .. "allowed_to_push, allowed_to_unprotect, code_owner_approval_required, merge_access_level, push_access_level, "
+  .. "unprotect_access_level", "protect: the unknown option is reported by branches.protect, listing its options table's names")
 t.is_argument_error(t.call_err(branches.protect, true, { name = "x" }),
   "bad argument #1 to 'branches.protect' (id: id or full path expected, got boolean)", "protect: a boolean group")
 t.is_argument_error(t.call_err(branches.protect, "platform", "main"),
@@ -64,7 +68,7 @@ t.eq(t.call_ok(branches.get, platform.id, "release/*").id, release.id, "get: a w
 t.is_error(t.call_err(branches.get, "platform", "release"), 404, "404 ProtectedBranch Not Found", "get: an unprotected name")
 t.is_error(t.call_err_as("alice", branches.get, "platform", "nope"), 404, "404 ProtectedBranch Not Found", "get: as an owner")
 t.is_error(t.call_err_as("bob", branches.get, "platform", "main"), 403, "403 Forbidden", "get: bob is not an owner")
-t.is_argument_error(t.call_err(branches.get, "platform"), "bad argument #2 to 'branches.get' (name: id or full path expected, got no value)",
+t.is_argument_error(t.call_err(branches.get, "platform"), "bad argument #2 to 'branches.get' (string expected, got no value)",
   "get: no branch name")
 local all = t.call_ok(branches.list, "platform")
 t.eq(#all, 2, "list: two rules")
@@ -97,7 +101,7 @@ t.is_error(t.call_err(branches.update, "platform", "nope", { allow_force_push = 
 t.is_unknown_option(t.call_err(branches.update, "platform", "main", { push_access_level = 30 }), "push_access_level",
   { "allowed_to_push", "allow_force_push", "code_owner_approval_required" }, "update: push_access_level is an option of protect only")
 t.is_argument_error(t.call_err(branches.update, "platform", false, {}),
-  "bad argument #2 to 'branches.update' (name: id or full path expected, got boolean)", "update: a boolean branch name")
+  "bad argument #2 to 'branches.update' (string expected, got boolean)", "update: a boolean branch name")
 
 -- branches.access
 local for_dev = t.call_ok(branches.access, "platform", "release/1.0", { user_id = dev.id })

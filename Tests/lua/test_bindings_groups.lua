@@ -101,6 +101,15 @@ t.is_argument_error(t.call_err(groups.update, false, { description = "x" }),
   "bad argument #1 to 'groups.update' (id: id or full path expected, got boolean)", "update: a boolean id")
 t.is_argument_error(t.call_err(groups.update, "platform", "x"),
   "bad argument #2 to 'groups.update' (table expected, got string)", "update: a string instead of options")
+-- A positional argument given again in the options table is refused: it must not
+-- replace the argument (and change another group than the one named).
+err = t.call_err(groups.update, "platform", { id = "platform/api", description = "changed" })
+t.is_error(err, 400, "id is argument #1, not an option", "update: id in the options table is refused")
+t.eq(tostring(err), "groups.update: 400 id is argument #1, not an option", "update: the refusal names groups.update")
+t.eq(groups.get("platform/api").description, "Public API", "update: the group named in the options is untouched")
+t.eq(groups.get("platform").description, "The platform", "update: the group of argument #1 is untouched")
+t.is_error(t.call_err(groups.get, "platform", { id = 999 }), 400, "id is argument #1, not an option",
+  "get: id in the options table is refused, not a 404 of group 999")
 
 -- groups.list
 local listed = t.call_ok(groups.list)
@@ -158,7 +167,7 @@ t.eq(t.call_ok(groups.unshare, "platform", partners.id), nil, "unshare: no value
 t.eq(#groups.get("platform").shared_with_groups, 0, "unshare: the link is gone")
 t.is_error(t.call_err(groups.unshare, "platform", partners.id), 404, "404 Group Link Not Found", "unshare: not shared")
 t.is_argument_error(t.call_err(groups.unshare, "platform", true),
-  "bad argument #2 to 'groups.unshare' (group_id: id or full path expected, got boolean)", "unshare: a boolean group id")
+  "bad argument #2 to 'groups.unshare' (number expected, got boolean)", "unshare: a boolean group id")
 
 -- groups.transfer and groups.transfer_locations
 local locations = t.call_ok(groups.transfer_locations, "platform/tools")
@@ -297,7 +306,9 @@ t.is_error(t.call_err(groups.custom_attributes.set, "platform", "k"), 400, "valu
 t.is_unknown_option(t.call_err(groups.custom_attributes.set, "platform", "k", { value = "v", scope = "x" }), "scope",
   { "value" }, "custom_attributes.set: an unknown option")
 t.is_argument_error(t.call_err(groups.custom_attributes.get, "platform", true),
-  "bad argument #2 to 'groups.custom_attributes.get' (key: id or full path expected, got boolean)", "custom_attributes.get: a boolean key")
+  "bad argument #2 to 'groups.custom_attributes.get' (string expected, got boolean)", "custom_attributes.get: a boolean key")
+t.is_error(t.call_err(groups.custom_attributes.set, "platform", "k", { value = "v", key = "other" }), 400,
+  "key is argument #2, not an option", "custom_attributes.set: key in the options table is refused")
 
 -- An owner (not an administrator) manages her own group.
 groups.create { name = "Alpha", path = "alpha" }

@@ -130,7 +130,7 @@ t.is_error(t.call_err(hooks.edit, "platform", hook.id, { branch_filter_strategy 
   "branch_filter_strategy does not have a valid value", "edit: an unknown branch filter strategy")
 t.is_error(t.call_err(hooks.edit, "platform", 999999, { name = "x" }), 404, "404 Not found", "edit: an unknown hook")
 t.is_argument_error(t.call_err(hooks.edit, "platform", true, { name = "x" }),
-  "bad argument #2 to 'hooks.edit' (hook_id: id or full path expected, got boolean)", "edit: a boolean hook id")
+  "bad argument #2 to 'hooks.edit' (number expected, got boolean)", "edit: a boolean hook id")
 
 -- groups.hooks.custom_headers and groups.hooks.url_variables
 local function keys_of(field)
@@ -156,7 +156,7 @@ t.eq(t.call_ok(variables.delete, "platform", hook.id, "region"), nil, "url_varia
 t.eq(keys_of("url_variables"), "tenant", "url_variables.delete: the key is gone")
 t.is_error(t.call_err(variables.delete, "platform", hook.id, "region"), 404, "404 URL variable Not Found", "url_variables.delete: a missing key")
 t.is_argument_error(t.call_err(variables.delete, "platform", hook.id, false),
-  "bad argument #3 to 'groups.hooks.url_variables.delete' (key: id or full path expected, got boolean)", "url_variables.delete: a boolean key")
+  "bad argument #3 to 'groups.hooks.url_variables.delete' (string expected, got boolean)", "url_variables.delete: a boolean key")
 
 -- hooks.test and hooks.deliveries, to the receiver
 settings.integrations.update { allow_local_requests_from_web_hooks_and_services = true }
@@ -192,7 +192,7 @@ t.is_error(t.call_err(hooks.test, "platform", live.id, "push_events"), 422, "Req
   "test: loopback refused at delivery once local requests are no longer allowed")
 t.eq(#received(), 2, "test: nothing sent when refused")
 t.is_error(t.call_err_as("dev", hooks.test, "platform", live.id, "push_events"), 403, "403 Forbidden", "test: owners only")
-t.is_argument_error(t.call_err(hooks.test, "platform", live.id), "bad argument #3 to 'hooks.test' (trigger: id or full path expected, got no value)",
+t.is_argument_error(t.call_err(hooks.test, "platform", live.id), "bad argument #3 to 'hooks.test' (string expected, got no value)",
   "test: no trigger")
 
 -- hooks.delete
@@ -212,7 +212,7 @@ t.eq(changed.job_events and changed.job_events.to, false, "ensure: a differing f
 t.is_argument_error(t.call_err(hooks.ensure, "platform/api", { name = "no url" }),
   "bad argument #2 to 'hooks.ensure' (table with a url expected)", "ensure: no url")
 t.is_error(t.call_err(hooks.ensure, "platform/api", { url = "https://ci.example.com/other", colour = "red" }), 400,
-  "colour is not a parameter of groups.hooks.create; accepted: id, url, name, description, push_events, tag_push_events, "
+  "unknown option colour; accepted: url, name, description, push_events, tag_push_events, "
   .. "issues_events, confidential_issues_events, note_events, confidential_note_events, merge_requests_events, job_events, "
   .. "pipeline_events, wiki_page_events, deployment_events, feature_flag_events, releases_events, member_events, subgroup_events, "
   .. "emoji_events, resource_access_token_events, milestone_events, project_events, vulnerability_events, push_events_branch_filter, "
@@ -288,7 +288,7 @@ t.eq(service_accounts.list_tokens("platform", bot.id)[2].active, false, "revoke_
 t.is_error(t.call_err(service_accounts.revoke_token, "platform", bot.id, 999999), 404, "404 Personal Access Token Not Found",
   "revoke_token: an unknown token")
 t.is_argument_error(t.call_err(service_accounts.revoke_token, "platform", bot.id, false),
-  "bad argument #3 to 'service_accounts.revoke_token' (token_id: id or full path expected, got boolean)", "revoke_token: a boolean token id")
+  "bad argument #3 to 'service_accounts.revoke_token' (number expected, got boolean)", "revoke_token: a boolean token id")
 t.eq(t.call_ok(service_accounts.delete, "platform", generated.id), nil, "delete: no value (204)")
 t.is_error(t.call_err(users.get, generated.id), 404, "404 User Not Found", "delete: the user is gone")
 t.is_error(t.call_err(service_accounts.delete, "platform", generated.id), 404, "404 User Not Found", "delete: twice")

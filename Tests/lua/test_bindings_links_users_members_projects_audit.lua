@@ -178,6 +178,8 @@ t.is_error(t.call_err(ldap_links.delete, "platform", { cn = "developers" }), 400
 t.eq(t.call_ok(ldap_links.delete_cn, "platform", "developers"), nil, "ldap_links.delete_cn: no value (204)")
 t.is_error(t.call_err(ldap_links.list, "platform"), 404, "No linked LDAP groups found", "ldap_links.delete_cn: no links left")
 t.is_error(t.call_err(ldap_links.delete_cn, "platform", "developers"), 404, "Linked LDAP group not found", "ldap_links.delete_cn: twice")
+t.is_argument_error(t.call_err(ldap_links.delete_cn, "platform", true),
+  "bad argument #2 to 'ldap_links.delete_cn' (string expected, got boolean)", "ldap_links.delete_cn: a boolean cn")
 
 -- saml_links
 local saml = t.call_ok(saml_links.add, "platform", { saml_group_name = "admins", access_level = 40 })
@@ -200,7 +202,7 @@ t.is_error(t.call_err(saml_links.get, "platform", "admins"), 422,
   "Multiple group links found with the same name. Please specify a provider parameter to disambiguate.", "saml_links.get: ambiguous")
 t.is_error(t.call_err(saml_links.get, "platform", "nope"), 404, "404 Not Found", "saml_links.get: an unknown name")
 t.is_argument_error(t.call_err(saml_links.get, "platform", nil, { provider = "okta" }),
-  "bad argument #2 to 'saml_links.get' (saml_group_name: id or full path expected, got nil)", "saml_links.get: a nil name")
+  "bad argument #2 to 'saml_links.get' (string expected, got nil)", "saml_links.get: a nil name")
 t.eq(t.call_ok(saml_links.delete, "platform", "admins", { provider = "okta" }), nil, "saml_links.delete: no value (204)")
 t.eq(saml_links.get("platform", "admins").provider, grove.null, "saml_links.delete: the other link stays")
 t.is_error(t.call_err(saml_links.delete, "platform", "admins", { provider = "okta" }), 404, "404 Not Found", "saml_links.delete: twice")

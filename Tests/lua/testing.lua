@@ -210,16 +210,41 @@ function M.is_argument_error(err, needle, what)
   M.ok(good, what .. (good and "" or "\n  wanted: " .. needle .. "\n  actual: " .. tostring(err) .. " (" .. type(err) .. ")"))
 end
 
---- err is the 400 of an unknown option: names it and lists the accepted ones.
-function M.is_unknown_option(err, option, accepted, what)
-  local good = grove.iserror(err) and err.status == 400
-    and string.find(err.message, option .. " is not a parameter of ", 1, true) == 1
-  local list = grove.iserror(err) and err.message:match("; accepted: (.*)$") or ""
+-- The positional arguments of a binding function, from its help signature:
+-- "branches.protect(id, {options})" -> {"id"}.
+local function positional_arguments(fn)
+  local info = debug.getregistry()["grove.help"][fn]
   local names = {}
-  for name in list:gmatch("[^, ]+") do names[name] = true end
+  for name in ((info and info.signature or ""):match("%((.*)%)") or ""):gmatch("[^, ]+") do
+    if not name:find("^[{%[]") then names[#names + 1] = name end
+  end
+  return names
+end
+
+--- err is the 400 of an unknown option, raised in the name of the Lua function
+--- called (a binding, not a core operation): "branches.protect: 400 unknown option
+--- colour; accepted: name, ...". The list holds every name of `accepted` and none
+--- of the function's positional arguments; `accepted` {} means the function takes
+--- no options ("unknown option now; takes no options").
+function M.is_unknown_option(err, option, accepted, what)
+  local fn = grove.iserror(err) and rawget(err, "function")
+  local binding = type(fn) == "string" and lookup(fn) or nil
+  local good = grove.iserror(err) and err.status == 400 and type(binding) == "function"
+    and string.find(err.message, "unknown option " .. option .. ";", 1, true) == 1
+  local list = grove.iserror(err) and err.message:match("; accepted: (.*)$")
+  local names = {}
+  for name in (list or ""):gmatch("[^, ]+") do names[name] = true end
+  if #accepted == 0 then
+    good = good and err.message:sub(-#"; takes no options") == "; takes no options"
+  else
+    good = good and list ~= nil
+  end
   for _, name in ipairs(accepted) do good = good and names[name] == true end
-  M.ok(good, what .. (good and "" or "\n  wanted the option " .. option .. " refused, accepted listing "
-    .. table.concat(accepted, ", ") .. "\n  actual: " .. tostring(err)))
+  for _, name in ipairs(type(binding) == "function" and positional_arguments(binding) or {}) do
+    good = good and not names[name]
+  end
+  M.ok(good, what .. (good and "" or "\n  wanted the option " .. option .. " refused by a binding, accepted listing "
+    .. table.concat(accepted, ", ") .. " and no positional argument\n  actual: " .. tostring(err)))
 end
 
 -- {name, missing} for every binding function of a module; missing names the
