@@ -24,7 +24,7 @@ extension GroveStore {
         let digest = TokenDigest.digest(token)
         let nowMillis = Timestamp.millis(now())
         let found = try read { db -> (identity: TokenIdentity, lastUsedAt: Int64?)? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM personal_access_tokens WHERE token_digest = ?", arguments: [digest]) else { return nil }
+            guard let row = try Row.fetchOne(db, cachedSQL: "SELECT * FROM personal_access_tokens WHERE token_digest = ?", arguments: [digest]) else { return nil }
             let record = PersonalAccessTokenRecord(row: row)
             guard record.isActive(today: Timestamp.day(nowMillis)),
                   let user = try UserRecord.find(db, id: record.userId), user.state == "active" else { return nil }

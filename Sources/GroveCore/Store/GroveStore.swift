@@ -131,7 +131,7 @@ public final class GroveStore: @unchecked Sendable {
     /// One read unit: inside an open block it sees the block's uncommitted writes.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         if let db = currentBlock() { return try body(db) }
-        return try dbQueue.read(body)
+        return try dbQueue.writeWithoutTransaction { db in try db.readOnlyTransaction(body) }
     }
 
     // MARK: Generic entry point
