@@ -156,7 +156,21 @@ func descendantsBench() throws {
     print(String(format: "descendants of a top-level group (%d): API, all 10 pages as JSON       median %.2f ms", count, median(allTimes) * 1000))
 }
 
-// `GroveCoreBench create`, `block-only` or `descendants` runs one part only.
+/// Only the core's creation of a smaller plan (1,000 groups), no raw SQLite
+/// and no descendants: a short run for `valgrind --tool=callgrind --toggle-collect='*profileCreation*'`.
+func profileCreation(block: Bool) throws {
+    let plan = Plan(top: 10, children: 9, grandchildren: 10)
+    let store = try GroveStore.open(path: tempPath("profile-\(block).sqlite"))
+    let t = try seconds { try createThroughCore(store, plan, block: block) }
+    print(String(format: "profile: %d groups through GroveCore (%@) in %.2f s", plan.nodes.count, block ? "one block" : "one tx per op", t))
+}
+
+// `GroveCoreBench create`, `block-only` or `descendants` runs one part only;
+// `profile` / `profile-block` run the short creation for callgrind.
 let parts = Set(CommandLine.arguments.dropFirst())
+if parts.contains("profile") || parts.contains("profile-block") {
+    try profileCreation(block: parts.contains("profile-block"))
+    exit(0)
+}
 if parts.isEmpty || parts.contains("create") || parts.contains("block-only") { try creationBench() }
 if parts.isEmpty || parts.contains("descendants") { try descendantsBench() }
