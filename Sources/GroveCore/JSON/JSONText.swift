@@ -4,9 +4,9 @@ import Foundation
 /// that keeps the order of object keys as written.
 public enum JSONText {
     public static func encode(_ value: JSONValue, pretty: Bool = false) -> String {
-        var out = ""
-        write(value, into: &out, pretty: pretty, indent: 0)
-        return out
+        var out = Writer()
+        out.value(value, pretty: pretty, indent: 0)
+        return out.text
     }
 
     public static func decode(_ text: String) throws -> JSONValue {
@@ -24,63 +24,93 @@ public enum JSONText {
         public var description: String { "invalid JSON at byte \(offset): \(reason)" }
     }
 
-    private static func write(_ value: JSONValue, into out: inout String, pretty: Bool, indent: Int) {
-        switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d):
-            if d.isFinite { out += d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) + ".0" : String(d) } else { out += "null" }
-        case .string(let s): writeString(s, into: &out)
-        case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
-                write(item, into: &out, pretty: pretty, indent: indent + 1)
-            }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "]"
-        case .object(let object):
-            if object.isEmpty { out += "{}"; return }
-            out += "{"
-            for (i, pair) in object.pairs.enumerated() {
-                if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
-                writeString(pair.key, into: &out)
-                out += pretty ? ": " : ":"
-                write(pair.value, into: &out, pretty: pretty, indent: indent + 1)
-            }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "}"
-        }
-    }
+    /// Compact or pretty JSON into UTF-8 bytes: appending bytes costs a fraction of
+    /// appending to a `String` piece by piece (audit events serialise on every mutation).
+    struct Writer {
+        private(set) var bytes: [UInt8] = []
 
-    private static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        // Fast path: nothing to escape.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += s
-            out += "\""
-            return
+        init() { bytes.reserveCapacity(256) }
+
+        var text: String { String(decoding: bytes, as: UTF8.self) }
+
+        mutating func raw(_ s: StaticString) {
+            s.withUTF8Buffer { bytes.append(contentsOf: $0) }
         }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
+
+        mutating func int(_ i: Int64) {
+            if i < 0 { bytes.append(UInt8(ascii: "-")) }
+            var v = i.magnitude
+            let start = bytes.count
+            repeat { bytes.append(UInt8(ascii: "0") + UInt8(v % 10)); v /= 10 } while v > 0
+            bytes[start...].reverse()
+        }
+
+        mutating func value(_ value: JSONValue, pretty: Bool = false, indent: Int = 0) {
+            switch value {
+            case .null: raw("null")
+            case .bool(let b): if b { raw("true") } else { raw("false") }
+            case .int(let i): int(i)
+            case .double(let d):
+                if d.isFinite {
+                    if d == d.rounded() && abs(d) < 1e15 { int(Int64(d)); raw(".0") } else { bytes.append(contentsOf: String(d).utf8) }
                 } else {
-                    out.unicodeScalars.append(scalar)
+                    raw("null")
+                }
+            case .string(let s): string(s)
+            case .array(let items):
+                if items.isEmpty { raw("[]"); return }
+                bytes.append(UInt8(ascii: "["))
+                for (i, item) in items.enumerated() {
+                    if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                    if pretty { newline(indent + 1) }
+                    self.value(item, pretty: pretty, indent: indent + 1)
+                }
+                if pretty { newline(indent) }
+                bytes.append(UInt8(ascii: "]"))
+            case .object(let object):
+                if object.isEmpty { raw("{}"); return }
+                bytes.append(UInt8(ascii: "{"))
+                for (i, pair) in object.pairs.enumerated() {
+                    if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                    if pretty { newline(indent + 1) }
+                    string(pair.key)
+                    if pretty { raw(": ") } else { bytes.append(UInt8(ascii: ":")) }
+                    self.value(pair.value, pretty: pretty, indent: indent + 1)
+                }
+                if pretty { newline(indent) }
+                bytes.append(UInt8(ascii: "}"))
+            }
+        }
+
+        private mutating func newline(_ indent: Int) {
+            bytes.append(UInt8(ascii: "\n"))
+            for _ in 0..<indent { raw("  ") }
+        }
+
+        /// A quoted string. Everything to escape is ASCII, so multi-byte UTF-8 sequences
+        /// are copied as they are.
+        mutating func string(_ s: String) {
+            bytes.append(UInt8(ascii: "\""))
+            if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                bytes.append(contentsOf: s.utf8)
+                bytes.append(UInt8(ascii: "\""))
+                return
+            }
+            for b in s.utf8 {
+                switch b {
+                case UInt8(ascii: "\""): raw("\\\"")
+                case UInt8(ascii: "\\"): raw("\\\\")
+                case UInt8(ascii: "\n"): raw("\\n")
+                case UInt8(ascii: "\r"): raw("\\r")
+                case UInt8(ascii: "\t"): raw("\\t")
+                case 0..<0x20:
+                    raw("\\u00")
+                    for nibble in [b >> 4, b & 0xF] { bytes.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10) }
+                default: bytes.append(b)
                 }
             }
+            bytes.append(UInt8(ascii: "\""))
         }
-        out += "\""
     }
 
     private struct Parser {

@@ -50,18 +50,25 @@ enum AuditLog {
 
     static func record(_ db: Database, caller: Caller, now: Int64, action: String, targetType: String,
                        targetId: Int64?, targetPath: String?, changes: [AuditEvent.Change] = []) throws {
-        let stored: JSONValue = .array(changes.map { change in
+        // `[{"attribute":...,"from":...,"to":...}, ...]`, written straight to bytes.
+        var stored = JSONText.Writer()
+        stored.raw("[")
+        for (i, change) in changes.enumerated() {
             let redact = secretAttributes.contains(change.attribute)
-            return .object([
-                ("attribute", .string(change.attribute)),
-                ("from", redact && !change.old.isNull ? "[REDACTED]" : change.old),
-                ("to", redact && !change.new.isNull ? "[REDACTED]" : change.new),
-            ])
-        })
+            if i > 0 { stored.raw(",") }
+            stored.raw("{\"attribute\":")
+            stored.string(change.attribute)
+            stored.raw(",\"from\":")
+            stored.value(redact && !change.old.isNull ? "[REDACTED]" : change.old)
+            stored.raw(",\"to\":")
+            stored.value(redact && !change.new.isNull ? "[REDACTED]" : change.new)
+            stored.raw("}")
+        }
+        stored.raw("]")
         try db.run(sql: """
             INSERT INTO audit_events (created_at, actor_id, actor_username, action, target_type, target_id, target_path, changes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [now, caller.id, caller.username, action, targetType, targetId, targetPath, JSONText.encode(stored)])
+            """, arguments: [now, caller.id, caller.username, action, targetType, targetId, targetPath, stored.text])
     }
 
     static func lastId(_ db: Database) throws -> Int64 {
