@@ -35,14 +35,22 @@ public struct Params: Sendable {
 public enum ParamParser {
     public static func parse(_ raw: JSONObject, for descriptor: OperationDescriptor, ignoreUnknown: Bool = false) throws -> Params {
         let folded = foldBracketKeys(raw, descriptor)
-        let unknown = folded.keys.filter { descriptor.param($0) == nil }
+        let unknown = folded.keys.filter { descriptor.positions[$0] == nil }
         if !unknown.isEmpty && !ignoreUnknown {
             let accepted = descriptor.params.map(\.name).joined(separator: ", ")
             throw APIError.grape("\(unknown.joined(separator: ", ")) \(unknown.count == 1 ? "is not a parameter" : "are not parameters") of \(descriptor.name); accepted: \(accepted)")
         }
         var errors: [String] = []
         var out = JSONObject()
-        for spec in descriptor.params {
+        // The given parameters and the required ones, in the description's order (the
+        // order of values and of error messages).
+        var positions = descriptor.requiredPositions
+        for key in folded.keys { positions += descriptor.positions[key] ?? [] }
+        positions.sort()
+        var previous = -1
+        for i in positions where i != previous {
+            previous = i
+            let spec = descriptor.params[i]
             guard let value = folded[spec.name] else {
                 if spec.required { errors.append("\(spec.name) is missing") }
                 continue
@@ -158,6 +166,7 @@ public enum ParamParser {
     /// `custom_attributes[key]=value` (query-string style) becomes `custom_attributes: {key: value}`
     /// when the operation declares a hash of that name.
     static func foldBracketKeys(_ raw: JSONObject, _ descriptor: OperationDescriptor) -> JSONObject {
+        guard raw.contains(where: { $0.key.utf8.contains(UInt8(ascii: "[")) }) else { return raw }
         var out = JSONObject()
         for (key, value) in raw {
             if let open = key.firstIndex(of: "["), key.hasSuffix("]") {

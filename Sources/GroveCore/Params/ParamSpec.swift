@@ -91,6 +91,10 @@ public struct OperationDescriptor: Sendable {
     public let pagination: PaginationKind
     /// `at_least_one_of` groups and similar cross-parameter rules, checked after types.
     public let atLeastOneOf: [[String]]
+    /// Where the parameters of each name sit in `params`, and the required ones: checking
+    /// arguments looks names up instead of scanning every description.
+    let positions: [String: [Int]]
+    let requiredPositions: [Int]
 
     public init(_ name: String, _ method: String, _ path: String, summary: String, success: Int? = nil,
                 pagination: PaginationKind = .none, atLeastOneOf: [[String]] = [], params: [ParamSpec]) {
@@ -102,12 +106,17 @@ public struct OperationDescriptor: Sendable {
         self.pagination = pagination
         self.atLeastOneOf = atLeastOneOf
         self.params = pagination == .none ? params : params + PaginationParams.specs(keyset: pagination == .offsetOrKeyset)
+        var positions: [String: [Int]] = [:]
+        for (i, spec) in self.params.enumerated() { positions[spec.name, default: []].append(i) }
+        self.positions = positions
+        let all = self.params
+        self.requiredPositions = all.indices.filter { all[$0].required }
     }
 
     /// GET answers from a read; everything else writes.
     public var isMutation: Bool { method != "GET" }
 
-    public func param(_ name: String) -> ParamSpec? { params.first { $0.name == name } }
+    public func param(_ name: String) -> ParamSpec? { positions[name].map { params[$0[0]] } }
 
     public var json: JSONValue {
         .object([
