@@ -1,5 +1,16 @@
 import Foundation
 
+/// `s.trimmingCharacters(in: .whitespaces).isEmpty` without a trip through NSString:
+/// tab and the space separators, with U+200B as Foundation's whitespace set has it.
+func isBlank(_ s: String) -> Bool {
+    s.unicodeScalars.allSatisfy { scalar in
+        switch scalar.value {
+        case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
+    }
+}
+
 /// GitLab's path rules for groups (`namespace.rb`, `path_regex.rb`, `abstract_path_validator.rb`).
 enum PathRules {
     static let maxLength = 255
@@ -53,7 +64,7 @@ enum PathRules {
     /// Format errors for `path`. `changed` mirrors GitLab: the stricter checks run only
     /// when the path is new or changes, so legacy paths stay valid.
     static func errors(path: String, topLevel: Bool, changed: Bool) -> [String] {
-        if path.trimmingCharacters(in: .whitespaces).isEmpty { return ["can't be blank"] }
+        if isBlank(path) { return ["can't be blank"] }
         var errors: [String] = []
         if path.count > maxLength { errors.append("is too long (maximum is \(maxLength) characters)") }
         guard changed else { return errors }
@@ -99,7 +110,7 @@ enum NameRules {
     }
 
     static func errors(name: String) -> [String] {
-        if name.trimmingCharacters(in: .whitespaces).isEmpty { return ["can't be blank"] }
+        if isBlank(name) { return ["can't be blank"] }
         var errors: [String] = []
         if name.count > maxLength { errors.append("is too long (maximum is \(maxLength) characters)") }
         if !matchesNameFormat(name) { errors.append(formatMessage) }
