@@ -43,6 +43,9 @@ public struct JSONObject: Sendable, Equatable, Sequence {
         for (k, v) in pairs { self[k] = v }
     }
 
+    /// Room for `n` keys (presenters know their shapes' sizes).
+    init(capacity n: Int) { storage.reserveCapacity(n) }
+
     public var keys: [String] { storage.map(\.key) }
 
     public subscript(key: String) -> JSONValue? {

@@ -27,6 +27,7 @@ struct GroupRecord: FetchableRecord {
 
     /// A setting from the JSON column, or its default.
     func setting(_ name: String) -> JSONValue { settings[name] ?? GroupSettings.defaults[name] ?? .null }
+    func setting(_ s: GroupSettings.Setting) -> JSONValue { settings.isEmpty ? s.defaultValue : settings[s.name] ?? s.defaultValue }
 
     /// Columns every group query selects, in this order (the avatar bytes stay out).
     static let columns = "id, parent_id, name, path, full_path, full_name, traversal_ids, visibility_level, description, avatar_filename, runners_token, settings, marked_for_deletion_at, created_at, updated_at"

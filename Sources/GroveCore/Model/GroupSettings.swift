@@ -47,4 +47,15 @@ enum GroupSettings {
 
     static let defaults: [String: JSONValue] = Dictionary(uniqueKeysWithValues: ordered)
     static let names: Set<String> = Set(ordered.map(\.0))
+
+    /// A setting's name with its default, looked up once: presenters read about thirty
+    /// settings per group, most of them defaults.
+    struct Setting {
+        let name: String
+        let defaultValue: JSONValue
+        init(_ name: String) {
+            self.name = name
+            self.defaultValue = GroupSettings.defaults[name] ?? .null
+        }
+    }
 }

@@ -10,6 +10,27 @@ struct GroupPresenter {
         var customAttributes = false
     }
 
+    /// The settings these shapes show, with their defaults.
+    private enum Key {
+        static let head = ["share_with_group_lock", "require_two_factor_authentication", "two_factor_grace_period", "project_creation_level",
+                           "auto_devops_enabled", "subgroup_creation_level", "emails_disabled", "emails_enabled", "mentions_disabled",
+                           "lfs_enabled", "default_branch", "default_branch_protection", "default_branch_protection_defaults"].map(GroupSettings.Setting.init)
+        static let requestAccessEnabled = GroupSettings.Setting("request_access_enabled")
+        static let repositoryStorage = GroupSettings.Setting("repository_storage")
+        static let fileTemplateProjectId = GroupSettings.Setting("file_template_project_id")
+        static let ipRestrictionRanges = GroupSettings.Setting("ip_restriction_ranges")
+        static let wikiAccessLevel = GroupSettings.Setting("wiki_access_level")
+        static let duoFeaturesEnabled = GroupSettings.Setting("duo_features_enabled")
+        static let lockDuoFeaturesEnabled = GroupSettings.Setting("lock_duo_features_enabled")
+        static let enabledGitAccessProtocol = GroupSettings.Setting("enabled_git_access_protocol")
+        static let preventSharingGroupsOutsideHierarchy = GroupSettings.Setting("prevent_sharing_groups_outside_hierarchy")
+        static let mathRenderingLimitsEnabled = GroupSettings.Setting("math_rendering_limits_enabled")
+        static let lockMathRenderingLimitsEnabled = GroupSettings.Setting("lock_math_rendering_limits_enabled")
+        static let sharedRunnersMinutesLimit = GroupSettings.Setting("shared_runners_minutes_limit")
+        static let extraSharedRunnersMinutesLimit = GroupSettings.Setting("extra_shared_runners_minutes_limit")
+        static let membershipLock = GroupSettings.Setting("membership_lock")
+    }
+
     func webURL(_ g: GroupRecord) -> String { "\(ctx.store.baseURL)/groups/\(g.fullPath)" }
 
     func avatarURL(_ g: GroupRecord) -> JSONValue {
@@ -25,33 +46,29 @@ struct GroupPresenter {
         o.append("path", .string(g.path))
         o.append("description", .string(g.description))
         o.append("visibility", .string(g.visibility.name))
-        for key in ["share_with_group_lock", "require_two_factor_authentication", "two_factor_grace_period", "project_creation_level",
-                    "auto_devops_enabled", "subgroup_creation_level", "emails_disabled", "emails_enabled", "mentions_disabled",
-                    "lfs_enabled", "default_branch", "default_branch_protection", "default_branch_protection_defaults"] {
-            o.append(key, g.setting(key))
-        }
+        for key in Key.head { o.append(key.name, g.setting(key)) }
         o.append("avatar_url", avatarURL(g))
         o.append("web_url", .string(webURL(g)))
-        o.append("request_access_enabled", g.setting("request_access_enabled"))
-        o.append("repository_storage", g.setting("repository_storage"))
+        o.append("request_access_enabled", g.setting(Key.requestAccessEnabled))
+        o.append("repository_storage", g.setting(Key.repositoryStorage))
         o.append("full_name", .string(g.fullName))
         o.append("full_path", .string(g.fullPath))
     }
 
     /// `Entities::Group` (GET /groups, subgroups, descendant_groups).
     func list(_ g: GroupRecord, _ options: ListOptions = ListOptions()) throws -> JSONValue {
-        var o = JSONObject()
+        var o = JSONObject(capacity: 36)
         head(g, into: &o, detail: false)
-        o.append("file_template_project_id", g.setting("file_template_project_id"))
+        o.append("file_template_project_id", g.setting(Key.fileTemplateProjectId))
         o.append("parent_id", g.parentId.json)
         o.append("created_at", .string(Timestamp.iso8601(g.createdAt)))
-        o.append("ip_restriction_ranges", g.setting("ip_restriction_ranges"))
+        o.append("ip_restriction_ranges", g.setting(Key.ipRestrictionRanges))
         if options.statistics { o.append("statistics", try statistics(g)) }
         if options.customAttributes { o.append("custom_attributes", try customAttributes(g)) }
         o.append("marked_for_deletion_on", markedForDeletionOn(g))
-        o.append("wiki_access_level", g.setting("wiki_access_level"))
-        o.append("duo_features_enabled", g.setting("duo_features_enabled"))
-        o.append("lock_duo_features_enabled", g.setting("lock_duo_features_enabled"))
+        o.append("wiki_access_level", g.setting(Key.wikiAccessLevel))
+        o.append("duo_features_enabled", g.setting(Key.duoFeaturesEnabled))
+        o.append("lock_duo_features_enabled", g.setting(Key.lockDuoFeaturesEnabled))
         return .object(o)
     }
 
@@ -60,15 +77,15 @@ struct GroupPresenter {
     /// projects yet and the queries for them are skipped.
     func detail(_ g: GroupRecord, withProjects: Bool = true, customAttributes: Bool = false, created: Bool = false) throws -> JSONValue {
         let privileged = ctx.access.isOwner(g)
-        var o = JSONObject()
+        var o = JSONObject(capacity: 48)
         head(g, into: &o, detail: true)
         if privileged { o.append("runners_token", .string(g.runnersToken)) }
-        o.append("file_template_project_id", g.setting("file_template_project_id"))
+        o.append("file_template_project_id", g.setting(Key.fileTemplateProjectId))
         o.append("parent_id", g.parentId.json)
-        if privileged { o.append("enabled_git_access_protocol", g.setting("enabled_git_access_protocol")) }
+        if privileged { o.append("enabled_git_access_protocol", g.setting(Key.enabledGitAccessProtocol)) }
         o.append("created_at", .string(Timestamp.iso8601(g.createdAt)))
         o.append("shared_with_groups", created ? [] : try sharedWithGroups(g))
-        if g.isTopLevel { o.append("prevent_sharing_groups_outside_hierarchy", g.setting("prevent_sharing_groups_outside_hierarchy")) }
+        if g.isTopLevel { o.append("prevent_sharing_groups_outside_hierarchy", g.setting(Key.preventSharingGroupsOutsideHierarchy)) }
         if withProjects && created {
             o.append("projects", [])
             o.append("shared_projects", [])
@@ -77,17 +94,17 @@ struct GroupPresenter {
             o.append("projects", .array(try ProjectFinder(ctx).readableProjects(inGroup: g.id, limit: 100).map { try projects.basic($0) }))
             o.append("shared_projects", .array(try ProjectFinder(ctx).readableProjects(sharedWith: g.id, limit: 100).map { try projects.basic($0) }))
         }
-        o.append("ip_restriction_ranges", g.setting("ip_restriction_ranges"))
-        o.append("math_rendering_limits_enabled", g.setting("math_rendering_limits_enabled"))
-        o.append("lock_math_rendering_limits_enabled", g.setting("lock_math_rendering_limits_enabled"))
+        o.append("ip_restriction_ranges", g.setting(Key.ipRestrictionRanges))
+        o.append("math_rendering_limits_enabled", g.setting(Key.mathRenderingLimitsEnabled))
+        o.append("lock_math_rendering_limits_enabled", g.setting(Key.lockMathRenderingLimitsEnabled))
         if customAttributes { o.append("custom_attributes", try self.customAttributes(g)) }
-        o.append("shared_runners_minutes_limit", g.setting("shared_runners_minutes_limit"))
-        o.append("extra_shared_runners_minutes_limit", g.setting("extra_shared_runners_minutes_limit"))
+        o.append("shared_runners_minutes_limit", g.setting(Key.sharedRunnersMinutesLimit))
+        o.append("extra_shared_runners_minutes_limit", g.setting(Key.extraSharedRunnersMinutesLimit))
         o.append("marked_for_deletion_on", markedForDeletionOn(g))
-        o.append("membership_lock", g.setting("membership_lock"))
-        o.append("wiki_access_level", g.setting("wiki_access_level"))
-        o.append("duo_features_enabled", g.setting("duo_features_enabled"))
-        o.append("lock_duo_features_enabled", g.setting("lock_duo_features_enabled"))
+        o.append("membership_lock", g.setting(Key.membershipLock))
+        o.append("wiki_access_level", g.setting(Key.wikiAccessLevel))
+        o.append("duo_features_enabled", g.setting(Key.duoFeaturesEnabled))
+        o.append("lock_duo_features_enabled", g.setting(Key.lockDuoFeaturesEnabled))
         return .object(o)
     }
 
