@@ -54,15 +54,19 @@ struct GroupRecord: FetchableRecord {
     }
 }
 
-extension GroupRecord {
+extension GroupRecord: ColumnDecodable {
     /// Decodes by position: every group query selects `columns` in order, and lookups by
     /// name cost more than the rest of the decoding.
-    init(row: Row) {
-        let text: String = row[11]
-        self.init(id: row[0], parentId: row[1], name: row[2], path: row[3], fullPath: row[4], fullName: row[5], traversalIds: row[6],
-                  visibility: Visibility(rawValue: row[7]) ?? .private, description: row[8], avatarFilename: row[9], runnersToken: row[10],
+    init(row: Row) { self.init(reading: row) }
+    init(columns: StatementColumns) { self.init(reading: columns) }
+
+    private init(reading c: some ColumnReader) {
+        let text = c.string(11)
+        self.init(id: c.int64(0), parentId: c.optionalInt64(1), name: c.string(2), path: c.string(3), fullPath: c.string(4), fullName: c.string(5),
+                  traversalIds: c.string(6), visibility: Visibility(rawValue: c.int64(7)) ?? .private, description: c.string(8),
+                  avatarFilename: c.optionalString(9), runnersToken: c.string(10),
                   settings: text == "{}" ? JSONObject() : (try? JSONText.decode(text))?.objectValue ?? JSONObject(),
-                  markedForDeletionAt: row[12], createdAt: row[13], updatedAt: row[14])
+                  markedForDeletionAt: c.optionalInt64(12), createdAt: c.int64(13), updatedAt: c.int64(14))
     }
 }
 

@@ -1,7 +1,7 @@
 import GRDB
 
 /// A row of `users`.
-struct UserRecord: FetchableRecord {
+struct UserRecord: FetchableRecord, ColumnDecodable {
     var id: Int64
     var username: String
     var name: String
@@ -17,12 +17,15 @@ struct UserRecord: FetchableRecord {
     var createdAt: Int64
 
     /// By position: queries select `users.*` in the table's column order (v1 schema).
-    init(row: Row) {
-        id = row[0]; username = row[1]; name = row[2]; email = row[3]
-        state = row[4]; isAdmin = row[5]; bot = row[6]; external = row[7]
-        canCreateGroup = row[8]; serviceAccount = row[9]
-        provisionedByGroupId = row[10]; samlGroupId = row[11]
-        createdAt = row[12]
+    init(row: Row) { self.init(reading: row) }
+    init(columns: StatementColumns) { self.init(reading: columns) }
+
+    private init(reading c: some ColumnReader) {
+        id = c.int64(0); username = c.string(1); name = c.string(2); email = c.string(3)
+        state = c.string(4); isAdmin = c.bool(5); bot = c.bool(6); external = c.bool(7)
+        canCreateGroup = c.bool(8); serviceAccount = c.bool(9)
+        provisionedByGroupId = c.optionalInt64(10); samlGroupId = c.optionalInt64(11)
+        createdAt = c.int64(12)
     }
 
     static func find(_ db: Database, id: Int64) throws -> UserRecord? {

@@ -9,9 +9,9 @@ struct InstanceSettings {
 
     static func load(_ db: Database) throws -> InstanceSettings {
         var s = InstanceSettings()
-        for row in try Row.fetchAll(db, cachedSQL: "SELECT key, value FROM instance_settings") {
-            let key: String = row["key"], value: String = row["value"]
-            switch key {
+        for entry in try Entry.fetchAll(db, cachedSQL: "SELECT key, value FROM instance_settings") {
+            let value = entry.value
+            switch entry.key {
             case "deletion_adjourned_period": s.deletionAdjournedPeriod = Int64(value) ?? 7
             case "default_group_visibility": s.defaultGroupVisibility = Visibility(name: value) ?? .private
             case "restricted_visibility_levels": s.restrictedVisibilityLevels = value.split(separator: ",").compactMap { Visibility(name: String($0)) }
@@ -19,6 +19,12 @@ struct InstanceSettings {
             }
         }
         return s
+    }
+
+    private struct Entry: ColumnDecodable {
+        let key: String
+        let value: String
+        init(columns: StatementColumns) { key = columns.string(0); value = columns.string(1) }
     }
 
     static let keys = ["deletion_adjourned_period", "default_group_visibility", "restricted_visibility_levels"]
