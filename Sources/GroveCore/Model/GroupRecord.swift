@@ -22,7 +22,7 @@ struct GroupRecord: FetchableRecord {
     var isTopLevel: Bool { parentId == nil }
     var ancestorIds: [Int64] { TraversalIds.ids(traversalIds).dropLast() }
     var selfAndAncestorIds: [Int64] { TraversalIds.ids(traversalIds) }
-    var depth: Int { TraversalIds.ids(traversalIds).count }
+    var depth: Int { TraversalIds.count(traversalIds) }
     var rootId: Int64 { TraversalIds.ids(traversalIds).first ?? id }
 
     /// A setting from the JSON column, or its default.
@@ -73,6 +73,18 @@ extension GroupRecord: ColumnDecodable {
 /// Helpers for the materialised path text `"1/5/9/"`.
 enum TraversalIds {
     static func ids(_ text: String) -> [Int64] { text.split(separator: "/").compactMap { Int64($0) } }
+
+    /// `ids(text).count`, without building the array.
+    static func count(_ text: String) -> Int {
+        var n = 0
+        var rest = text[...]
+        while !rest.isEmpty {
+            let end = rest.firstIndex(of: "/") ?? rest.endIndex
+            if Int64(rest[..<end]) != nil { n += 1 }
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
+        }
+        return n
+    }
 
     static func child(of parent: String?, id: Int64) -> String { (parent ?? "") + "\(id)/" }
 
