@@ -65,7 +65,7 @@ struct ProtectedBranchRule {
 
     static func load(_ db: Database, _ row: Row) throws -> ProtectedBranchRule {
         let id: Int64 = row["id"]
-        let entries = try Row.fetchAll(db, sql: "SELECT * FROM protected_branch_access_levels WHERE protected_branch_id = ? ORDER BY id", arguments: [id]).compactMap { r -> BranchAccessEntry? in
+        let entries = try Row.fetchAll(db, cachedSQL: "SELECT * FROM protected_branch_access_levels WHERE protected_branch_id = ? ORDER BY id", arguments: [id]).compactMap { r -> BranchAccessEntry? in
             guard let kind = BranchAccessKind(rawValue: r["kind"]) else { return nil }
             return BranchAccessEntry(id: r["id"], kind: kind, accessLevel: r["access_level"], userId: r["user_id"], groupId: r["group_id"])
         }
@@ -74,7 +74,7 @@ struct ProtectedBranchRule {
     }
 
     static func all(_ db: Database, groupId: Int64) throws -> [ProtectedBranchRule] {
-        try Row.fetchAll(db, sql: "SELECT * FROM protected_branches WHERE group_id = ? ORDER BY id", arguments: [groupId]).map { try load(db, $0) }
+        try Row.fetchAll(db, cachedSQL: "SELECT * FROM protected_branches WHERE group_id = ? ORDER BY id", arguments: [groupId]).map { try load(db, $0) }
     }
 
     /// `ProtectedBranch.by_name` (`Gitlab::SQL::Pattern`): a query of 3+ characters matches
@@ -91,7 +91,7 @@ struct ProtectedBranchRule {
     /// answer (or delete) `release-main`; Grove keeps substring matching to the 409 check
     /// and `search`, where a near miss is harmless.
     static func find(_ db: Database, groupId: Int64, name: String) throws -> ProtectedBranchRule? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db, cachedSQL: """
             SELECT * FROM protected_branches WHERE group_id = ? AND name = ? COLLATE NOCASE ORDER BY name = ? DESC, id LIMIT 1
             """, arguments: [groupId, name, name]) else { return nil }
         return try load(db, row)

@@ -56,7 +56,7 @@ struct ProtectedBranchService {
         if !group.isTopLevel { errors.append("cannot be associated with a subgroup") }
         errors += try validate(entries, group: group)
         if !errors.isEmpty { throw Self.invalid(errors) }
-        try ctx.db.execute(sql: """
+        try ctx.db.run(sql: """
             INSERT INTO protected_branches (group_id, name, allow_force_push, code_owner_approval_required, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [group.id, name, params.bool("allow_force_push") ?? false, params.bool("code_owner_approval_required") ?? false, ctx.now, ctx.now])
@@ -114,7 +114,7 @@ struct ProtectedBranchService {
         try ctx.db.execute(sql: "UPDATE protected_branches SET \((sets + ["updated_at = ?"]).joined(separator: ", ")) WHERE id = ?",
                            arguments: StatementArguments(args + [ctx.now, rule.id]))
         try save(entries, ruleId: rule.id, replacing: rule.entries)
-        let updated = try ProtectedBranchRule.load(ctx.db, try Row.fetchOne(ctx.db, sql: "SELECT * FROM protected_branches WHERE id = ?", arguments: [rule.id])!)
+        let updated = try ProtectedBranchRule.load(ctx.db, try Row.fetchOne(ctx.db, cachedSQL: "SELECT * FROM protected_branches WHERE id = ?", arguments: [rule.id])!)
         for kind in BranchAccessKind.allCases where updated.entries(kind) != rule.entries(kind) {
             changes.append(.init(attribute: kind.responseKey, old: try presenter.auditText(rule.entries(kind)), new: try presenter.auditText(updated.entries(kind))))
         }
@@ -126,7 +126,7 @@ struct ProtectedBranchService {
     }
 
     func delete(_ group: GroupRecord, _ rule: ProtectedBranchRule) throws {
-        try ctx.db.execute(sql: "DELETE FROM protected_branches WHERE id = ?", arguments: [rule.id])
+        try ctx.db.run(sql: "DELETE FROM protected_branches WHERE id = ?", arguments: [rule.id])
         try ctx.audit("protected_branch.destroy", "Group", id: group.id, path: group.fullPath, changes: [.init(attribute: "name", old: .string(rule.name), new: .null)])
     }
 
@@ -147,12 +147,12 @@ struct ProtectedBranchService {
             for e in mine {
                 if let userId = e.userId {
                     if !seenUsers.insert(userId).inserted { errors.append("\(kind.messagePrefix) user has already been taken") }
-                    let member = try Bool.fetchOne(ctx.db, sql: "SELECT EXISTS (SELECT 1 FROM members WHERE user_id = ? AND group_id = ? AND (expires_at IS NULL OR expires_at > ?))",
+                    let member = try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM members WHERE user_id = ? AND group_id = ? AND (expires_at IS NULL OR expires_at > ?))",
                                                    arguments: [userId, group.id, ctx.today]) ?? false
                     if !member { errors.append("\(kind.messagePrefix) user is not a member of the group") }
                 } else if let groupId = e.groupId {
                     if !seenGroups.insert(groupId).inserted { errors.append("\(kind.messagePrefix) group has already been taken") }
-                    let shared = try Bool.fetchOne(ctx.db, sql: "SELECT EXISTS (SELECT 1 FROM group_group_links WHERE shared_group_id = ? AND shared_with_group_id = ? AND (expires_at IS NULL OR expires_at > ?))",
+                    let shared = try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM group_group_links WHERE shared_group_id = ? AND shared_with_group_id = ? AND (expires_at IS NULL OR expires_at > ?))",
                                                    arguments: [group.id, groupId, ctx.today]) ?? false
                     if !shared { errors.append("\(kind.messagePrefix) group does not have this group shared with it") }
                 } else if let level = e.accessLevel {
@@ -167,14 +167,14 @@ struct ProtectedBranchService {
     private func save(_ entries: [BranchAccessEntry], ruleId: Int64, replacing old: [BranchAccessEntry]) throws {
         let kept = Set(entries.map(\.id).filter { $0 != 0 })
         for e in old where !kept.contains(e.id) {
-            try ctx.db.execute(sql: "DELETE FROM protected_branch_access_levels WHERE id = ?", arguments: [e.id])
+            try ctx.db.run(sql: "DELETE FROM protected_branch_access_levels WHERE id = ?", arguments: [e.id])
         }
         for e in entries {
             if e.id == 0 {
-                try ctx.db.execute(sql: "INSERT INTO protected_branch_access_levels (protected_branch_id, kind, access_level, user_id, group_id) VALUES (?, ?, ?, ?, ?)",
+                try ctx.db.run(sql: "INSERT INTO protected_branch_access_levels (protected_branch_id, kind, access_level, user_id, group_id) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [ruleId, e.kind.rawValue, e.accessLevel, e.userId, e.groupId])
             } else if old.first(where: { $0.id == e.id }) != e {
-                try ctx.db.execute(sql: "UPDATE protected_branch_access_levels SET access_level = ?, user_id = ?, group_id = ? WHERE id = ?",
+                try ctx.db.run(sql: "UPDATE protected_branch_access_levels SET access_level = ?, user_id = ?, group_id = ? WHERE id = ?",
                                    arguments: [e.accessLevel, e.userId, e.groupId, e.id])
             }
         }

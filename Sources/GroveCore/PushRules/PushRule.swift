@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A push rule's attributes, named as the REST API names them.
-struct PushRule {
+struct PushRule: ColumnDecodable {
     var id: Int64
     var createdAt: Int64
     /// Attribute name → value (strings, booleans, `max_file_size`), nulls included.
@@ -24,14 +24,19 @@ struct PushRule {
         "prevent_secrets", "author_email_regex", "file_name_regex", "max_file_size",
     ]
 
-    init(row: Row) {
-        id = row["id"]
-        createdAt = row["created_at"]
+    /// The columns `init(columns:)` reads, in this order.
+    static let columns = (["id", "created_at"] + attributes).joined(separator: ", ")
+
+    init(columns c: StatementColumns) {
+        id = c.int64(0)
+        createdAt = c.int64(1)
         var v: [String: JSONValue] = [:]
-        for (name, _) in Self.regexLimits { v[name] = (row[name] as String?).json }
-        for name in Self.flags { v[name] = .bool(row[name]) }
-        for name in Self.nullableFlags { v[name] = (row[name] as Bool?).json }
-        v["max_file_size"] = .int(row["max_file_size"] as Int64)
+        v.reserveCapacity(Self.attributes.count)
+        var i = 2
+        for (name, _) in Self.regexLimits { v[name] = c.optionalString(i).json; i += 1 }
+        for name in Self.flags { v[name] = .bool(c.bool(i)); i += 1 }
+        for name in Self.nullableFlags { v[name] = c.optionalBool(i).json; i += 1 }
+        v["max_file_size"] = .int(c.int64(i))
         values = v
     }
 
@@ -40,15 +45,19 @@ struct PushRule {
     var maxFileSize: Int64 { values["max_file_size"]?.intValue ?? 0 }
 
     var json: JSONValue {
-        .object([("id", .int(id)), ("created_at", .string(Timestamp.iso8601(createdAt)))] + Self.responseOrder.map { ($0, values[$0] ?? .null) })
+        var o = JSONObject(capacity: 2 + Self.responseOrder.count)
+        o.append("id", .int(id))
+        o.append("created_at", .string(Timestamp.iso8601(createdAt)))
+        for name in Self.responseOrder { o.append(name, values[name] ?? .null) }
+        return .object(o)
     }
 
     static func forGroup(_ db: Database, _ groupId: Int64) throws -> PushRule? {
-        try Row.fetchOne(db, sql: "SELECT * FROM push_rules WHERE group_id = ?", arguments: [groupId]).map(PushRule.init)
+        try PushRule.fetchOne(db, cachedSQL: "SELECT \(columns) FROM push_rules WHERE group_id = ?", arguments: [groupId])
     }
 
     static func forProject(_ db: Database, _ projectId: Int64) throws -> PushRule? {
-        try Row.fetchOne(db, sql: "SELECT * FROM push_rules WHERE project_id = ?", arguments: [projectId]).map(PushRule.init)
+        try PushRule.fetchOne(db, cachedSQL: "SELECT \(columns) FROM push_rules WHERE project_id = ?", arguments: [projectId])
     }
 
     /// The rule that governs a group: its own, else the closest ancestor's.

@@ -22,7 +22,7 @@ struct PushRuleService {
             throw APIError.api("Group push rule exists, try updating", status: 422)
         }
         try validate(params)
-        try ctx.db.execute(sql: "INSERT INTO push_rules (group_id, created_at) VALUES (?, ?)", arguments: [group.id, ctx.now])
+        try ctx.db.run(sql: "INSERT INTO push_rules (group_id, created_at) VALUES (?, ?)", arguments: [group.id, ctx.now])
         let id = ctx.db.lastInsertedRowID
         let changes = try apply(params, to: id, old: nil)
         try ctx.audit("push_rule.create", "Group", id: group.id, path: group.fullPath, changes: changes)
@@ -39,7 +39,7 @@ struct PushRuleService {
 
     func delete(_ group: GroupRecord) throws {
         guard let rule = try PushRule.forGroup(ctx.db, group.id) else { throw APIError.notFound() }
-        try ctx.db.execute(sql: "DELETE FROM push_rules WHERE id = ?", arguments: [rule.id])
+        try ctx.db.run(sql: "DELETE FROM push_rules WHERE id = ?", arguments: [rule.id])
         try ctx.audit("push_rule.destroy", "Group", id: group.id, path: group.fullPath, changes: [.init(attribute: "push_rule", old: .int(rule.id), new: .null)])
     }
 
@@ -70,7 +70,8 @@ struct PushRuleService {
             default: dbValue = nil
             }
             if PushRule.flags.contains(name) && dbValue == nil { continue }
-            try ctx.db.execute(sql: "UPDATE push_rules SET \(name) = ? WHERE id = ?", arguments: [dbValue, id])
+            // One statement per attribute name: a fixed set, so they can be cached.
+            try ctx.db.run(sql: "UPDATE push_rules SET \(name) = ? WHERE id = ?", arguments: [dbValue, id])
             changes.append(.init(attribute: name, old: before, new: stored))
         }
         return changes
@@ -80,7 +81,7 @@ struct PushRuleService {
     static func copyToNewProject(_ ctx: OperationContext, projectId: Int64, groupId: Int64) throws {
         guard let group = try GroupRecord.find(ctx.db, id: groupId), let rule = try PushRule.effective(ctx.db, for: group) else { return }
         let columns = PushRule.attributes.joined(separator: ", ")
-        try ctx.db.execute(sql: "INSERT INTO push_rules (project_id, created_at, \(columns)) SELECT ?, ?, \(columns) FROM push_rules WHERE id = ?",
+        try ctx.db.run(sql: "INSERT INTO push_rules (project_id, created_at, \(columns)) SELECT ?, ?, \(columns) FROM push_rules WHERE id = ?",
                            arguments: [projectId, ctx.now, rule.id])
     }
 }
