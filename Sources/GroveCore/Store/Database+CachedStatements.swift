@@ -1,43 +1,93 @@
 import GRDB
-// GRDB's own SQLite module (GRDB.swift's GRDBSQLite product), for `sqlite3_reset`.
+// GRDB's own SQLite module (the GRDBSQLite product of GRDB.swift), for stepping and
+// resetting cached statements.
 import GRDBSQLite
 
 // GRDB compiles and analyses every new statement (authorizer, table regions); creating a
 // group runs a dozen statements, so the fixed ones go through the connection's statement
 // cache. Only constant SQL may use these: SQL built from varying conditions would grow
 // the cache without bound.
+//
+// Statements with arguments are then bound and stepped straight through SQLite, binding
+// each value as GRDB binds it: GRDB's StatementArguments, temporary bindings and
+// per-statement bookkeeping cost more than SQLite's own work for the one-row statements
+// of an operation. Statements without arguments (BEGIN, COMMIT, SAVEPOINT, PRAGMA) stay
+// with GRDB, which follows the transaction state through them.
+
+/// The values of a cached statement's `?` parameters, in order.
+typealias SQLArguments = [(any DatabaseValueConvertible)?]
 
 extension Database {
-    func run(sql: String, arguments: StatementArguments = StatementArguments()) throws {
-        try cachedStatement(sql: sql).execute(arguments: arguments)
+    func run(sql: String, arguments: SQLArguments = []) throws {
+        let statement = try cachedStatement(sql: sql)
+        if arguments.isEmpty {
+            try statement.execute(arguments: StatementArguments())
+        } else {
+            try statement.eachRow(arguments) { _ in true }
+        }
+    }
+}
+
+extension Statement {
+    /// Binds `arguments`, then steps through the rows, handing each to `row` until it
+    /// returns false. The statement is reset whatever happens; a failure throws GRDB's
+    /// `DatabaseError` with SQLite's code and message.
+    fileprivate func eachRow(_ arguments: SQLArguments, _ row: (StatementColumns) throws -> Bool) throws {
+        let handle = sqliteStatement
+        sqlite3_reset(handle)
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        guard arguments.count == Int(sqlite3_bind_parameter_count(handle)) else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "wrong number of statement arguments: \(arguments.count)", sql: sql)
+        }
+        for (i, value) in arguments.enumerated() {
+            let index = CInt(i + 1)
+            let code = value?.bind(to: handle, at: index) ?? sqlite3_bind_null(handle, index)
+            guard code == SQLITE_OK else { throw failure(code) }
+        }
+        while true {
+            switch sqlite3_step(handle) {
+            case SQLITE_ROW: if try !row(StatementColumns(handle: handle)) { return }
+            case SQLITE_DONE: return
+            case let code: throw failure(code)
+            }
+        }
+    }
+
+    private func failure(_ code: CInt) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(sqliteStatement))), sql: sql)
     }
 }
 
 extension FetchableRecord {
-    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments()) throws -> Self? {
-        try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: SQLArguments = []) throws -> Self? {
+        try fetchOne(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
     }
-    static func fetchAll(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Self] {
-        try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    static func fetchAll(_ db: Database, cachedSQL sql: String, arguments: SQLArguments = []) throws -> [Self] {
+        try fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
     }
 }
 
 extension DatabaseValueConvertible {
-    /// GRDB's `fetchOne` (nil for no row and for NULL), read without a cursor over rows.
-    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments()) throws -> Self? {
+    /// GRDB's `fetchOne`: nil for no row and for NULL.
+    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: SQLArguments = []) throws -> Self? {
         let statement = try db.cachedStatement(sql: sql)
-        guard let value = try ColumnCursor<DatabaseValue>(statement, arguments: arguments).next(), !value.isNull else { return nil }
-        if let converted = fromDatabaseValue(value) { return converted }
-        return try fetchOne(statement, arguments: arguments)  // GRDB's own conversion error
+        var first: DatabaseValue?
+        try statement.eachRow(arguments) { row in first = DatabaseValue(columns: row); return false }
+        guard let first, !first.isNull else { return nil }
+        if let converted = fromDatabaseValue(first) { return converted }
+        return try fetchOne(statement, arguments: StatementArguments(arguments))  // GRDB's own conversion error
     }
 }
 
 extension Row {
-    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments()) throws -> Row? {
-        try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: SQLArguments = []) throws -> Row? {
+        try fetchOne(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
     }
-    static func fetchAll(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Row] {
-        try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    static func fetchAll(_ db: Database, cachedSQL sql: String, arguments: SQLArguments = []) throws -> [Row] {
+        try fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
     }
 }
 
@@ -80,7 +130,8 @@ struct StatementColumns: ColumnReader {
     func optionalBool(_ i: Int) -> Bool? { value(i) }
 }
 
-/// A value made from the columns of one row.
+/// A value made from the columns of one row. GRDB's `Row` maps every column name when a
+/// query starts, which costs more than a one-row lookup by key.
 protocol ColumnDecodable {
     init(columns: StatementColumns)
 }
@@ -89,50 +140,32 @@ extension DatabaseValue: ColumnDecodable {
     init(columns: StatementColumns) { self.init(sqliteStatement: columns.handle, index: 0) }
 }
 
-/// Steps a statement through GRDB (its error handling and bookkeeping) and decodes each
-/// row from the statement itself. GRDB's `Row` maps every column name when a query
-/// starts, which costs more than a one-row lookup by key.
-final class ColumnCursor<Element: ColumnDecodable>: DatabaseCursor {
-    let _statement: Statement
-    var _isDone = false
-
-    init(_ statement: Statement, arguments: StatementArguments) throws {
-        _statement = statement
-        try statement.setArguments(arguments)  // resets, checks and binds
-    }
-
-    func _element(sqliteStatement: SQLiteStatement) -> Element { Element(columns: StatementColumns(handle: sqliteStatement)) }
-
-    deinit {
-        // As GRDB's cursors do: an unfinished statement must not keep its read open.
-        sqlite3_reset(_statement.sqliteStatement)
-    }
-}
-
 extension ColumnDecodable {
-    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments()) throws -> Self? {
+    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: SQLArguments = []) throws -> Self? {
         try readOne(db, sql, arguments)
     }
-    static func fetchAll(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Self] {
+    static func fetchAll(_ db: Database, cachedSQL sql: String, arguments: SQLArguments = []) throws -> [Self] {
         try readAll(db, sql, arguments)
     }
 
-    fileprivate static func readOne(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Self? {
-        try ColumnCursor<Self>(db.cachedStatement(sql: sql), arguments: arguments).next()
+    fileprivate static func readOne(_ db: Database, _ sql: String, _ arguments: SQLArguments) throws -> Self? {
+        var record: Self?
+        try db.cachedStatement(sql: sql).eachRow(arguments) { row in record = Self(columns: row); return false }
+        return record
     }
-    fileprivate static func readAll(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [Self] {
+    fileprivate static func readAll(_ db: Database, _ sql: String, _ arguments: SQLArguments) throws -> [Self] {
         var records: [Self] = []
-        try ColumnCursor<Self>(db.cachedStatement(sql: sql), arguments: arguments).forEach { records.append($0) }
+        try db.cachedStatement(sql: sql).eachRow(arguments) { row in records.append(Self(columns: row)); return true }
         return records
     }
 }
 
 /// Records GRDB also decodes from its rows are read from columns when the SQL is cached.
 extension FetchableRecord where Self: ColumnDecodable {
-    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments()) throws -> Self? {
+    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: SQLArguments = []) throws -> Self? {
         try readOne(db, sql, arguments)
     }
-    static func fetchAll(_ db: Database, cachedSQL sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Self] {
+    static func fetchAll(_ db: Database, cachedSQL sql: String, arguments: SQLArguments = []) throws -> [Self] {
         try readAll(db, sql, arguments)
     }
 }
