@@ -96,17 +96,19 @@ struct GroupAttributes {
         return VisibilityRules.restrictedMessage(v)
     }
 
-    /// `GR1348941` + 20 random alphanumerics, from three system random words (one
-    /// getrandom call per word, not per character).
+    /// `GR1348941` + 20 random alphanumerics, from three system random words read in one
+    /// call (not one per word, nor per character).
     static func newRunnersToken() -> String {
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
-        var rng = SystemRandomNumberGenerator()
-        var words = [rng.next(), rng.next(), rng.next()] as [UInt64]
+        var words = [UInt64](repeating: 0, count: 3)
+        words.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, $0.count) }
         var bytes: [UInt8] = Array("GR1348941".utf8)
+        bytes.reserveCapacity(29)
         for i in 0..<20 {
-            bytes.append(alphabet[Int(words[i % 3] % UInt64(alphabet.count))])
-            words[i % 3] /= UInt64(alphabet.count)
+            bytes.append(tokenAlphabet[Int(words[i % 3] % UInt64(tokenAlphabet.count))])
+            words[i % 3] /= UInt64(tokenAlphabet.count)
         }
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    private static let tokenAlphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
 }
