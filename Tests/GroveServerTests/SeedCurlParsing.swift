@@ -1,7 +1,7 @@
 import Foundation
 import GroveCore
 
-/// One `curl` example of GitLab's REST docs (the seeds in `../shared/seeds`), as written.
+/// One `curl` example of GitLab's REST docs (the seeds, copied in `Tests/seeds`), as written.
 struct SeedCurlExample: Sendable {
     let file: String
     /// 1-based line of the `curl` word.
@@ -26,17 +26,17 @@ enum SeedCurlDocs {
     static let files = ["groups_api.txt", "groups_api_older_edition.md", "group_protected_branches_api.md",
                         "group_push_rules_api.md", "group_security_settings_api.md"]
 
-    /// `../shared/seeds` relative to the repository (this file is `Tests/GroveServerTests/…`).
+    /// `Tests/seeds`: the seeds, copied into the repository so that every checkout has them
+    /// (this file is `Tests/GroveServerTests/…`).
     static var directory: URL {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return repository.appendingPathComponent("../shared/seeds").standardizedFileURL
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("seeds")
     }
 
     /// Every example of every seed file; a missing folder or file is an error, never an empty list.
     static func load() throws -> [SeedCurlExample] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw SeedCurlError("the seeds folder \(directory.path) (../shared/seeds next to the repository) is missing")
+            throw SeedCurlError("the seeds folder \(directory.path) (Tests/seeds in the repository) is missing")
         }
         return try files.flatMap { name in
             let url = directory.appendingPathComponent(name)
