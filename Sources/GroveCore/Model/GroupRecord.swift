@@ -74,16 +74,22 @@ extension GroupRecord: ColumnDecodable {
 enum TraversalIds {
     static func ids(_ text: String) -> [Int64] { text.split(separator: "/").compactMap { Int64($0) } }
 
-    /// `ids(text).count`, without building the array.
+    /// `ids(text).count`, without building the array: ids of up to 18 digits always
+    /// parse, so a text of digits and slashes only needs its digit runs counted.
     static func count(_ text: String) -> Int {
         var n = 0
-        var rest = text[...]
-        while !rest.isEmpty {
-            let end = rest.firstIndex(of: "/") ?? rest.endIndex
-            if Int64(rest[..<end]) != nil { n += 1 }
-            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
+        var run = 0
+        for b in text.utf8 {
+            if b == UInt8(ascii: "/") {
+                if run > 0 { n += 1 }
+                run = 0
+            } else if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") && run < 18 {
+                run += 1
+            } else {
+                return ids(text).count
+            }
         }
-        return n
+        return run > 0 ? n + 1 : n
     }
 
     static func child(of parent: String?, id: Int64) -> String { (parent ?? "") + "\(id)/" }
