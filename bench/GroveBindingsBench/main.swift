@@ -90,7 +90,14 @@ func runSwift(inBlock: Bool) throws -> (ops: Int, seconds: Double) {
     return (ops, Date().timeIntervalSince(start))
 }
 
+/// The 1-minute load average: figures from a busy machine say so beside themselves.
+func loadAverage() -> String {
+    var loads = [Double](repeating: 0, count: 3)
+    return getloadavg(&loads, 3) > 0 ? String(format: "%.2f", loads[0]) : "unknown"
+}
+
 let groupsCount = topLevel * (1 + perTop * (1 + perMiddle))
+print("load average (1 min) at start: \(loadAverage()) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
 print("groups: \(groupsCount) in three levels (\(topLevel) top-level), each with a push rule; a protected branch on each top-level group")
 for inBlock in [false, true] {
     let swift = try runSwift(inBlock: inBlock)
@@ -101,3 +108,4 @@ for inBlock in [false, true] {
     print(String(format: "  Lua (through bindings):   %8.0f ops/s  (%d ops, %.2f s)", Double(lua.ops) / lua.seconds, lua.ops, lua.seconds))
     print(String(format: "  Lua/Swift time ratio:     %8.2fx (target <= 1.5x)", lua.seconds / swift.seconds))
 }
+print("load average (1 min) at end: \(loadAverage())")

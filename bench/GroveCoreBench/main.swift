@@ -17,10 +17,17 @@ func median(_ xs: [Double]) -> Double {
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
+let tempDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("grove-bench-\(ProcessInfo.processInfo.processIdentifier)")
+
 func tempPath(_ name: String) -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("grove-bench-\(ProcessInfo.processInfo.processIdentifier)")
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir.appendingPathComponent(name).path
+    try? FileManager.default.createDirectory(at: tempDirectory, withIntermediateDirectories: true)
+    return tempDirectory.appendingPathComponent(name).path
+}
+
+/// The 1-minute load average: figures from a busy machine say so beside themselves.
+func loadAverage() -> String {
+    var loads = [Double](repeating: 0, count: 3)
+    return getloadavg(&loads, 3) > 0 ? String(format: "%.2f", loads[0]) : "unknown"
 }
 
 /// 10,000 groups in three levels: 100 top-level, 9 children each, 10 grandchildren each.
@@ -168,9 +175,12 @@ func profileCreation(block: Bool) throws {
 // `GroveCoreBench create`, `block-only` or `descendants` runs one part only;
 // `profile` / `profile-block` run the short creation for callgrind.
 let parts = Set(CommandLine.arguments.dropFirst())
+defer { try? FileManager.default.removeItem(at: tempDirectory) }
 if parts.contains("profile") || parts.contains("profile-block") {
     try profileCreation(block: parts.contains("profile-block"))
-    exit(0)
+} else {
+    print("load average (1 min) at start: \(loadAverage()) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    if parts.isEmpty || parts.contains("create") || parts.contains("block-only") { try creationBench() }
+    if parts.isEmpty || parts.contains("descendants") { try descendantsBench() }
+    print("load average (1 min) at end: \(loadAverage())")
 }
-if parts.isEmpty || parts.contains("create") || parts.contains("block-only") { try creationBench() }
-if parts.isEmpty || parts.contains("descendants") { try descendantsBench() }
