@@ -118,4 +118,15 @@ struct BlockAndPersistenceTests {
         #expect(f.error("groups.list", [:], as: f.user("bob")) == APIError.unauthorized)
         #expect(try f.run("groups.list", [:], as: .user(id: 1)).status == 200)
     }
+
+    /// Reads run through cached statements yet stay read-only, and a write afterwards works.
+    @Test func readsCannotWrite() throws {
+        let store = try GroveStore.inMemory()
+        #expect(throws: (any Error).self) {
+            try store.read { db in try db.execute(sql: "UPDATE users SET name = 'x' WHERE username = 'root'") }
+        }
+        #expect(try store.read { db in try String.fetchOne(db, sql: "SELECT name FROM users WHERE username = 'root'") } == "Administrator")
+        try store.write { db in try db.execute(sql: "UPDATE users SET name = 'Admin' WHERE username = 'root'") }
+        #expect(try store.read { db in try String.fetchOne(db, sql: "SELECT name FROM users WHERE username = 'root'") } == "Admin")
+    }
 }

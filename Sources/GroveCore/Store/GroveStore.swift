@@ -125,25 +125,7 @@ public final class GroveStore: @unchecked Sendable {
     /// One write unit: a savepoint inside an open block, else its own transaction.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         if let db = currentBlock() { return try savepoint(db, body) }
-        return try dbQueue.writeWithoutTransaction { db in try immediateTransaction(db, body) }
-    }
-
-    /// What `DatabaseQueue.write` does, through cached BEGIN and COMMIT statements (GRDB
-    /// compiles its transaction statements on every call): commit when `body` returns,
-    /// roll back when it or the commit throws.
-    private func immediateTransaction<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
-        try db.run(sql: "BEGIN IMMEDIATE TRANSACTION")
-        do {
-            let result = try body(db)
-            // A statement that failed with SQLITE_FULL, IOERR, BUSY or NOMEM may have
-            // rolled the transaction back already: nothing is left to commit.
-            guard db.isInsideTransaction else { throw DatabaseError(resultCode: .SQLITE_ABORT, message: "Transaction was aborted") }
-            try db.run(sql: "COMMIT TRANSACTION")
-            return result
-        } catch {
-            if db.isInsideTransaction { try? db.rollback() }
-            throw error
-        }
+        return try dbQueue.writeWithoutTransaction { db in try db.immediateTransaction(body) }
     }
 
     /// One read unit: inside an open block it sees the block's uncommitted writes.
