@@ -60,7 +60,7 @@ struct HierarchyPropertyTests {
     }
 
     func checkInvariants(_ store: GroveStore) throws {
-        try store.dbQueue.read { db in
+        try store.database.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT id, parent_id, path, name, full_path, full_name, traversal_ids, visibility_level FROM namespaces")
             var byId: [Int64: Row] = [:]
             for r in rows { byId[r["id"]] = r }

@@ -21,22 +21,34 @@ extension GroveStore {
     /// users who are not active, answer nil. A hit records `last_used_at` when the recorded
     /// use is older than `lastUsedUpdateInterval` (or there is none).
     public func authenticate(token: String) throws -> TokenIdentity? {
+        guard let found = try lookUpToken(token) else { return nil }
+        if found.useIsDue { try recordTokenUse(found.identity) }
+        return found.identity
+    }
+
+    /// `authenticate` without its write, for callers that record the use elsewhere (the
+    /// server does it off its request threads): the identity, and whether the use is due
+    /// to be recorded with `recordTokenUse`.
+    public func lookUpToken(_ token: String) throws -> (identity: TokenIdentity, useIsDue: Bool)? {
         let digest = TokenDigest.digest(token)
         let nowMillis = Timestamp.millis(now())
-        let found = try read { db -> (identity: TokenIdentity, lastUsedAt: Int64?)? in
-            guard let row = try Row.fetchOne(db, cachedSQL: "SELECT * FROM personal_access_tokens WHERE token_digest = ?", arguments: [digest]) else { return nil }
-            let record = PersonalAccessTokenRecord(row: row)
+        return try read { db in
+            guard let record = try PersonalAccessTokenRecord.fetchOne(
+                db, cachedSQL: "SELECT \(PersonalAccessTokenRecord.columns) FROM personal_access_tokens WHERE token_digest = ?", arguments: [digest]
+            ) else { return nil }
             guard record.isActive(today: Timestamp.day(nowMillis)),
                   let user = try UserRecord.find(db, id: record.userId), user.state == "active" else { return nil }
             let identity = TokenIdentity(tokenId: record.id, userId: user.id, username: user.username, scopes: record.scopes, expiresAt: record.expiresAt)
-            return (identity, record.lastUsedAt)
+            let useIsDue = record.lastUsedAt.map { nowMillis - $0 >= Self.lastUsedUpdateInterval } ?? true
+            return (identity, useIsDue)
         }
-        guard let found else { return nil }
-        if found.lastUsedAt.map({ nowMillis - $0 >= Self.lastUsedUpdateInterval }) ?? true {
-            try write { db in
-                try db.execute(sql: "UPDATE personal_access_tokens SET last_used_at = ? WHERE id = ?", arguments: [nowMillis, found.identity.tokenId])
-            }
+    }
+
+    /// Records a use of the token as `last_used_at` (now).
+    public func recordTokenUse(_ identity: TokenIdentity) throws {
+        let nowMillis = Timestamp.millis(now())
+        try write { db in
+            try db.execute(sql: "UPDATE personal_access_tokens SET last_used_at = ? WHERE id = ?", arguments: [nowMillis, identity.tokenId])
         }
-        return found.identity
     }
 }

@@ -14,9 +14,12 @@ struct PersonalAccessTokenRecord {
 
     init(row: Row) {
         id = row["id"]; userId = row["user_id"]; name = row["name"]; description = row["description"]
-        let text: String = row["scopes"]
-        scopes = (try? JSONText.decode(text))?.arrayValue?.compactMap(\.stringValue) ?? []
+        scopes = Self.scopes(row["scopes"])
         revoked = row["revoked"]; expiresAt = row["expires_at"]; lastUsedAt = row["last_used_at"]; createdAt = row["created_at"]
+    }
+
+    private static func scopes(_ text: String) -> [String] {
+        (try? JSONText.decode(text))?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 
     /// A token expires at the start of its `expires_at` day.
@@ -112,5 +115,16 @@ struct PersonalAccessTokenService {
         if let previous { changes.insert(.init(attribute: "rotated_from", old: .int(previous), new: .int(record.id)), at: 0) }
         try ctx.audit(previous == nil ? "personal_access_token.create" : "personal_access_token.rotate", "User", id: user.id, path: user.username, changes: changes)
         return (record, token)
+    }
+}
+
+extension PersonalAccessTokenRecord: ColumnDecodable {
+    /// The columns `init(columns:)` reads, in order (every request's token look-up).
+    static let columns = "id, user_id, name, description, scopes, revoked, expires_at, last_used_at, created_at"
+
+    init(columns c: StatementColumns) {
+        id = c.int64(0); userId = c.int64(1); name = c.string(2); description = c.optionalString(3)
+        scopes = Self.scopes(c.string(4))
+        revoked = c.bool(5); expiresAt = c.optionalString(6); lastUsedAt = c.optionalInt64(7); createdAt = c.int64(8)
     }
 }

@@ -1,7 +1,7 @@
 import GRDB
 
-// GRDB compiles its BEGIN, COMMIT and PRAGMA statements on every `write` and `read`;
-// these do the same through the connection's statement cache.
+// GRDB compiles its BEGIN and COMMIT statements on every `write` and `read`; these do the
+// same through the connection's statement cache.
 extension Database {
     /// What `DatabaseQueue.write` does: commit when `body` returns, roll back when it or
     /// the commit throws.
@@ -9,12 +9,19 @@ extension Database {
         try cachedTransaction("BEGIN IMMEDIATE TRANSACTION", body)
     }
 
-    /// What `DatabaseQueue.read` does: a deferred transaction with `query_only` on, so a
-    /// read can never write.
+    /// A deferred transaction that leaves nothing written: a read that changed a row is
+    /// rolled back and fails. (Not `PRAGMA query_only`, which GRDB's reads toggle: every
+    /// flag pragma expires all prepared statements of the connection, so each read would
+    /// recompile every cached statement it steps.)
     func readOnlyTransaction<T>(_ body: (Database) throws -> T) throws -> T {
-        try run(sql: "PRAGMA query_only = 1")
-        defer { try? run(sql: "PRAGMA query_only = 0") }
-        return try cachedTransaction("BEGIN DEFERRED TRANSACTION", body)
+        let changesBefore = totalChangesCount
+        return try cachedTransaction("BEGIN DEFERRED TRANSACTION") { db in
+            let result = try body(db)
+            guard db.totalChangesCount == changesBefore else {
+                throw DatabaseError(resultCode: .SQLITE_READONLY, message: "a read operation attempted to write")
+            }
+            return result
+        }
     }
 
     private func cachedTransaction<T>(_ begin: String, _ body: (Database) throws -> T) throws -> T {

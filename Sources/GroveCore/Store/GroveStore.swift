@@ -7,8 +7,12 @@ import GRDB
 /// Operations are synchronous. While a block is open on this thread, operations join it
 /// as SAVEPOINTs instead of opening a new GRDB write (GRDB writes are not reentrant), so a
 /// failing operation leaves nothing half-written and the block can go on.
+///
+/// A store file is a `DatabasePool`: one writer connection and read-only reader
+/// connections, so reads (most of a server's traffic) run beside each other and beside a
+/// write (WAL). The in-memory store is one `DatabaseQueue`.
 public final class GroveStore: @unchecked Sendable {
-    let dbQueue: DatabaseQueue
+    let database: any DatabaseWriter
     public let registry: OperationRegistry
     /// Base of `web_url` / `avatar_url`.
     public var baseURL: String
@@ -16,13 +20,14 @@ public final class GroveStore: @unchecked Sendable {
     public var now: @Sendable () -> Date = { Date() }
 
     private let blockLock = NSLock()
-    private var openBlock: (db: Database, thread: Thread)?
+    /// The open block of each thread: one writing block at most, read snapshots beside it.
+    private var openBlocks: [ObjectIdentifier: Database] = [:]
 
-    init(dbQueue: DatabaseQueue, baseURL: String, registry: OperationRegistry) throws {
-        self.dbQueue = dbQueue
+    init(database: any DatabaseWriter, baseURL: String, registry: OperationRegistry) throws {
+        self.database = database
         self.baseURL = baseURL
         self.registry = registry
-        try Schema.migrator.migrate(dbQueue)
+        try Schema.migrator.migrate(database)
     }
 
     /// Opens (creating if needed) a SQLite file: WAL journal, foreign keys on.
@@ -31,11 +36,12 @@ public final class GroveStore: @unchecked Sendable {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
         config.prepareDatabase { db in
+            guard !db.configuration.readonly else { return }
             // A larger page cache keeps big blocks (bulk creation in one transaction) from
             // spilling dirty pages to the WAL before commit.
-            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
         }
-        let store = try GroveStore(dbQueue: DatabaseQueue(path: path, configuration: config), baseURL: baseURL, registry: registry)
+        let store = try GroveStore(database: DatabasePool(path: path, configuration: config), baseURL: baseURL, registry: registry)
         // What GitLab's adjourned-deletion cron does, done whenever a store file is opened.
         try store.purgeScheduledDeletions()
         return store
@@ -45,7 +51,7 @@ public final class GroveStore: @unchecked Sendable {
     public static func inMemory(baseURL: String = "http://localhost:3000", registry: OperationRegistry = .standard()) throws -> GroveStore {
         var config = Configuration()
         config.foreignKeysEnabled = true
-        return try GroveStore(dbQueue: DatabaseQueue(configuration: config), baseURL: baseURL, registry: registry)
+        return try GroveStore(database: DatabaseQueue(configuration: config), baseURL: baseURL, registry: registry)
     }
 
     // MARK: Block API
@@ -55,11 +61,13 @@ public final class GroveStore: @unchecked Sendable {
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         if let db = currentBlock() { return try savepoint(db) { _ in try body() } }
         var result: T?
-        try dbQueue.inTransaction(.immediate) { db in
-            enterBlock(db)
-            defer { leaveBlock() }
-            result = try body()
-            return .commit
+        try database.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                enterBlock(db)
+                defer { leaveBlock() }
+                result = try body()
+                return .commit
+            }
         }
         return result!
     }
@@ -79,32 +87,48 @@ public final class GroveStore: @unchecked Sendable {
             return out!
         }
         var out: (T, [AuditEvent])?
-        try dbQueue.inTransaction(.immediate) { db in
-            enterBlock(db)
-            defer { leaveBlock() }
-            let before = try AuditLog.lastId(db)
-            let value = try body()
-            out = (value, try AuditLog.events(db, afterId: before))
-            return .rollback
+        try database.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                enterBlock(db)
+                defer { leaveBlock() }
+                let before = try AuditLog.lastId(db)
+                let value = try body()
+                out = (value, try AuditLog.events(db, afterId: before))
+                return .rollback
+            }
         }
         return out!
+    }
+
+    /// Runs `body` in one read transaction: the operations it calls share one snapshot and
+    /// one connection (the server answers a GET, token look-up included, with one). An
+    /// operation that writes fails inside it. Inside an open block it is that block.
+    public func snapshot<T>(_ body: () throws -> T) throws -> T {
+        if currentBlock() != nil { return try body() }
+        return try read { db in
+            enterBlock(db)
+            defer { leaveBlock() }
+            return try body()
+        }
     }
 
     /// True while a block is open on the calling thread.
     public var isInBlock: Bool { currentBlock() != nil }
 
     private func currentBlock() -> Database? {
+        let thread = ObjectIdentifier(Thread.current)
         blockLock.lock(); defer { blockLock.unlock() }
-        guard let block = openBlock, block.thread === Thread.current else { return nil }
-        return block.db
+        return openBlocks[thread]
     }
 
     private func enterBlock(_ db: Database) {
-        blockLock.lock(); openBlock = (db, Thread.current); blockLock.unlock()
+        let thread = ObjectIdentifier(Thread.current)
+        blockLock.lock(); openBlocks[thread] = db; blockLock.unlock()
     }
 
     private func leaveBlock() {
-        blockLock.lock(); openBlock = nil; blockLock.unlock()
+        let thread = ObjectIdentifier(Thread.current)
+        blockLock.lock(); openBlocks[thread] = nil; blockLock.unlock()
     }
 
     /// A savepoint through cached statements (GRDB's `inSavepoint` compiles its SQL on
@@ -125,13 +149,21 @@ public final class GroveStore: @unchecked Sendable {
     /// One write unit: a savepoint inside an open block, else its own transaction.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         if let db = currentBlock() { return try savepoint(db, body) }
-        return try dbQueue.writeWithoutTransaction { db in try db.immediateTransaction(body) }
+        return try database.writeWithoutTransaction { db in try db.immediateTransaction(body) }
     }
 
-    /// One read unit: inside an open block it sees the block's uncommitted writes.
+    /// True when reads have connections of their own (a store file): they never wait for a
+    /// write in progress.
+    public var readsRunBesideWrites: Bool { database is DatabasePool }
+
+    /// One read unit: inside an open block it sees the block's uncommitted writes; else a
+    /// reader connection of the pool (the queue's one connection for the in-memory store).
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         if let db = currentBlock() { return try body(db) }
-        return try dbQueue.writeWithoutTransaction { db in try db.readOnlyTransaction(body) }
+        if let pool = database as? DatabasePool {
+            return try pool.unsafeRead { db in try db.readOnlyTransaction(body) }
+        }
+        return try database.writeWithoutTransaction { db in try db.readOnlyTransaction(body) }
     }
 
     // MARK: Generic entry point

@@ -6,6 +6,8 @@ import Hummingbird
 struct AuthenticatedCaller: Sendable {
     let actor: Actor
     let identity: TokenIdentity?
+    /// The token's `last_used_at` is due to be rewritten (see `GroveStore.lookUpToken`).
+    var useIsDue = false
 
     static let anonymous = AuthenticatedCaller(actor: .anonymous, identity: nil)
 }
@@ -28,11 +30,18 @@ enum RequestAuthentication {
     }
 
     /// 401 for an unknown, revoked or expired token (never anonymous: GitLab refuses rather
-    /// than downgrade). Runs on the store's threads (see `StoreExecutor`).
+    /// than downgrade). A read: it joins the caller's snapshot when one is open.
     static func caller(token: String?, store: GroveStore) throws -> AuthenticatedCaller {
         guard let token else { return .anonymous }
-        guard let identity = try store.authenticate(token: token) else { throw APIError.unauthorized }
-        return AuthenticatedCaller(actor: identity.actor, identity: identity)
+        guard let found = try store.lookUpToken(token) else { throw APIError.unauthorized }
+        return AuthenticatedCaller(actor: found.identity.actor, identity: found.identity, useIsDue: found.useIsDue)
+    }
+
+    /// Writes `last_used_at` when the look-up found it due (every 10 minutes at most): a
+    /// write, so on the executor's threads, after the request's read.
+    static func recordUse(of caller: AuthenticatedCaller, executor: StoreExecutor) async throws {
+        guard caller.useIsDue, let identity = caller.identity else { return }
+        try await executor.run { store in try store.recordTokenUse(identity) }
     }
 }
 

@@ -23,18 +23,37 @@ struct OperationResponder: Sendable {
             let params = try await RequestParameters.decode(&request, pathParameters: captures, maxBodySize: configuration.maxBodySize)
             let link = LinkContext(externalURL: configuration.externalURL, request: request, query: query)
             let method = request.method
+            // The token's use is recorded once it is known valid, whatever the operation answers.
+            let authenticate: @Sendable (GroveStore) throws -> AuthenticatedCaller = { store in
+                try RequestAuthentication.caller(token: token, store: store)
+            }
             switch route.handler {
             case .operation(let name):
                 let values = params.values
-                // Authentication and the operation in one trip to the store's threads.
-                let result = try await executor.run { store in
-                    let caller = try RequestAuthentication.caller(token: token, store: store)
-                    try ScopePolicy.check(caller, method: method, route: route.path)
-                    return try store.perform(name, params: values, as: caller.actor, ignoreUnknown: true)
+                let perform: @Sendable (GroveStore, AuthenticatedCaller) -> Result<OperationResult, any Error> = { store, caller in
+                    Result {
+                        try ScopePolicy.check(caller, method: method, route: route.path)
+                        return try store.perform(name, params: values, as: caller.actor, ignoreUnknown: true)
+                    }
                 }
-                return ResponseRendering.render(result, link: link)
+                let caller: AuthenticatedCaller, outcome: Result<OperationResult, any Error>
+                if executor.store.registry[name]?.descriptor.isMutation ?? true {
+                    caller = try await executor.read(authenticate)
+                    outcome = try await executor.run { store in perform(store, caller) }
+                } else {
+                    // A read answers from one snapshot: the token look-up and the operation together.
+                    (caller, outcome) = try await executor.read { store in
+                        try store.snapshot {
+                            let caller = try authenticate(store)
+                            return (caller, perform(store, caller))
+                        }
+                    }
+                }
+                try await RequestAuthentication.recordUse(of: caller, executor: executor)
+                return ResponseRendering.render(try outcome.get(), link: link)
             case .server(let name):
-                let caller = try await executor.run { store in try RequestAuthentication.caller(token: token, store: store) }
+                let caller = try await executor.read(authenticate)
+                try await RequestAuthentication.recordUse(of: caller, executor: executor)
                 try ScopePolicy.check(caller, method: method, route: route.path)
                 return try await serverRoute(name, caller: caller)
             }
@@ -51,7 +70,7 @@ struct OperationResponder: Sendable {
         switch name {
         case "user":
             guard let identity = caller.identity else { throw APIError.unauthorized }
-            let result = try await executor.run { store in
+            let result = try await executor.read { store in
                 try store.perform("users.get", params: ["id": .int(identity.userId)], as: caller.actor, ignoreUnknown: true)
             }
             return ResponseRendering.render(result, link: LinkContext.none)
