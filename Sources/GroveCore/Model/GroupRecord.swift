@@ -49,7 +49,8 @@ struct GroupRecord: FetchableRecord {
     static func ancestors(_ db: Database, of group: GroupRecord) throws -> [GroupRecord] {
         let ids = group.ancestorIds
         guard !ids.isEmpty else { return [] }
-        let rows = try GroupRecord.fetchAll(db, sql: "SELECT \(columns) FROM namespaces WHERE id IN (\(ids.map { String($0) }.joined(separator: ",")))")
+        let rows = try GroupRecord.fetchAll(db, cachedSQL: "SELECT \(columns) FROM namespaces WHERE id IN (SELECT value FROM json_each(?))",
+                                            arguments: [JSONText.encode(.array(ids.map { .int($0) }))])
         return ids.compactMap { id in rows.first { $0.id == id } }
     }
 }

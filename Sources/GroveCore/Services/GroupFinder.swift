@@ -36,7 +36,7 @@ struct GroupFinder {
             let c = ctx.memberAccess.subtreeCondition(alias: "n"); f.add(c.sql, c.args)
         }
         let skip = params.intArray("skip_groups")
-        if !skip.isEmpty { f.add("n.id NOT IN (\(skip.map(String.init).joined(separator: ",")))") }
+        if !skip.isEmpty { f.add("n.id NOT IN (SELECT value FROM json_each(?))", [JSONText.encode(.array(skip.map { .int($0) }))]) }
         if let search = params.string("search"), !search.isEmpty {
             f.add("(n.name LIKE ? ESCAPE '\\' OR n.path LIKE ? ESCAPE '\\')", ["%\(Like.escape(search))%", "%\(Like.escape(search))%"])
         }
@@ -55,7 +55,7 @@ struct GroupFinder {
                       [key, value.stringValue ?? value.description])
             }
         }
-        let select = "SELECT \(GroupRecord.columns.split(separator: ",").map { "n." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")) FROM namespaces n"
+        let select = Self.select
         let orderBy = try order(params)
 
         if params.string("pagination") == "keyset", case .all = scope, caller.isAnonymous {
@@ -69,6 +69,8 @@ struct GroupFinder {
         }
         return try Paginator.offset(ctx.db, select: select, filter: f, orderBy: orderBy, params: params, countFrom: "FROM namespaces n")
     }
+
+    private static let select = "SELECT \(GroupRecord.columns.split(separator: ",").map { "n." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")) FROM namespaces n"
 
     private func order(_ params: Params) throws -> String {
         let dir = params.string("sort") == "desc" ? "DESC" : "ASC"
@@ -97,7 +99,7 @@ struct GroupFinder {
             f.add("(n.name > ? OR (n.name = ? AND n.id > ?))", [name, name, id])
         }
         let perPage = params.int("per_page") ?? PaginationParams.defaultPerPage
-        var rows = try GroupRecord.fetchAll(ctx.db, sql: select + f.whereClause + " ORDER BY n.name ASC, n.id ASC LIMIT ?",
+        var rows = try GroupRecord.fetchAll(ctx.db.statement(varyingSQL: select + f.whereClause + " ORDER BY n.name ASC, n.id ASC LIMIT ?"),
                                             arguments: StatementArguments(f.args + [perPage + 1]))
         var next: String?
         if rows.count > perPage {

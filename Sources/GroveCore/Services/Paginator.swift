@@ -17,21 +17,28 @@ struct QueryFilter {
 enum Paginator {
     static func offset<R: FetchableRecord>(_ db: Database, select: String, filter: QueryFilter, orderBy: String, params: Params,
                                            countFrom: String) throws -> ([R], PageInfo) {
-        try offset(db, select: select, filter: filter, orderBy: orderBy, params: params, countFrom: countFrom) { try R.fetchAll(db, sql: $0, arguments: $1) }
+        try offset(db, select: select, filter: filter, orderBy: orderBy, params: params, countFrom: countFrom) { try R.fetchAll($0, arguments: StatementArguments($1)) }
+    }
+
+    /// Records read straight from the statement's columns (no GRDB `Row` per record).
+    static func offset<R: FetchableRecord & ColumnDecodable>(_ db: Database, select: String, filter: QueryFilter, orderBy: String, params: Params,
+                                                             countFrom: String) throws -> ([R], PageInfo) {
+        try offset(db, select: select, filter: filter, orderBy: orderBy, params: params, countFrom: countFrom) { try R.fetchAll($0, arguments: $1.map { $0 }) }
     }
 
     static func offset(_ db: Database, select: String, filter: QueryFilter, orderBy: String, params: Params,
                        countFrom: String) throws -> ([Row], PageInfo) {
-        try offset(db, select: select, filter: filter, orderBy: orderBy, params: params, countFrom: countFrom) { try Row.fetchAll(db, sql: $0, arguments: $1) }
+        try offset(db, select: select, filter: filter, orderBy: orderBy, params: params, countFrom: countFrom) { try Row.fetchAll($0, arguments: StatementArguments($1)) }
     }
 
     private static func offset<R>(_ db: Database, select: String, filter: QueryFilter, orderBy: String, params: Params, countFrom: String,
-                                  fetch: (String, StatementArguments) throws -> [R]) throws -> ([R], PageInfo) {
+                                  fetch: (Statement, [any DatabaseValueConvertible]) throws -> [R]) throws -> ([R], PageInfo) {
         let page = params.int("page") ?? 1
         let perPage = params.int("per_page") ?? PaginationParams.defaultPerPage
-        let total = try Int64.fetchOne(db, sql: "SELECT COUNT(*) " + countFrom + filter.whereClause, arguments: StatementArguments(filter.args)) ?? 0
-        let rows = try fetch(select + filter.whereClause + " ORDER BY " + orderBy + " LIMIT ? OFFSET ?",
-                             StatementArguments(filter.args + [perPage, (page - 1) * perPage]))
+        let count = try db.statement(varyingSQL: "SELECT COUNT(*) " + countFrom + filter.whereClause)
+        let total = try Int64.fetchOne(count, arguments: StatementArguments(filter.args)) ?? 0
+        let rows = try fetch(db.statement(varyingSQL: select + filter.whereClause + " ORDER BY " + orderBy + " LIMIT ? OFFSET ?"),
+                             filter.args + [perPage, (page - 1) * perPage])
         let totalPages = max(1, (total + perPage - 1) / perPage)
         let info = PageInfo(page: page, perPage: perPage, total: total, totalPages: totalPages,
                             nextPage: page < totalPages ? page + 1 : nil, prevPage: page > 1 ? page - 1 : nil)
@@ -40,6 +47,6 @@ enum Paginator {
 
     /// A whole list in one page (unpaginated endpoints).
     static func all<R: FetchableRecord>(_ db: Database, select: String, filter: QueryFilter, orderBy: String) throws -> [R] {
-        try R.fetchAll(db, sql: select + filter.whereClause + " ORDER BY " + orderBy, arguments: StatementArguments(filter.args))
+        try R.fetchAll(db.statement(varyingSQL: select + filter.whereClause + " ORDER BY " + orderBy), arguments: StatementArguments(filter.args))
     }
 }

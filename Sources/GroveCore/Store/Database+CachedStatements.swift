@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 // GRDB's own SQLite module (the GRDBSQLite product of GRDB.swift), for stepping and
 // resetting cached statements.
@@ -18,6 +19,13 @@ import GRDBSQLite
 typealias SQLArguments = [(any DatabaseValueConvertible)?]
 
 extension Database {
+    /// A statement for SQL assembled from a request's filters (lists). Such SQL has few
+    /// shapes in practice but no fixed bound, so only the first `VaryingSQL.limit` shapes
+    /// seen go through the statement cache; any other is compiled for the call.
+    func statement(varyingSQL sql: String) throws -> Statement {
+        VaryingSQL.admits(sql) ? try cachedStatement(sql: sql) : try makeStatement(sql: sql)
+    }
+
     func run(sql: String, arguments: SQLArguments = []) throws {
         let statement = try cachedStatement(sql: sql)
         if arguments.isEmpty {
@@ -25,6 +33,22 @@ extension Database {
         } else {
             try statement.eachRow(arguments) { _ in true }
         }
+    }
+}
+
+/// The SQL shapes admitted to the statement cache by `statement(varyingSQL:)`, shared by
+/// every connection, so each connection caches at most `limit` of them.
+enum VaryingSQL {
+    static let limit = 256
+    nonisolated(unsafe) private static var admitted: Set<String> = []
+    private static let lock = NSLock()
+
+    static func admits(_ sql: String) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        if admitted.contains(sql) { return true }
+        guard admitted.count < limit else { return false }
+        admitted.insert(sql)
+        return true
     }
 }
 
@@ -156,6 +180,15 @@ extension ColumnDecodable {
     fileprivate static func readAll(_ db: Database, _ sql: String, _ arguments: SQLArguments) throws -> [Self] {
         var records: [Self] = []
         try db.cachedStatement(sql: sql).eachRow(arguments) { row in records.append(Self(columns: row)); return true }
+        return records
+    }
+}
+
+extension ColumnDecodable {
+    /// Every row of a prepared statement (a list's page), read from its columns.
+    static func fetchAll(_ statement: Statement, arguments: SQLArguments) throws -> [Self] {
+        var records: [Self] = []
+        try statement.eachRow(arguments) { row in records.append(Self(columns: row)); return true }
         return records
     }
 }
