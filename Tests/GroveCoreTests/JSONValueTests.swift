@@ -24,6 +24,19 @@ struct JSONValueTests {
         #expect(try JSONText.decode(JSONText.encode(value, pretty: true)) == value)
     }
 
+    /// Quotes, backslashes and control characters are escaped wherever they fall in a
+    /// string; other text, multi-byte UTF-8 included, is copied as it is.
+    @Test func stringsAreEscapedExactly() throws {
+        #expect(JSONText.encode("plain") == #""plain""#)
+        #expect(JSONText.encode("") == #""""#)
+        #expect(JSONText.encode("\"start") == #""\"start""#)
+        #expect(JSONText.encode("end\\") == #""end\\""#)
+        #expect(JSONText.encode("é \"ü\" \u{1F333}\n\t\r\u{01}\u{1F}x") == #""é \"ü\" 🌳\n\t\r\u0001\u001fx""#)
+        let tricky = JSONValue.object([("k\"ey", "a\\b\u{0}c")])
+        #expect(try JSONText.decode(JSONText.encode(tricky)) == tricky)
+        #expect(JSONText.encodeBytes(tricky) == Array(JSONText.encode(tricky).utf8))
+    }
+
     @Test func rejectsMalformedText() {
         for bad in ["{", "[1,]", "{\"a\" 1}", "tru", "\"abc", "1 2"] {
             #expect(throws: JSONText.DecodingError.self) { try JSONText.decode(bad) }

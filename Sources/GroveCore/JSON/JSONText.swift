@@ -9,6 +9,14 @@ public enum JSONText {
         return out.text
     }
 
+    /// `encode` as UTF-8 bytes, for writers of bytes (the server's response bodies): no
+    /// `String` to build and validate in between.
+    public static func encodeBytes(_ value: JSONValue) -> [UInt8] {
+        var out = Writer()
+        out.value(value, pretty: false, indent: 0)
+        return out.bytes
+    }
+
     public static func decode(_ text: String) throws -> JSONValue {
         var parser = Parser(bytes: Array(text.utf8))
         parser.skipSpace()
@@ -70,8 +78,10 @@ public enum JSONText {
             case .object(let object):
                 if object.isEmpty { raw("{}"); return }
                 bytes.append(UInt8(ascii: "{"))
-                for (i, pair) in object.pairs.enumerated() {
-                    if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                var first = true
+                for pair in object.pairs {
+                    if !first { bytes.append(UInt8(ascii: ",")) }
+                    first = false
                     if pretty { newline(indent + 1) }
                     string(pair.key)
                     if pretty { raw(": ") } else { bytes.append(UInt8(ascii: ":")) }
@@ -88,28 +98,37 @@ public enum JSONText {
         }
 
         /// A quoted string. Everything to escape is ASCII, so multi-byte UTF-8 sequences
-        /// are copied as they are.
+        /// are copied as they are: runs between escapes are appended whole.
         mutating func string(_ s: String) {
+            var s = s
+            s.withUTF8 { quoted($0) }
+        }
+
+        private mutating func quoted(_ utf8: UnsafeBufferPointer<UInt8>) {
             bytes.append(UInt8(ascii: "\""))
-            if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                bytes.append(contentsOf: s.utf8)
-                bytes.append(UInt8(ascii: "\""))
-                return
+            var runStart = 0
+            for i in utf8.indices {
+                let b = utf8[i]
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+                escape(b)
+                runStart = i + 1
             }
-            for b in s.utf8 {
-                switch b {
-                case UInt8(ascii: "\""): raw("\\\"")
-                case UInt8(ascii: "\\"): raw("\\\\")
-                case UInt8(ascii: "\n"): raw("\\n")
-                case UInt8(ascii: "\r"): raw("\\r")
-                case UInt8(ascii: "\t"): raw("\\t")
-                case 0..<0x20:
-                    raw("\\u00")
-                    for nibble in [b >> 4, b & 0xF] { bytes.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10) }
-                default: bytes.append(b)
-                }
-            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
             bytes.append(UInt8(ascii: "\""))
+        }
+
+        private mutating func escape(_ b: UInt8) {
+            switch b {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case UInt8(ascii: "\n"): raw("\\n")
+            case UInt8(ascii: "\r"): raw("\\r")
+            case UInt8(ascii: "\t"): raw("\\t")
+            default:
+                raw("\\u00")
+                for nibble in [b >> 4, b & 0xF] { bytes.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10) }
+            }
         }
     }
 

@@ -11,7 +11,7 @@ enum ResponseRendering {
         var headers = headers
         headers[.contentType] = jsonType
         return Response(status: HTTPResponse.Status(code: status), headers: headers,
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: JSONText.encode(value))))
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONText.encodeBytes(value))))
     }
 
     static func error(_ error: APIError) -> Response {
