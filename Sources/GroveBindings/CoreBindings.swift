@@ -101,7 +101,7 @@ public enum CoreBindings {
                 return [.iterator(pages(of: descriptor.name, params: params, store: store, actor: actor))]
             }
             let result = try store.perform(descriptor.name, params: params, as: actor)
-            return [result.body?.luaValue ?? .nil]
+            return [result.body?.luaResult ?? .nil]
         }
     }
 
@@ -158,7 +158,7 @@ public enum CoreBindings {
                 guard index < buffer.count else { return nil }
             }
             defer { index += 1 }
-            return buffer[index].luaValue
+            return buffer[index].luaResult
         }
         /// `:count()` of an untouched multi-page list answers from the first page's
         /// total instead of fetching every page; otherwise it counts what is left.

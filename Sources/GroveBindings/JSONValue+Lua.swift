@@ -16,6 +16,33 @@ extension JSONValue {
         }
     }
 
+    /// The value as the result of a binding: pushed straight onto the Lua stack when the
+    /// function returns (a group is some forty fields: no `LuaValue` tree in between).
+    var luaResult: LuaValue {
+        switch self {
+        case .array, .object: .pushable(LuaPushable(typeName: "table") { try self.push(to: $0) })
+        default: luaValue
+        }
+    }
+
+    private func push(to lua: LuaStackWriter) throws {
+        switch self {
+        case .null: lua.pushNull()
+        case .bool(let b): lua.pushBoolean(b)
+        case .int(let i): lua.pushInteger(i)
+        case .double(let d): lua.pushNumber(d)
+        case .string(let s): lua.pushString(s)
+        case .array(let items):
+            try lua.pushTable(arrayCount: items.count, fieldCount: 0) { table in
+                for (offset, item) in items.enumerated() { try table.set(index: offset + 1) { try item.push(to: table) } }
+            }
+        case .object(let object):
+            try lua.pushTable(arrayCount: 0, fieldCount: object.count) { table in
+                for (key, value) in object { try table.set(field: key) { try value.push(to: table) } }
+            }
+        }
+    }
+
     /// nil for values JSON cannot carry (functions, userdata, iterators).
     init?(lua value: LuaValue) {
         switch value {
@@ -39,7 +66,7 @@ extension JSONValue {
                 object[key] = json
             }
             self = .object(object)
-        case .function, .userdata, .iterator: return nil
+        case .function, .userdata, .iterator, .pushable: return nil
         }
     }
 }

@@ -45,6 +45,13 @@ extension LuaState {
             ref.push(on: L)
         case .iterator(let iterator):
             pushBox(iterator, kind: .iterator, on: L)
+        case .pushable(let value):
+            let before = lua_gettop(L)
+            try value.body(LuaStackWriter(state: self, L: L, depth: depth))
+            guard lua_gettop(L) == before + 1 else {
+                lua_settop(L, before)
+                throw ConversionError(description: "a pushable value pushed \(lua_gettop(L) - before) values instead of one")
+            }
         }
     }
 
@@ -161,5 +168,48 @@ extension LuaState {
             let object = raw.assumingMemoryBound(to: UnsafeRawPointer?.self).pointee
         else { return nil }
         return Unmanaged<AnyObject>.fromOpaque(object).takeUnretainedValue() as? T
+    }
+}
+
+/// How a `LuaPushable` builds its value on the stack: scalars, and tables filled field by
+/// field. Only raw accessors are used, as in the rest of this file.
+public struct LuaStackWriter {
+    let state: LuaState
+    let L: OpaquePointer
+    let depth: Int
+
+    public func push(_ value: LuaValue) throws { try state.push(value, on: L, depth: depth) }
+    public func pushNull() { grove_getregistryfield(L, "grove.null") }
+    public func pushBoolean(_ b: Bool) { lua_pushboolean(L, b ? 1 : 0) }
+    public func pushInteger(_ i: Int64) { lua_pushinteger(L, lua_Integer(i)) }
+    public func pushNumber(_ d: Double) { lua_pushnumber(L, d) }
+    public func pushString(_ s: String) {
+        var s = s
+        s.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
+        }
+    }
+
+    /// Pushes a new table, then `fill` sets its entries through `set(index:_:)` and
+    /// `set(field:_:)` of the nested writer it is given.
+    public func pushTable(arrayCount: Int, fieldCount: Int, _ fill: (LuaStackWriter) throws -> Void) throws {
+        guard depth < LuaState.maximumDepth, lua_checkstack(L, 4) != 0 else {
+            throw ConversionError(description: "value nested too deeply for Lua (more than \(LuaState.maximumDepth) levels)")
+        }
+        lua_createtable(L, Int32(clamping: arrayCount), Int32(clamping: fieldCount))
+        try fill(LuaStackWriter(state: state, L: L, depth: depth + 1))
+    }
+
+    /// `t[index] = v`, where `value` pushes v, for the table being filled.
+    public func set(index: Int, _ value: () throws -> Void) rethrows {
+        try value()
+        lua_rawseti(L, -2, lua_Integer(index))
+    }
+
+    /// `t[field] = v`, where `value` pushes v, for the table being filled.
+    public func set(field: String, _ value: () throws -> Void) rethrows {
+        pushString(field)
+        try value()
+        lua_rawset(L, -3)
     }
 }

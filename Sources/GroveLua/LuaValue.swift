@@ -16,6 +16,9 @@ public enum LuaValue: Equatable {
     case userdata(LuaRef)
     /// A lazy sequence pushed to Lua as a generic-for iterator.
     case iterator(LuaIterator)
+    /// A value that pushes itself: a binding's large result goes from its own form
+    /// straight onto the Lua stack, with no `LuaValue` tree built in between.
+    case pushable(LuaPushable)
 
     public var typeName: String {
         switch self {
@@ -28,6 +31,7 @@ public enum LuaValue: Equatable {
         case .function: "function"
         case .userdata: "userdata"
         case .iterator: "grove.iterator"
+        case .pushable(let value): value.typeName
         }
     }
 
@@ -94,4 +98,19 @@ extension LuaValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expres
     public init(dictionaryLiteral elements: (String, LuaValue)...) {
         self = .map(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
+}
+
+/// See `LuaValue.pushable`. Equal only to itself.
+public final class LuaPushable: Equatable {
+    /// What `type()` will answer once pushed.
+    public let typeName: String
+    let body: (LuaStackWriter) throws -> Void
+
+    /// `body` pushes exactly one value through the writer it is given.
+    public init(typeName: String, _ body: @escaping (LuaStackWriter) throws -> Void) {
+        self.typeName = typeName
+        self.body = body
+    }
+
+    public static func == (a: LuaPushable, b: LuaPushable) -> Bool { a === b }
 }

@@ -21,6 +21,29 @@ struct ValueRoundTripTests {
         #expect(try roundTrip(.string("héllo ✓")) == .string("héllo ✓"))
     }
 
+    /// A pushable value builds its table straight on the stack; nested in other values
+    /// it lands where a `LuaValue` tree would; pushing more than one value is refused.
+    @Test func pushableValuesBuildTablesInPlace() throws {
+        let record = LuaPushable(typeName: "table") { lua in
+            try lua.pushTable(arrayCount: 0, fieldCount: 3) { t in
+                t.set(field: "id") { t.pushInteger(7) }
+                t.set(field: "name") { t.pushString("Alpha") }
+                try t.set(field: "tags") {
+                    try t.pushTable(arrayCount: 2, fieldCount: 0) { a in
+                        a.set(index: 1) { a.pushString("x") }
+                        a.set(index: 2) { a.pushNull() }
+                    }
+                }
+            }
+        }
+        #expect(LuaValue.pushable(record).typeName == "table")
+        #expect(try roundTrip(.pushable(record)) == .map(["id": 7, "name": "Alpha", "tags": .array(["x", .null])]))
+        #expect(try roundTrip(.array([.pushable(record), 1])).arrayValue?.first?["name"] == "Alpha")
+        let tooMany = LuaPushable(typeName: "number") { lua in lua.pushInteger(1); lua.pushInteger(2) }
+        #expect(throws: ConversionError.self) { try lua.setGlobal("v", .pushable(tooMany)) }
+        #expect(try lua.run("return 1 + 1") == [.integer(2)])  // the stack is left as it was
+    }
+
     @Test func integersStayIntegersAndFloatsStayFloats() throws {
         #expect(try lua.run("return 3, 3.0, 2^53, 7 // 2, 7 / 2") == [.integer(3), .number(3.0), .number(9007199254740992), .integer(3), .number(3.5)])
         try lua.setGlobal("n", .number(1.0))

@@ -96,16 +96,33 @@ func loadAverage() -> String {
     return getloadavg(&loads, 3) > 0 ? String(format: "%.2f", loads[0]) : "unknown"
 }
 
+/// Runs per configuration (BENCH_RUNS, default 3): the figures printed are medians.
+let runs = max(1, ProcessInfo.processInfo.environment["BENCH_RUNS"].flatMap(Int.init) ?? 3)
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
 let groupsCount = topLevel * (1 + perTop * (1 + perMiddle))
 print("load average (1 min) at start: \(loadAverage()) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
 print("groups: \(groupsCount) in three levels (\(topLevel) top-level), each with a push rule; a protected branch on each top-level group")
+print("medians of \(runs) runs (Swift and Lua alternate)")
 for inBlock in [false, true] {
-    let swift = try runSwift(inBlock: inBlock)
-    let lua = try runLua(inBlock: inBlock)
+    var swiftSeconds: [Double] = [], luaSeconds: [Double] = [], ratios: [Double] = []
+    var ops = 0
+    for _ in 0..<runs {
+        let swift = try runSwift(inBlock: inBlock)
+        let lua = try runLua(inBlock: inBlock)
+        precondition(swift.ops == lua.ops, "the Swift and Lua jobs did different work")
+        ops = swift.ops
+        swiftSeconds.append(swift.seconds); luaSeconds.append(lua.seconds); ratios.append(lua.seconds / swift.seconds)
+    }
     let label = inBlock ? "in one grove.transaction" : "one transaction per operation"
     print(label + ":")
-    print(String(format: "  Swift (GroveCore direct): %8.0f ops/s  (%d ops, %.2f s)", Double(swift.ops) / swift.seconds, swift.ops, swift.seconds))
-    print(String(format: "  Lua (through bindings):   %8.0f ops/s  (%d ops, %.2f s)", Double(lua.ops) / lua.seconds, lua.ops, lua.seconds))
-    print(String(format: "  Lua/Swift time ratio:     %8.2fx (target <= 1.5x)", lua.seconds / swift.seconds))
+    print(String(format: "  Swift (GroveCore direct): %8.0f ops/s  (%d ops, %.2f s)", Double(ops) / median(swiftSeconds), ops, median(swiftSeconds)))
+    print(String(format: "  Lua (through bindings):   %8.0f ops/s  (%d ops, %.2f s)", Double(ops) / median(luaSeconds), ops, median(luaSeconds)))
+    print(String(format: "  Lua/Swift time ratio:     %8.2fx (target <= 1.5x; runs: %@)", median(ratios),
+                 ratios.map { String(format: "%.2f", $0) }.joined(separator: " ")))
 }
 print("load average (1 min) at end: \(loadAverage())")
