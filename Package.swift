@@ -69,6 +69,8 @@ let package = Package(
             dependencies: [
                 "GroveLua", "GroveCore", "GroveBindings", "GroveServer", "CEditline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(

@@ -4,6 +4,8 @@ import Foundation
 import GroveCore
 import GroveServer
 import Logging
+import NIOCore
+import NIOPosix
 
 /// `grove serve`: GitLab's REST API v4 over the embedded store.
 struct Serve: ParsableCommand {
@@ -28,6 +30,10 @@ struct Serve: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        // Swift concurrency's jobs then run on NIO's event loops: a request's handler runs
+        // on the thread that read it, instead of hopping to the concurrency pool and back
+        // (NIO's API for servers; it must be called once, from the main thread, as here).
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info
