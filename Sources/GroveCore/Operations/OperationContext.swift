@@ -72,7 +72,8 @@ final class OperationContext {
         if let id = ref.intValue { return try GroupRecord.find(db, id: id) }
         if let s = ref.stringValue {
             if let id = Int64(s) { return try GroupRecord.find(db, id: id) }
-            let path = s.removingPercentEncoding ?? s
+            // Full paths never contain `%`: only an encoded one needs decoding (Foundation's is slow).
+            let path = s.utf8.contains(UInt8(ascii: "%")) ? s.removingPercentEncoding ?? s : s
             return try GroupRecord.find(db, fullPath: path)
         }
         return nil

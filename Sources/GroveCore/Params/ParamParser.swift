@@ -134,8 +134,10 @@ public enum ParamParser {
 
     static func integer(_ value: JSONValue) -> Int64? {
         if let i = value.intValue { return i }
-        if let s = value.stringValue?.trimmingCharacters(in: .whitespaces), !s.isEmpty { return Int64(s) }
-        return nil
+        guard let text = value.stringValue else { return nil }
+        if let i = Int64(text) { return i }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty ? nil : Int64(trimmed)
     }
 
     /// Grape's Boolean coercion.

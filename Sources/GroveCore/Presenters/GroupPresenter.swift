@@ -114,17 +114,23 @@ struct GroupPresenter {
                  ("full_name", .string(g.fullName)), ("full_path", .string(g.fullPath))])
     }
 
+    /// One `shared_with_groups` entry, read by column position (every group detail asks).
+    private struct SharedWith: ColumnDecodable {
+        let json: JSONValue
+        init(columns c: StatementColumns) {
+            json = .object([("group_id", .int(c.int64(0))), ("group_name", .string(c.string(1))),
+                            ("group_full_path", .string(c.string(2))), ("group_access_level", .int(c.int64(3))),
+                            ("expires_at", c.optionalString(4).json)])
+        }
+    }
+
     func sharedWithGroups(_ g: GroupRecord) throws -> JSONValue {
-        let rows = try Row.fetchAll(ctx.db, cachedSQL: """
-            SELECT l.shared_with_group_id, l.group_access, l.expires_at, n.name, n.full_path
+        let links = try SharedWith.fetchAll(ctx.db, cachedSQL: """
+            SELECT l.shared_with_group_id, n.name, n.full_path, l.group_access, l.expires_at
             FROM group_group_links l JOIN namespaces n ON n.id = l.shared_with_group_id
             WHERE l.shared_group_id = ? ORDER BY l.id
             """, arguments: [g.id])
-        return .array(rows.map { row in
-            .object([("group_id", .int(row["shared_with_group_id"] as Int64)), ("group_name", .string(row["name"])),
-                     ("group_full_path", .string(row["full_path"])), ("group_access_level", .int(row["group_access"] as Int64)),
-                     ("expires_at", (row["expires_at"] as String?).json)])
-        })
+        return .array(links.map(\.json))
     }
 
     func customAttributes(_ g: GroupRecord) throws -> JSONValue {
