@@ -20,6 +20,19 @@ struct ServeCommandTests {
         var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
     }
 
+    /// Runs the built `grove` to completion: exit status and standard output.
+    static func runGrove(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
     @Test("admin token prints a token once; serve answers with it, never logs it, and exits 0 on SIGTERM", .timeLimit(.minutes(2)))
     func serveAndStop() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("grove-serve-cli-\(UUID().uuidString)")
@@ -65,6 +78,17 @@ struct ServeCommandTests {
         #expect(user.json?["username"] == "root")
         let viaQuery = try await TestHTTP.request("GET", base + "/api/v4/groups?private_token=\(token)")
         #expect(viaQuery.status == 200)
+
+        // The same file from a script while the server runs: each sees the other's writes.
+        let script = try Self.runGrove(["--db", db, "-e", #"groups.create{name = "From script", path = "from-script"}"#])
+        #expect(script.status == 0, "\(script.output)")
+        let seen = try await TestHTTP.request("GET", base + "/api/v4/groups/from-script", token: token)
+        #expect(seen.status == 200)
+        #expect(seen.json?["name"] == "From script")
+        let created = try await TestHTTP.request("POST", base + "/api/v4/groups?name=From%20server&path=from-server", token: token)
+        #expect(created.status == 201)
+        let read = try Self.runGrove(["--db", db, "-e", #"print(groups.get("from-server").name)"#])
+        #expect(read.output.contains("From server"), "\(read.output)")
 
         kill(serve.processIdentifier, SIGTERM)
         for _ in 0..<200 where serve.isRunning { try await Task.sleep(for: .milliseconds(50)) }
