@@ -8,6 +8,9 @@ extension LuaState {
 
     public func push(_ value: LuaValue) throws { try push(value, on: L) }
 
+    /// The main stack's height (tests check that failed conversions leave it unchanged).
+    var stackTop: Int32 { lua_gettop(L) }
+
     func push(_ value: LuaValue, on L: OpaquePointer, depth: Int = 0) throws {
         guard depth < Self.maximumDepth, lua_checkstack(L, 3) != 0 else {
             throw ConversionError(description: "value nested too deeply for Lua (more than \(Self.maximumDepth) levels)")
@@ -46,11 +49,18 @@ extension LuaState {
         case .iterator(let iterator):
             pushBox(iterator, kind: .iterator, on: L)
         case .pushable(let value):
+            // A failed or miscounted push leaves the stack as it found it.
             let before = lua_gettop(L)
-            try value.body(LuaStackWriter(state: self, L: L, depth: depth))
-            guard lua_gettop(L) == before + 1 else {
+            do {
+                try value.body(LuaStackWriter(state: self, L: L, depth: depth))
+            } catch {
                 lua_settop(L, before)
-                throw ConversionError(description: "a pushable value pushed \(lua_gettop(L) - before) values instead of one")
+                throw error
+            }
+            let pushed = lua_gettop(L) - before
+            guard pushed == 1 else {
+                lua_settop(L, before)
+                throw ConversionError(description: "a pushable value pushed \(pushed) values instead of one")
             }
         }
     }

@@ -40,8 +40,15 @@ struct ValueRoundTripTests {
         #expect(try roundTrip(.pushable(record)) == .map(["id": 7, "name": "Alpha", "tags": .array(["x", .null])]))
         #expect(try roundTrip(.array([.pushable(record), 1])).arrayValue?.first?["name"] == "Alpha")
         let tooMany = LuaPushable(typeName: "number") { lua in lua.pushInteger(1); lua.pushInteger(2) }
-        #expect(throws: ConversionError.self) { try lua.setGlobal("v", .pushable(tooMany)) }
-        #expect(try lua.run("return 1 + 1") == [.integer(2)])  // the stack is left as it was
+        let top = lua.stackTop
+        let miscounted = #expect(throws: ConversionError.self) { try lua.setGlobal("v", .pushable(tooMany)) }
+        #expect(miscounted?.description == "a pushable value pushed 2 values instead of one")
+        let deep = LuaPushable(typeName: "table") { lua in
+            func nest(_ w: LuaStackWriter, _ n: Int) throws { try w.pushTable(arrayCount: 1, fieldCount: 0) { t in try t.set(index: 1) { try nest(t, n + 1) } } }
+            try nest(lua, 0)
+        }
+        #expect(throws: ConversionError.self) { try lua.setGlobal("v", .pushable(deep)) }
+        #expect(lua.stackTop == top)  // both failures left the stack as they found it
     }
 
     @Test func integersStayIntegersAndFloatsStayFloats() throws {
