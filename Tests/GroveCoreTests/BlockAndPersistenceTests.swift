@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import GroveCore
 
@@ -144,6 +145,19 @@ struct BlockAndPersistenceTests {
             answered.lock(); if ok { found += 1 }; answered.unlock()
         }
         #expect(found == threads)
+    }
+
+    /// List SQL beyond the statement cache's quota of shapes is compiled per call and
+    /// still answers; the quota is never exceeded.
+    @Test func varyingSQLPastTheCacheQuotaStillRuns() throws {
+        let store = try GroveStore.inMemory()
+        let answers = try store.read { db in
+            try (0..<(VaryingSQL.limit + 20)).map { n in
+                try Int64.fetchOne(db.statement(varyingSQL: "SELECT \(n) + 0 * 1111"), arguments: StatementArguments()) ?? -1
+            }
+        }
+        #expect(answers == (0..<Int64(VaryingSQL.limit + 20)).map { $0 })
+        #expect(VaryingSQL.admittedCount <= VaryingSQL.limit)
     }
 
     /// Reads run through cached statements yet stay read-only, and a write afterwards works:

@@ -43,6 +43,8 @@ enum VaryingSQL {
     nonisolated(unsafe) private static var admitted: Set<String> = []
     private static let lock = NSLock()
 
+    static var admittedCount: Int { lock.lock(); defer { lock.unlock() }; return admitted.count }
+
     static func admits(_ sql: String) -> Bool {
         lock.lock(); defer { lock.unlock() }
         if admitted.contains(sql) { return true }
