@@ -56,7 +56,7 @@ struct GroupFinder {
             }
         }
         let select = Self.select
-        let orderBy = try order(params)
+        let (orderBy, orderArguments) = order(params)
 
         if params.string("pagination") == "keyset", case .all = scope, caller.isAnonymous {
             return try keyset(select: select, filter: f, params: params)
@@ -67,20 +67,22 @@ struct GroupFinder {
                 throw APIError.grape("Offset pagination has a maximum allowed offset of \(Self.maxOffset) for requests that return objects of type Group. Remaining records can be retrieved using keyset pagination.", status: 405)
             }
         }
-        return try Paginator.offset(ctx.db, select: select, filter: f, orderBy: orderBy, params: params, countFrom: "FROM namespaces n")
+        return try Paginator.offset(ctx.db, select: select, filter: f, orderBy: orderBy, orderArguments: orderArguments, params: params, countFrom: "FROM namespaces n")
     }
 
     private static let select = "SELECT \(GroupRecord.columns.split(separator: ",").map { "n." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")) FROM namespaces n"
 
-    private func order(_ params: Params) throws -> String {
+    /// `order_groups` of lib/api/groups.rb: similarity with a search ranks by
+    /// `sorted_by_similarity_and_parent_id_desc`; otherwise the order with an `id asc` tie-breaker.
+    private func order(_ params: Params) -> (String, [any DatabaseValueConvertible]) {
         let dir = params.string("sort") == "desc" ? "DESC" : "ASC"
         switch params.string("order_by") ?? "name" {
-        case "path": return "n.path \(dir), n.id ASC"
-        case "id": return "n.id \(dir)"
+        case "path": return ("n.path \(dir), n.id ASC", [])
+        case "id": return ("n.id \(dir)", [])
         case "similarity":
-            guard let s = params.string("search"), !s.isEmpty else { return "n.name \(dir), n.id ASC" }
-            return Like.similarityOrder(columns: ["n.name", "n.path"], search: s) + ", n.name ASC, n.id ASC"
-        default: return "n.name \(dir), n.id ASC"
+            guard let s = params.string("search"), !s.isEmpty else { return ("n.name \(dir), n.id ASC", []) }
+            return ("similarity_score(?, n.path, 1, n.name, 0.7) DESC, n.parent_id DESC NULLS LAST, n.id DESC", [s])
+        default: return ("n.name \(dir), n.id ASC", [])
         }
     }
 

@@ -15,30 +15,30 @@ struct QueryFilter {
 
 /// Offset pagination with GitLab's defaults (page 1, per_page 20, max 100, totals).
 enum Paginator {
-    static func offset<R: FetchableRecord>(_ db: Database, select: String, filter: QueryFilter, orderBy: String, params: Params,
+    static func offset<R: FetchableRecord>(_ db: Database, select: String, filter: QueryFilter, orderBy: String, orderArguments: [any DatabaseValueConvertible] = [], params: Params,
                                            countFrom: String) throws -> ([R], PageInfo) {
-        try offset(db, select: select, filter: filter, orderBy: orderBy, params: params, countFrom: countFrom) { try R.fetchAll($0, arguments: StatementArguments($1)) }
+        try offset(db, select: select, filter: filter, orderBy: orderBy, orderArguments: orderArguments, params: params, countFrom: countFrom) { try R.fetchAll($0, arguments: StatementArguments($1)) }
     }
 
     /// Records read straight from the statement's columns (no GRDB `Row` per record).
-    static func offset<R: FetchableRecord & ColumnDecodable>(_ db: Database, select: String, filter: QueryFilter, orderBy: String, params: Params,
+    static func offset<R: FetchableRecord & ColumnDecodable>(_ db: Database, select: String, filter: QueryFilter, orderBy: String, orderArguments: [any DatabaseValueConvertible] = [], params: Params,
                                                              countFrom: String) throws -> ([R], PageInfo) {
-        try offset(db, select: select, filter: filter, orderBy: orderBy, params: params, countFrom: countFrom) { try R.fetchAll($0, arguments: $1.map { $0 }) }
+        try offset(db, select: select, filter: filter, orderBy: orderBy, orderArguments: orderArguments, params: params, countFrom: countFrom) { try R.fetchAll($0, arguments: $1.map { $0 }) }
     }
 
-    static func offset(_ db: Database, select: String, filter: QueryFilter, orderBy: String, params: Params,
+    static func offset(_ db: Database, select: String, filter: QueryFilter, orderBy: String, orderArguments: [any DatabaseValueConvertible] = [], params: Params,
                        countFrom: String) throws -> ([Row], PageInfo) {
-        try offset(db, select: select, filter: filter, orderBy: orderBy, params: params, countFrom: countFrom) { try Row.fetchAll($0, arguments: StatementArguments($1)) }
+        try offset(db, select: select, filter: filter, orderBy: orderBy, orderArguments: orderArguments, params: params, countFrom: countFrom) { try Row.fetchAll($0, arguments: StatementArguments($1)) }
     }
 
-    private static func offset<R>(_ db: Database, select: String, filter: QueryFilter, orderBy: String, params: Params, countFrom: String,
+    private static func offset<R>(_ db: Database, select: String, filter: QueryFilter, orderBy: String, orderArguments: [any DatabaseValueConvertible], params: Params, countFrom: String,
                                   fetch: (Statement, [any DatabaseValueConvertible]) throws -> [R]) throws -> ([R], PageInfo) {
         let page = params.int("page") ?? 1
         let perPage = params.int("per_page") ?? PaginationParams.defaultPerPage
         let count = try db.statement(varyingSQL: "SELECT COUNT(*) " + countFrom + filter.whereClause)
         let total = try Int64.fetchOne(count, arguments: StatementArguments(filter.args)) ?? 0
         let rows = try fetch(db.statement(varyingSQL: select + filter.whereClause + " ORDER BY " + orderBy + " LIMIT ? OFFSET ?"),
-                             filter.args + [perPage, (page - 1) * perPage])
+                             filter.args + orderArguments + [perPage, (page - 1) * perPage])
         let totalPages = max(1, (total + perPage - 1) / perPage)
         let info = PageInfo(page: page, perPage: perPage, total: total, totalPages: totalPages,
                             nextPage: page < totalPages ? page + 1 : nil, prevPage: page > 1 ? page - 1 : nil)

@@ -115,25 +115,26 @@ struct ProjectFinder {
         if params.bool("with_issues_enabled") == true { f.add("p.issues_enabled = 1") }
         if params.bool("with_merge_requests_enabled") == true { f.add("p.merge_requests_enabled = 1") }
         if params.bool("with_security_reports") == true { f.add("0") } // no security reports are stored
-        let orderBy = order(params)
-        return try Paginator.offset(ctx.db, select: ProjectRecord.select, filter: f, orderBy: orderBy, params: params,
+        let (orderBy, orderArguments) = order(params)
+        return try Paginator.offset(ctx.db, select: ProjectRecord.select, filter: f, orderBy: orderBy, orderArguments: orderArguments, params: params,
                                     countFrom: "FROM projects p JOIN namespaces n ON n.id = p.namespace_id")
     }
 
-    private func order(_ params: Params) -> String {
+    private func order(_ params: Params) -> (String, [any DatabaseValueConvertible]) {
         let dir = params.string("sort") == "asc" ? "ASC" : "DESC"
         switch params.string("order_by") ?? "created_at" {
-        case "id": return "p.id \(dir)"
-        case "name": return "p.name \(dir), p.id \(dir)"
-        case "path": return "p.path \(dir), p.id \(dir)"
-        case "updated_at": return "p.updated_at \(dir), p.id \(dir)"
-        case "star_count": return "star_count \(dir), p.id \(dir)"
-        case "last_activity_at": return "p.last_activity_at \(dir), p.id \(dir)"
+        case "id": return ("p.id \(dir)", [])
+        case "name": return ("p.name \(dir), p.id \(dir)", [])
+        case "path": return ("p.path \(dir), p.id \(dir)", [])
+        case "updated_at": return ("p.updated_at \(dir), p.id \(dir)", [])
+        case "star_count": return ("star_count \(dir), p.id \(dir)", [])
+        case "last_activity_at": return ("p.last_activity_at \(dir), p.id \(dir)", [])
         case "similarity":
-            // Footnote of the seed: sort is ignored; without search it orders by name.
-            guard let s = params.string("search"), !s.isEmpty else { return "p.name ASC, p.id ASC" }
-            return Like.similarityOrder(columns: ["p.name", "p.path"], search: s) + ", p.name ASC, p.id ASC"
-        default: return "p.created_at \(dir), p.id \(dir)"
+            // handle_similarity_order (lib/api/groups.rb): `sort` is ignored with a search
+            // (Project.sorted_by_similarity_desc); without one, name asc then id in `sort`'s direction.
+            guard let s = params.string("search"), !s.isEmpty else { return ("p.name ASC, p.id \(dir)", []) }
+            return ("similarity_score(?, p.path, 1, p.name, 0.7, p.description, 0.2) DESC, p.id DESC", [s])
+        default: return ("p.created_at \(dir), p.id \(dir)", [])
         }
     }
 }
@@ -142,16 +143,5 @@ struct ProjectFinder {
 enum Like {
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-    }
-
-    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
-
-    /// A crude similarity rank (exact, prefix, contains), standing in for pg_trgm.
-    static func similarityOrder(columns: [String], search: String) -> String {
-        let q = quote(search.lowercased())
-        let p = quote(escape(search.lowercased()) + "%")
-        let exact = columns.map { "lower(\($0)) = \(q)" }.joined(separator: " OR ")
-        let prefix = columns.map { "lower(\($0)) LIKE \(p) ESCAPE '\\'" }.joined(separator: " OR ")
-        return "CASE WHEN \(exact) THEN 0 WHEN \(prefix) THEN 1 ELSE 2 END"
     }
 }

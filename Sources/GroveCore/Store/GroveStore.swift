@@ -36,6 +36,7 @@ public final class GroveStore: @unchecked Sendable {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
         config.prepareDatabase { db in
+            SimilarityScore.register(on: db)
             guard !db.configuration.readonly else { return }
             // A larger page cache keeps big blocks (bulk creation in one transaction) from
             // spilling dirty pages to the WAL before commit.
@@ -51,6 +52,7 @@ public final class GroveStore: @unchecked Sendable {
     public static func inMemory(baseURL: String = "http://localhost:3000", registry: OperationRegistry = .standard()) throws -> GroveStore {
         var config = Configuration()
         config.foreignKeysEnabled = true
+        config.prepareDatabase { db in SimilarityScore.register(on: db) }
         return try GroveStore(database: DatabaseQueue(configuration: config), baseURL: baseURL, registry: registry)
     }
 
