@@ -14,6 +14,13 @@ struct AccessGrants {
 
     let caller: Caller
     let grants: [Grant]
+    /// Groups readable through a project (GroupPolicy `has_projects`): an ancestor of a
+    /// granted group whose subtree holds a project, or the group chain of a project shared
+    /// with one of the caller's groups.
+    var projectReadableIds: Set<Int64> = []
+    /// `GroupsFinder#get_groups_for_user` lists `authorized_groups.self_and_ancestors`: the
+    /// ancestors of granted groups and the chains of shared-in projects, readable or not.
+    var listedAncestorIds: Set<Int64> = []
 
     static func load(_ db: Database, caller: Caller, today: String) throws -> AccessGrants {
         guard let userId = caller.id else { return AccessGrants(caller: caller, grants: []) }
@@ -36,7 +43,36 @@ struct AccessGrants {
                 grants.append(Grant(groupId: link["shared_group_id"], prefix: link["shared_prefix"], level: min(level, link["group_access"]), direct: false))
             }
         }
-        return AccessGrants(caller: caller, grants: grants)
+        var access = AccessGrants(caller: caller, grants: grants)
+        if !grants.isEmpty { try access.loadProjectPaths(db, today: today) }
+        return access
+    }
+
+    private mutating func loadProjectPaths(_ db: Database, today: String) throws {
+        for grant in grants {
+            let ancestors = TraversalIds.ids(grant.prefix).dropLast()
+            guard !ancestors.isEmpty else { continue }
+            listedAncestorIds.formUnion(ancestors)
+            guard !projectReadableIds.isSuperset(of: ancestors) else { continue }
+            let r = TraversalIds.range(grant.prefix)
+            if try Bool.fetchOne(db, cachedSQL: """
+                SELECT EXISTS (SELECT 1 FROM namespaces n JOIN projects p ON p.namespace_id = n.id
+                WHERE n.traversal_ids >= ? AND n.traversal_ids < ?)
+                """, arguments: [r.lower, r.upper]) == true {
+                projectReadableIds.formUnion(ancestors)
+            }
+        }
+        // Projects shared with a group the caller belongs to (ProjectFinder's rule).
+        let shared = try Row.fetchAll(db, cachedSQL: """
+            SELECT lg.traversal_ids, pn.traversal_ids FROM project_group_links l
+            JOIN namespaces lg ON lg.id = l.group_id JOIN projects p ON p.id = l.project_id JOIN namespaces pn ON pn.id = p.namespace_id
+            WHERE l.expires_at IS NULL OR l.expires_at > ?
+            """, arguments: [today])
+        for row in shared where level(prefix: row[0]) >= AccessLevel.guest {
+            let chain = TraversalIds.ids(row[1])
+            projectReadableIds.formUnion(chain)
+            listedAncestorIds.formUnion(chain)
+        }
     }
 
     /// The caller's role in the group whose traversal ids are `prefix`.
@@ -61,7 +97,7 @@ struct AccessGrants {
     func canRead(_ group: GroupRecord) -> Bool {
         if caller.isAdmin || group.visibility == .public { return true }
         if group.visibility == .internal && !caller.isAnonymous && !caller.isExternal { return true }
-        return level(prefix: group.traversalIds) >= AccessLevel.guest
+        return level(prefix: group.traversalIds) >= AccessLevel.guest || projectReadableIds.contains(group.id)
     }
 
     /// Owner abilities: admin_group, remove_group, change_group, admin_group_member,
@@ -97,11 +133,26 @@ struct AccessGrants {
         return ("(" + parts.joined(separator: " OR ") + ")", args)
     }
 
-    /// Groups the caller may read, as a condition on `namespaces` (alias `alias`).
-    func readableCondition(alias: String = "n") -> (sql: String, args: [any DatabaseValueConvertible]) {
-        if caller.isAdmin { return ("1", []) }
-        let minVisibility = caller.isAnonymous || caller.isExternal ? Visibility.public : .internal
+    /// The groups `GET /groups` lists for a signed-in caller (`GroupsFinder`): granted
+    /// subtrees, groups readable through projects, the ancestors of both, and with
+    /// `includePublic` (all_available) every group public to the caller.
+    func listedCondition(alias: String = "n", includePublic: Bool) -> (sql: String, args: [any DatabaseValueConvertible]) {
+        if caller.isAdmin && includePublic { return ("1", []) }
+        var parts: [String] = []
+        var args: [any DatabaseValueConvertible] = []
+        if includePublic {
+            let minVisibility = caller.isAnonymous || caller.isExternal ? Visibility.public : .internal
+            parts.append("\(alias).visibility_level >= \(minVisibility.rawValue)")
+        }
         let member = subtreeCondition(alias: alias)
-        return ("(\(alias).visibility_level >= \(minVisibility.rawValue) OR \(member.sql))", member.args)
+        parts.append(member.sql)
+        args += member.args
+        let extra = listedAncestorIds.union(projectReadableIds)
+        if !extra.isEmpty {
+            // One statement shape whatever the ids (the statement cache keys on SQL text).
+            parts.append("\(alias).id IN (SELECT value FROM json_each(?))")
+            args.append(JSONText.encode(.array(extra.sorted().map { .int($0) })))
+        }
+        return ("(" + parts.joined(separator: " OR ") + ")", args)
     }
 }

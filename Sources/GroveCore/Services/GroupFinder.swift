@@ -31,9 +31,9 @@ struct GroupFinder {
         } else if caller.isAnonymous {
             f.add("n.visibility_level = \(Visibility.public.rawValue)")
         } else if params.bool("all_available") ?? caller.isAdmin {
-            let c = ctx.access.readableCondition(alias: "n"); f.add(c.sql, c.args)
+            let c = ctx.access.listedCondition(alias: "n", includePublic: true); f.add(c.sql, c.args)
         } else {
-            let c = ctx.memberAccess.subtreeCondition(alias: "n"); f.add(c.sql, c.args)
+            let c = ctx.memberAccess.listedCondition(alias: "n", includePublic: false); f.add(c.sql, c.args)
         }
         let skip = params.intArray("skip_groups")
         if !skip.isEmpty { f.add("n.id NOT IN (SELECT value FROM json_each(?))", [JSONText.encode(.array(skip.map { .int($0) }))]) }

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import GroveCore
+
+/// GroupPolicy's `has_projects`: a caller who can reach a project in a group's subtree may
+/// read the group; and GroupsFinder lists the ancestors of the caller's groups.
+@Suite("group read through projects, listed ancestors")
+struct ProjectPathAccessTests {
+    @Test func ancestorsOfAGrantedGroupHoldingProjectsAreReadable() throws {
+        let f = try Fixture()
+        let top = try f.group("top")
+        let withProject = try f.group("apps", parent: top)
+        let deeper = try f.group("deeper", parent: withProject)
+        try f.project("api", in: deeper)
+        try f.add("alice", to: withProject, level: AccessLevel.guest)
+        // The project sits two levels below the top group: both ancestors open up.
+        #expect(try f.body("groups.get", ["id": .int(top)], as: f.user("alice"))["id"] == .int(top))
+        #expect(try f.body("groups.get", ["id": .int(withProject)], as: f.user("alice"))["id"] == .int(withProject))
+        // A sibling stays closed.
+        let sibling = try f.group("ops", parent: top)
+        #expect(f.error("groups.get", ["id": .int(sibling)], as: f.user("alice"))?.status == 404)
+    }
+
+    @Test func aGrantedGroupWithoutProjectsOpensNoAncestorButListsThem() throws {
+        let f = try Fixture()
+        let top = try f.group("top")
+        let sub = try f.group("sub", parent: top)
+        try f.add("bob", to: sub, level: AccessLevel.developer)
+        #expect(f.error("groups.get", ["id": .int(top)], as: f.user("bob"))?.status == 404)
+        // GroupsFinder: authorized_groups.self_and_ancestors, with or without all_available.
+        #expect(Set(try f.body("groups.list", [:], as: f.user("bob")).ids) == [top, sub])
+        #expect(Set(try f.body("groups.list", ["all_available": true], as: f.user("bob")).ids) == [top, sub])
+        // owned and min_access_level list memberships only.
+        #expect(try f.body("groups.list", ["min_access_level": 10], as: f.user("bob")).ids == [sub])
+        // Once the subgroup holds a project, the top group is readable.
+        try f.project("svc", in: sub)
+        #expect(try f.body("groups.get", ["id": .int(top)], as: f.user("bob"))["id"] == .int(top))
+    }
+
+    @Test func aProjectSharedWithTheCallersGroupOpensItsGroupChain() throws {
+        let f = try Fixture()
+        let vendor = try f.group("vendor")
+        let inner = try f.group("inner", parent: vendor)
+        let other = try f.group("other", parent: vendor)
+        let project = try f.project("lib", in: inner)
+        let team = try f.group("team")
+        try f.add("carol", to: team, level: AccessLevel.developer)
+        #expect(f.error("groups.get", ["id": .int(vendor)], as: f.user("carol"))?.status == 404)
+        try f.run("projects.share", ["id": .int(project), "group_id": .int(team), "group_access": 20, "expires_at": "2099-01-01"])
+        #expect(try f.body("groups.get", ["id": .int(vendor)], as: f.user("carol"))["id"] == .int(vendor))
+        #expect(try f.body("groups.get", ["id": .int(inner)], as: f.user("carol"))["id"] == .int(inner))
+        #expect(f.error("groups.get", ["id": .int(other)], as: f.user("carol"))?.status == 404)
+        #expect(Set(try f.body("groups.list", [:], as: f.user("carol")).ids) == [team, vendor, inner])
+        #expect(try f.body("groups.subgroups", ["id": .int(vendor)], as: f.user("carol")).ids == [inner])
+        // Anyone else still gets 404.
+        #expect(f.error("groups.get", ["id": .int(vendor)], as: f.user("dave"))?.status == 404)
+        // An expired share opens nothing.
+        f.store.now = { Date(timeIntervalSince1970: 4_102_444_800 + 86_400 * 400) } // 2101
+        #expect(f.error("groups.get", ["id": .int(vendor)], as: f.user("carol"))?.status == 404)
+        #expect(try f.body("groups.list", [:], as: f.user("carol")).ids == [team])
+    }
+}
