@@ -39,8 +39,10 @@ public final class GroveStore: @unchecked Sendable {
             SimilarityScore.register(on: db)
             guard !db.configuration.readonly else { return }
             // A larger page cache keeps big blocks (bulk creation in one transaction) from
-            // spilling dirty pages to the WAL before commit.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
+            // spilling dirty pages to the WAL before commit. Each operation in a block is a
+            // savepoint, whose sub-journal (a temp file past 64 KiB) would otherwise be
+            // written through the file system at every operation.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
         }
         let store = try GroveStore(database: DatabasePool(path: path, configuration: config), baseURL: baseURL, registry: registry)
         // What GitLab's adjourned-deletion cron does, done whenever a store file is opened.
