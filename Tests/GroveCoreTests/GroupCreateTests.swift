@@ -37,6 +37,25 @@ struct GroupCreateTests {
         #expect(grand["full_path"] == "platform/api/v1")
     }
 
+    /// The row is inserted with its traversal ids: the id they end with is the one
+    /// AUTOINCREMENT gives, never one of a removed group, and a rolled-back creation's id is
+    /// given again.
+    @Test func idsAndTraversalIdsOfNewGroups() throws {
+        let f = try Fixture()
+        let top = try f.group("platform")
+        let removed = try f.group("old", parent: top)
+        try f.run("groups.delete", ["id": .int(removed)])
+        try f.run("groups.delete", ["id": .int(removed), "permanently_remove": true, "full_path": .string("platform/old-deletion_scheduled-\(removed)")])
+        let next = try f.group("api", parent: top)
+        #expect(next == removed + 1)
+        let stored = try f.store.database.read { db in try GroupRecord.find(db, id: next) }
+        #expect(stored?.traversalIds == "\(top)/\(next)/")
+        let (rolledBack, _) = try f.store.dryRun { try f.group("web", parent: top) }
+        #expect(rolledBack == next + 1)
+        #expect(try f.group("web", parent: top) == rolledBack)
+        #expect(try f.body("groups.descendant_groups", ["id": .int(top)]).ids == [next, rolledBack])
+    }
+
     @Test func missingParamsAreGrapeErrors() throws {
         let f = try Fixture()
         let e = f.error("groups.create", [:])

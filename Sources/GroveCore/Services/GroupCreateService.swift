@@ -48,18 +48,20 @@ struct GroupCreateService {
                                 description: params.string("description") ?? "", avatarFilename: avatar?.filename,
                                 runnersToken: GroupAttributes.newRunnersToken(), settings: stored, markedForDeletionAt: nil,
                                 createdAt: ctx.now, updatedAt: ctx.now)
-        try ctx.db.run(sql: """
-            INSERT INTO namespaces (parent_id, name, path, full_path, full_name, traversal_ids, visibility_level, description,
-                                    avatar_filename, avatar_data, runners_token, settings, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [group.parentId, name, path, group.fullPath, group.fullName, visibility.rawValue, group.description,
-                             group.avatarFilename, avatar.map { Data($0.data) }, group.runnersToken,
-                             stored.isEmpty ? "{}" : JSONText.encode(.object(stored)), ctx.now, ctx.now])
-        let id = ctx.db.lastInsertedRowID
-        // The id is known only now, and it ends the group's own traversal ids.
+        // The traversal ids end with the group's own id: take the id AUTOINCREMENT would
+        // give (the write lock is held, so nothing else can take it) and insert the row whole.
+        let id = try Int64.fetchOne(ctx.db, cachedSQL: """
+            SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'namespaces'), (SELECT MAX(id) FROM namespaces), 0) + 1
+            """)!
         group.id = id
         group.traversalIds = TraversalIds.child(of: parent?.traversalIds, id: id)
-        try ctx.db.run(sql: "UPDATE namespaces SET traversal_ids = ? WHERE id = ?", arguments: [group.traversalIds, id])
+        try ctx.db.run(sql: """
+            INSERT INTO namespaces (id, parent_id, name, path, full_path, full_name, traversal_ids, visibility_level, description,
+                                    avatar_filename, avatar_data, runners_token, settings, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, group.parentId, name, path, group.fullPath, group.fullName, group.traversalIds, visibility.rawValue, group.description,
+                             group.avatarFilename, avatar.map { Data($0.data) }, group.runnersToken,
+                             stored.isEmpty ? "{}" : JSONText.encode(.object(stored)), ctx.now, ctx.now])
         if let userId = ctx.caller.id {
             try ctx.db.run(sql: "INSERT INTO members (user_id, group_id, access_level, created_at) VALUES (?, ?, ?, ?)",
                                arguments: [userId, id, AccessLevel.owner, ctx.now])
