@@ -54,6 +54,10 @@ struct GroupCreateTests {
         #expect(rolledBack == next + 1)
         #expect(try f.group("web", parent: top) == rolledBack)
         #expect(try f.body("groups.descendant_groups", ["id": .int(top)]).ids == [next, rolledBack])
+        // A sequence behind the largest id (a hand-edited or restored file) does not make
+        // creation fail: AUTOINCREMENT takes the larger of the two.
+        try f.store.database.write { db in try db.execute(sql: "UPDATE sqlite_sequence SET seq = 1 WHERE name = 'namespaces'") }
+        #expect(try f.group("docs", parent: top) == rolledBack + 1)
     }
 
     @Test func missingParamsAreGrapeErrors() throws {

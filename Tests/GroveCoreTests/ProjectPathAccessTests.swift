@@ -59,4 +59,21 @@ struct ProjectPathAccessTests {
         #expect(f.error("groups.get", ["id": .int(vendor)], as: f.user("carol"))?.status == 404)
         #expect(try f.body("groups.list", [:], as: f.user("carol")).ids == [team])
     }
+
+    /// A group shared with the caller's group is a grant like a membership: its projects
+    /// open its ancestors too.
+    @Test func aSharedGroupWithProjectsOpensItsAncestors() throws {
+        let f = try Fixture()
+        let org = try f.group("org")
+        let shared = try f.group("shared", parent: org)
+        try f.project("tool", in: shared)
+        let team = try f.group("team")
+        try f.add("erin", to: team, level: AccessLevel.developer)
+        #expect(f.error("groups.get", ["id": .int(org)], as: f.user("erin"))?.status == 404)
+        try f.run("groups.share", ["id": .int(shared), "group_id": .int(team), "group_access": 10])
+        #expect(try f.body("groups.get", ["id": .int(shared)], as: f.user("erin"))["id"] == .int(shared))
+        #expect(try f.body("groups.get", ["id": .int(org)], as: f.user("erin"))["id"] == .int(org))
+        #expect(Set(try f.body("groups.list", [:], as: f.user("erin")).ids) == [team, org, shared])
+    }
 }
+

@@ -1,16 +1,24 @@
+import Foundation
 import Testing
 @testable import GroveCore
 
 @Suite("order_by=similarity: pg_trgm similarity and GitLab's SimilarityScore")
 struct SimilarityOrderTests {
+    func shown(_ text: String) -> Set<String> { Set(SimilarityScore.trigrams(text).map(SimilarityScore.text)) }
+
     @Test func trigramsAsPgTrgmExtractsThem() {
         // PostgreSQL's pg_trgm documentation: show_trgm('cat') and the 'two words' example.
-        #expect(SimilarityScore.trigrams("cat") == ["  c", " ca", "cat", "at "])
-        #expect(SimilarityScore.trigrams("two words") == ["  t", " tw", "two", "wo ", "  w", " wo", "wor", "ord", "rds", "ds "])
+        #expect(shown("cat") == ["  c", " ca", "cat", "at "])
+        #expect(shown("two words") == ["  t", " tw", "two", "wo ", "  w", " wo", "wor", "ord", "rds", "ds "])
         // Lower-cased; anything but letters and digits separates words.
-        #expect(SimilarityScore.trigrams("Sub-Namespace") == SimilarityScore.trigrams("sub namespace"))
-        #expect(SimilarityScore.trigrams("a_b") == ["  a", " a ", "  b", " b "])
-        #expect(SimilarityScore.trigrams("--").isEmpty)
+        #expect(shown("Sub-Namespace") == shown("sub namespace"))
+        #expect(shown("a_b") == ["  a", " a ", "  b", " b "])
+        #expect(shown("--").isEmpty)
+        // Lower-cased one character at a time, as pg_trgm's lowerstr: İ is i (not i and a
+        // combining dot, which would split the word), a final Σ is σ.
+        #expect(shown("İstanbul") == shown("istanbul"))
+        #expect(shown("ΟΔΟΣ") == shown("οδοσ"))
+        #expect(shown("Über") == ["  ü", " üb", "übe", "ber", "er "])
     }
 
     @Test func similarityIsSharedOverAllTrigrams() {
@@ -45,6 +53,10 @@ struct SimilarityOrderTests {
         // `sort` does not change a similarity order.
         #expect(try f.body("groups.list", ["order_by": "similarity", "search": "Namespace", "sort": "asc"]).ids == [two, one, twoSub, oneSub, other])
         #expect(try f.body("groups.list", ["order_by": "similarity", "search": "Sub Namespace"]).ids == [twoSub, oneSub])
+        // Pages follow the same order.
+        #expect(try f.body("groups.list", ["order_by": "similarity", "search": "Namespace", "per_page": 2, "page": 2]).ids == [twoSub, oneSub])
+        // A search of white space only is no search (Rails' present?): the name order.
+        #expect(try f.body("groups.list", ["order_by": "similarity", "search": "  "]).ids == [one, two, other, oneSub, twoSub])
         // Without a search it is the name order, with `sort`, ties by id ascending.
         #expect(try f.body("groups.list", ["order_by": "similarity", "sort": "desc"]).ids == [oneSub, twoSub, other, two, one])
     }
@@ -61,5 +73,20 @@ struct SimilarityOrderTests {
         #expect(try f.body("groups.projects", ["id": .int(g), "order_by": "similarity", "search": "flight"]).ids == [exact, described, longer, plain])
         // Without a search: name ascending, ties by id in `sort`'s direction.
         #expect(try f.body("groups.projects", ["id": .int(g), "order_by": "similarity"]).ids == [exact, longer, described, plain])
+    }
+
+    /// A store file serves reads from reader connections: each has the SQL function too.
+    @Test func similarityOrderOnAStoreFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grove-similarity-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try GroveStore.open(path: directory.appendingPathComponent("grove.sqlite").path)
+        let far = try store.perform("groups.create", ["name": "Fleet", "path": "fleet", "visibility": "public"], as: .root).body!["id"]!
+        let near = try store.perform("groups.create", ["name": "Flight", "path": "flight", "visibility": "public"], as: .root).body!["id"]!
+        let ids = try store.perform("groups.list", ["order_by": "similarity", "search": "fl"], as: .anonymous).body?.ids
+        // Both share "  f" and " fl" with the search; fleet has fewer trigrams of its own:
+        // 1.7 × 2/7 → 0.49 against 1.7 × 2/8 → 0.43.
+        #expect(ids == [far.intValue!, near.intValue!])
+        #expect(try store.perform("groups.list", ["order_by": "similarity", "search": "flight"], as: .anonymous).body?.ids == [near.intValue!])
     }
 }

@@ -7,7 +7,7 @@ enum LDAPGroupLinkOperations: OperationModule {
 
     /// `find_group` without the bang: a missing or unreadable group fails the owner check (403).
     static func group(_ ctx: OperationContext, _ ref: JSONValue?) throws -> GroupRecord {
-        guard let ref, let group = try ctx.lookupGroup(ref), ctx.access.canRead(group), ctx.access.isOwner(group) else { throw APIError.forbidden() }
+        guard let ref, let group = try ctx.lookupGroup(ref), try ctx.access.canRead(group), try ctx.access.isOwner(group) else { throw APIError.forbidden() }
         return group
     }
 
@@ -73,7 +73,7 @@ enum LDAPGroupLinkOperations: OperationModule {
         }
         registry.add(OperationDescriptor("groups.ldap_sync", "POST", "/groups/:id/ldap_sync", summary: "Sync the group with its linked LDAP groups (Owner)", success: 202, params: [id])) { ctx, p in
             let group = try ctx.findGroup(p["id"])
-            guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
+            guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
             let links = try Int.fetchOne(ctx.db, sql: "SELECT COUNT(*) FROM ldap_group_links WHERE group_id = ?", arguments: [group.id]) ?? 0
             try ctx.audit("group.ldap_sync", "Group", id: group.id, path: group.fullPath, changes: [.init(attribute: "ldap_group_links", old: .null, new: .int(links))])
             return .accepted

@@ -9,7 +9,7 @@ enum SAMLGroupLinkOperations: OperationModule {
 
     static func group(_ ctx: OperationContext, _ ref: JSONValue?) throws -> GroupRecord {
         let group = try ctx.findGroup(ref)
-        guard ctx.access.isOwner(group) else { throw APIError.unauthorized }
+        guard try ctx.access.isOwner(group) else { throw APIError.unauthorized }
         return group
     }
 

@@ -15,7 +15,7 @@ struct GroupHookService {
     func group(_ ref: JSONValue?) throws -> GroupRecord {
         if ctx.caller.isAnonymous { throw APIError.unauthorized }
         let group = try ctx.findGroup(ref)
-        guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
+        guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
         return group
     }
 

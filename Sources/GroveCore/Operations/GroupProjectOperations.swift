@@ -51,7 +51,7 @@ enum GroupUserOperations: OperationModule {
             ParamSpec("created_before", .dateTime, "Return users created before the specified time"),
         ])) { ctx, p in
             let group = try ctx.findGroup(p["id"])
-            guard ctx.access.level(group) >= AccessLevel.maintainer else { throw APIError.forbidden() }
+            guard try ctx.access.level(group) >= AccessLevel.maintainer else { throw APIError.forbidden() }
             var f = QueryFilter()
             f.add("u.provisioned_by_group_id = ?", [group.id])
             addUserFilters(&f, p)
@@ -65,7 +65,7 @@ enum GroupUserOperations: OperationModule {
             ParamSpec("search", .string, "Search users by name, email, username."),
         ])) { ctx, p in
             let group = try ctx.findGroup(p["id"])
-            guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
+            guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
             let saml = p.bool("include_saml_users") == true, service = p.bool("include_service_accounts") == true
             guard saml || service else { throw APIError.badRequest("At least one of include_saml_users and include_service_accounts must be true") }
             var f = QueryFilter()
@@ -82,7 +82,7 @@ enum GroupUserOperations: OperationModule {
 
     static func addUserFilters(_ f: inout QueryFilter, _ p: Params) {
         if let u = p.string("username") { f.add("u.username = ? COLLATE NOCASE", [u]) }
-        if let s = p.string("search"), !s.isEmpty {
+        if let s = p.presentString("search") {
             let like = "%\(Like.escape(s))%"
             f.add("(u.name LIKE ? ESCAPE '\\' OR u.username LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')", [like, like, like])
         }

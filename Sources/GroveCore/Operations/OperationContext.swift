@@ -32,17 +32,21 @@ final class OperationContext {
     /// The caller's roles. Administrators pass every check without them, so their
     /// memberships (one per group they created) are loaded only for membership filters.
     var access: AccessGrants {
-        if caller.isAdmin { return AccessGrants(caller: caller, grants: []) }
-        return memberAccess
+        get throws {
+            if caller.isAdmin { return AccessGrants(caller: caller, grants: []) }
+            return try memberAccess
+        }
     }
 
     /// The caller's roles from memberships and shares, also for administrators
-    /// (`owned`, `min_access_level`).
+    /// (`owned`, `min_access_level`). A failed read is an error, never "no roles".
     var memberAccess: AccessGrants {
-        if let cachedAccess { return cachedAccess }
-        let grants = (try? AccessGrants.load(db, caller: caller, today: today)) ?? AccessGrants(caller: caller, grants: [])
-        cachedAccess = grants
-        return grants
+        get throws {
+            if let cachedAccess { return cachedAccess }
+            let grants = try AccessGrants.load(db, caller: caller, today: today)
+            cachedAccess = grants
+            return grants
+        }
     }
 
     /// Membership changed during this operation (creator became owner ...): recompute.
@@ -64,7 +68,7 @@ final class OperationContext {
     /// `find_group!`: an all-digits reference is an id, anything else a full path;
     /// missing or unreadable → 404 Group Not Found.
     func findGroup(_ ref: JSONValue?) throws -> GroupRecord {
-        guard let ref, let group = try lookupGroup(ref), access.canRead(group) else { throw APIError.notFound("Group") }
+        guard let ref, let group = try lookupGroup(ref), try access.canRead(group) else { throw APIError.notFound("Group") }
         return group
     }
 

@@ -17,6 +17,12 @@ public struct Params: Sendable {
     public func has(_ name: String) -> Bool { values[name] != nil }
     public subscript(name: String) -> JSONValue? { values[name] }
     public func string(_ name: String) -> String? { values[name]?.stringValue }
+    /// A string that is `present?` in Rails' sense: not empty, not only white space
+    /// (GitLab ignores `search=%20` as it ignores no search).
+    public func presentString(_ name: String) -> String? {
+        guard let s = string(name), s.contains(where: { !$0.isWhitespace }) else { return nil }
+        return s
+    }
     public func int(_ name: String) -> Int64? { values[name]?.intValue }
     public func bool(_ name: String) -> Bool? { values[name]?.boolValue }
     public func intArray(_ name: String) -> [Int64] { values[name]?.arrayValue?.compactMap(\.intValue) ?? [] }

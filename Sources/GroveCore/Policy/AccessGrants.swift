@@ -14,13 +14,14 @@ struct AccessGrants {
 
     let caller: Caller
     let grants: [Grant]
-    /// Groups readable through a project (GroupPolicy `has_projects`): an ancestor of a
-    /// granted group whose subtree holds a project, or the group chain of a project shared
-    /// with one of the caller's groups.
-    var projectReadableIds: Set<Int64> = []
-    /// `GroupsFinder#get_groups_for_user` lists `authorized_groups.self_and_ancestors`: the
-    /// ancestors of granted groups and the chains of shared-in projects, readable or not.
-    var listedAncestorIds: Set<Int64> = []
+    /// Groups reached through projects, worked out on first need (see `ProjectReach`).
+    private let projectReach: ProjectReach?
+
+    init(caller: Caller, grants: [Grant], db: Database? = nil, today: String = "") {
+        self.caller = caller
+        self.grants = grants
+        projectReach = grants.isEmpty ? nil : db.map { ProjectReach(db: $0, grants: grants, today: today) }
+    }
 
     static func load(_ db: Database, caller: Caller, today: String) throws -> AccessGrants {
         guard let userId = caller.id else { return AccessGrants(caller: caller, grants: []) }
@@ -43,35 +44,59 @@ struct AccessGrants {
                 grants.append(Grant(groupId: link["shared_group_id"], prefix: link["shared_prefix"], level: min(level, link["group_access"]), direct: false))
             }
         }
-        var access = AccessGrants(caller: caller, grants: grants)
-        if !grants.isEmpty { try access.loadProjectPaths(db, today: today) }
-        return access
+        return AccessGrants(caller: caller, grants: grants, db: db, today: today)
     }
 
-    private mutating func loadProjectPaths(_ db: Database, today: String) throws {
-        for grant in grants {
-            let ancestors = TraversalIds.ids(grant.prefix).dropLast()
-            guard !ancestors.isEmpty else { continue }
-            listedAncestorIds.formUnion(ancestors)
-            guard !projectReadableIds.isSuperset(of: ancestors) else { continue }
-            let r = TraversalIds.range(grant.prefix)
-            if try Bool.fetchOne(db, cachedSQL: """
-                SELECT EXISTS (SELECT 1 FROM namespaces n JOIN projects p ON p.namespace_id = n.id
-                WHERE n.traversal_ids >= ? AND n.traversal_ids < ?)
-                """, arguments: [r.lower, r.upper]) == true {
-                projectReadableIds.formUnion(ancestors)
-            }
+    /// Groups readable through a project (GroupPolicy `has_projects`: the caller reaches a
+    /// project in the group's subtree): the ancestors of a granted group whose subtree holds
+    /// a project, and the group chain of a project shared with one of the caller's groups.
+    /// Most checks are settled by visibility or a role first, so this is looked up only
+    /// when one is not, once per operation.
+    final class ProjectReach {
+        private let db: Database
+        private let grants: [Grant]
+        private let today: String
+        private var readable: Set<Int64>?
+
+        init(db: Database, grants: [Grant], today: String) {
+            self.db = db
+            self.grants = grants
+            self.today = today
         }
-        // Projects shared with a group the caller belongs to (ProjectFinder's rule).
-        let shared = try Row.fetchAll(db, cachedSQL: """
-            SELECT lg.traversal_ids, pn.traversal_ids FROM project_group_links l
-            JOIN namespaces lg ON lg.id = l.group_id JOIN projects p ON p.id = l.project_id JOIN namespaces pn ON pn.id = p.namespace_id
-            WHERE l.expires_at IS NULL OR l.expires_at > ?
-            """, arguments: [today])
-        for row in shared where level(prefix: row[0]) >= AccessLevel.guest {
-            let chain = TraversalIds.ids(row[1])
-            projectReadableIds.formUnion(chain)
-            listedAncestorIds.formUnion(chain)
+
+        func readableIds() throws -> Set<Int64> {
+            if let readable { return readable }
+            var ids = Set<Int64>()
+            for grant in grants {
+                let ancestors = TraversalIds.ids(grant.prefix).dropLast()
+                guard !ancestors.isEmpty, !ids.isSuperset(of: ancestors) else { continue }
+                let r = TraversalIds.range(grant.prefix)
+                if try Bool.fetchOne(db, cachedSQL: """
+                    SELECT EXISTS (SELECT 1 FROM namespaces n JOIN projects p ON p.namespace_id = n.id
+                    WHERE n.traversal_ids >= ? AND n.traversal_ids < ?)
+                    """, arguments: [r.lower, r.upper]) == true {
+                    ids.formUnion(ancestors)
+                }
+            }
+            // Projects shared with a group inside one of the caller's granted subtrees
+            // (ProjectFinder's rule): only those links are read.
+            var inGranted: [String] = []
+            var args: [any DatabaseValueConvertible] = [today]
+            for grant in grants {
+                let r = TraversalIds.range(grant.prefix)
+                inGranted.append(TraversalIds.subtreeCondition("lg.traversal_ids"))
+                args += [r.lower, r.upper]
+            }
+            let statement = try db.statement(varyingSQL: """
+                SELECT pn.traversal_ids FROM project_group_links l
+                JOIN namespaces lg ON lg.id = l.group_id JOIN projects p ON p.id = l.project_id JOIN namespaces pn ON pn.id = p.namespace_id
+                WHERE (l.expires_at IS NULL OR l.expires_at > ?) AND (\(inGranted.joined(separator: " OR ")))
+                """)
+            for chain in try String.fetchAll(statement, arguments: StatementArguments(args)) {
+                ids.formUnion(TraversalIds.ids(chain))
+            }
+            readable = ids
+            return ids
         }
     }
 
@@ -94,10 +119,11 @@ struct AccessGrants {
 
     /// `read_group`: public to everyone, internal to signed-in non-external users,
     /// anything to members (inherited and shared included) and admins.
-    func canRead(_ group: GroupRecord) -> Bool {
+    func canRead(_ group: GroupRecord) throws -> Bool {
         if caller.isAdmin || group.visibility == .public { return true }
         if group.visibility == .internal && !caller.isAnonymous && !caller.isExternal { return true }
-        return level(prefix: group.traversalIds) >= AccessLevel.guest || projectReadableIds.contains(group.id)
+        if level(prefix: group.traversalIds) >= AccessLevel.guest { return true }
+        return try projectReach?.readableIds().contains(group.id) ?? false
     }
 
     /// Owner abilities: admin_group, remove_group, change_group, admin_group_member,
@@ -121,7 +147,8 @@ struct AccessGrants {
         let matching = grants.filter { $0.level >= minLevel && (!directOnly || $0.direct) }
         guard !matching.isEmpty else { return ("0", []) }
         if directOnly {
-            return ("\(alias).id IN (\(matching.map { String($0.groupId) }.joined(separator: ",")))", [])
+            // Bound as one JSON array: the SQL text stays the same whatever the ids.
+            return ("\(alias).id IN (SELECT value FROM json_each(?))", [JSONText.encode(.array(matching.map { .int($0.groupId) }))])
         }
         var parts: [String] = []
         var args: [any DatabaseValueConvertible] = []
@@ -136,7 +163,7 @@ struct AccessGrants {
     /// The groups `GET /groups` lists for a signed-in caller (`GroupsFinder`): granted
     /// subtrees, groups readable through projects, the ancestors of both, and with
     /// `includePublic` (all_available) every group public to the caller.
-    func listedCondition(alias: String = "n", includePublic: Bool) -> (sql: String, args: [any DatabaseValueConvertible]) {
+    func listedCondition(alias: String = "n", includePublic: Bool) throws -> (sql: String, args: [any DatabaseValueConvertible]) {
         if caller.isAdmin && includePublic { return ("1", []) }
         var parts: [String] = []
         var args: [any DatabaseValueConvertible] = []
@@ -147,7 +174,8 @@ struct AccessGrants {
         let member = subtreeCondition(alias: alias)
         parts.append(member.sql)
         args += member.args
-        let extra = listedAncestorIds.union(projectReadableIds)
+        var extra = Set(grants.flatMap { TraversalIds.ids($0.prefix).dropLast() })
+        if let projectReach { extra.formUnion(try projectReach.readableIds()) }
         if !extra.isEmpty {
             // One statement shape whatever the ids (the statement cache keys on SQL text).
             parts.append("\(alias).id IN (SELECT value FROM json_each(?))")

@@ -76,7 +76,7 @@ struct GroupPresenter {
     /// `created`: the group was created by this operation, so it has no shares or
     /// projects yet and the queries for them are skipped.
     func detail(_ g: GroupRecord, withProjects: Bool = true, customAttributes: Bool = false, created: Bool = false) throws -> JSONValue {
-        let privileged = ctx.access.isOwner(g)
+        let privileged = try ctx.access.isOwner(g)
         var o = JSONObject(capacity: 48)
         head(g, into: &o, detail: true)
         if privileged { o.append("runners_token", .string(g.runnersToken)) }

@@ -68,7 +68,7 @@ enum ProtectedBranchOperations: OperationModule {
         ])) { ctx, p in
             let group = try ctx.findGroup(p["id"])
             let user = try UserService(ctx).findUser(p["user_id"])
-            guard ctx.access.isOwner(group) || ctx.caller.id == user.id else { throw APIError.forbidden() }
+            guard try ctx.access.isOwner(group) || ctx.caller.id == user.id else { throw APIError.forbidden() }
             return .ok(try BranchAccessCheck(ctx: ctx).evaluate(group, branch: p.string("name")!, user: user))
         }
     }

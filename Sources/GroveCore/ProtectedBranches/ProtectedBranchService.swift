@@ -11,7 +11,7 @@ struct ProtectedBranchService {
     /// Every verb needs `admin_group` (owner); unreadable groups are 404 first.
     func group(_ ref: JSONValue?) throws -> GroupRecord {
         let group = try ctx.findGroup(ref)
-        guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
+        guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
         return group
     }
 
@@ -23,7 +23,7 @@ struct ProtectedBranchService {
     func list(_ group: GroupRecord, _ params: Params) throws -> ([ProtectedBranchRule], PageInfo) {
         var filter = QueryFilter()
         filter.add("group_id = ?", [group.id])
-        if let search = params.string("search"), !search.isEmpty {
+        if let search = params.presentString("search") {
             let c = ProtectedBranchRule.byNameCondition(search)
             filter.add("(" + c.sql + ")", c.args)
         }

@@ -43,7 +43,7 @@ enum PushRuleOperations: OperationModule {
         ])) { ctx, p in
             let finder = ProjectFinder(ctx)
             let project = try finder.find(p["id"])
-            guard finder.level(project) >= AccessLevel.maintainer else { throw APIError.forbidden() }
+            guard try finder.level(project) >= AccessLevel.maintainer else { throw APIError.forbidden() }
             return .ok(try PushRule.forProject(ctx.db, project.id)?.json ?? .null)
         }
         registry.add(OperationDescriptor("push_rules.check", "POST", "/groups/:id/push_rule/check",
@@ -61,7 +61,7 @@ enum PushRuleOperations: OperationModule {
             ParamSpec("user_id", .idOrPath, "The pusher (defaults to the caller)."),
         ])) { ctx, p in
             let group = try ctx.findGroup(p["id"])
-            guard ctx.access.level(group) >= AccessLevel.developer else { throw APIError.forbidden() }
+            guard try ctx.access.level(group) >= AccessLevel.developer else { throw APIError.forbidden() }
             let pusher = try p["user_id"].map { try UserService(ctx).findUser($0) } ?? ctx.caller.user
             var files: [(path: String, size: Int64)] = []
             for (i, item) in (p["files"]?.arrayValue ?? []).enumerated() {

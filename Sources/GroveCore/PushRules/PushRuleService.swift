@@ -8,7 +8,7 @@ struct PushRuleService {
     /// `change_push_rules` (maintainer): without it every verb is a bare 404.
     func group(_ ref: JSONValue?) throws -> GroupRecord {
         let group = try ctx.findGroup(ref)
-        guard ctx.access.level(group) >= AccessLevel.maintainer else { throw APIError.notFound() }
+        guard try ctx.access.level(group) >= AccessLevel.maintainer else { throw APIError.notFound() }
         return group
     }
 

@@ -29,7 +29,7 @@ enum SecuritySettingsOperations: OperationModule {
         ])) { ctx, p in
             let group = try ctx.findGroup(p["id"])
             // `enable_secret_push_protection` missing answers 401, not 403.
-            guard ctx.access.level(group) >= AccessLevel.maintainer else { throw APIError.unauthorized }
+            guard try ctx.access.level(group) >= AccessLevel.maintainer else { throw APIError.unauthorized }
             let enabled = p.bool("secret_push_protection_enabled")!
             let range = TraversalIds.range(group.traversalIds)
             let projectIds = try Int64.fetchAll(ctx.db, sql: """
@@ -58,7 +58,7 @@ enum SecuritySettingsOperations: OperationModule {
         ])) { ctx, p in
             let finder = ProjectFinder(ctx)
             let project = try finder.find(p["id"])
-            guard finder.level(project) >= AccessLevel.developer else { throw APIError.forbidden() }
+            guard try finder.level(project) >= AccessLevel.developer else { throw APIError.forbidden() }
             return .ok(.object([("secret_push_protection_enabled", .bool(try SecuritySettingsSchema.secretPushProtection(ctx.db, projectId: project.id)))]))
         }
     }

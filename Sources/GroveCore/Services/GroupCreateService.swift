@@ -8,7 +8,7 @@ struct GroupCreateService {
     init(_ ctx: OperationContext) { self.ctx = ctx }
 
     func execute(_ params: Params) throws -> GroupRecord {
-        let access = ctx.access
+        let access = try ctx.access
         var parent: GroupRecord?
         if let parentRef = params["parent_id"], !parentRef.isNull {
             let p = try ctx.findGroup(parentRef)
@@ -49,9 +49,10 @@ struct GroupCreateService {
                                 runnersToken: GroupAttributes.newRunnersToken(), settings: stored, markedForDeletionAt: nil,
                                 createdAt: ctx.now, updatedAt: ctx.now)
         // The traversal ids end with the group's own id: take the id AUTOINCREMENT would
-        // give (the write lock is held, so nothing else can take it) and insert the row whole.
+        // give, max(sequence, largest id) + 1 (the write lock is held, so nothing else can
+        // take it), and insert the row whole.
         let id = try Int64.fetchOne(ctx.db, cachedSQL: """
-            SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'namespaces'), (SELECT MAX(id) FROM namespaces), 0) + 1
+            SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'namespaces'), 0), COALESCE((SELECT MAX(id) FROM namespaces), 0)) + 1
             """)!
         group.id = id
         group.traversalIds = TraversalIds.child(of: parent?.traversalIds, id: id)

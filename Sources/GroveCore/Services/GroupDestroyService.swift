@@ -12,7 +12,7 @@ struct GroupDestroyService {
     init(_ ctx: OperationContext) { self.ctx = ctx }
 
     func delete(_ group: GroupRecord, permanentlyRemove: Bool, fullPath: String?) throws -> OperationResult {
-        guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
+        guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
         if permanentlyRemove {
             if group.isTopLevel { throw APIError.badRequest("`permanently_remove` option is only available for subgroups.") }
             guard group.markedForDeletionAt != nil else { throw APIError.badRequest("Group must be marked for deletion first.") }
@@ -41,7 +41,7 @@ struct GroupDestroyService {
     }
 
     func restore(_ group: GroupRecord) throws -> GroupRecord {
-        guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
+        guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
         guard group.markedForDeletionAt != nil else { throw APIError.api("Group has not been marked for deletion", status: 400) }
         let parent = try group.parentId.flatMap { try GroupRecord.find(ctx.db, id: $0) }
         let marker = Self.suffixMarker + String(group.id)

@@ -26,18 +26,18 @@ struct GroupFinder {
         let owned = params.bool("owned") == true
         let minAccess = params.int("min_access_level")
         if owned || minAccess != nil {
-            if owned { let c = ctx.memberAccess.subtreeCondition(alias: "n", minLevel: AccessLevel.owner, directOnly: true); f.add(c.sql, c.args) }
-            if let minAccess { let c = ctx.memberAccess.subtreeCondition(alias: "n", minLevel: max(minAccess, AccessLevel.guest)); f.add(c.sql, c.args) }
+            if owned { let c = try ctx.memberAccess.subtreeCondition(alias: "n", minLevel: AccessLevel.owner, directOnly: true); f.add(c.sql, c.args) }
+            if let minAccess { let c = try ctx.memberAccess.subtreeCondition(alias: "n", minLevel: max(minAccess, AccessLevel.guest)); f.add(c.sql, c.args) }
         } else if caller.isAnonymous {
             f.add("n.visibility_level = \(Visibility.public.rawValue)")
         } else if params.bool("all_available") ?? caller.isAdmin {
-            let c = ctx.access.listedCondition(alias: "n", includePublic: true); f.add(c.sql, c.args)
+            let c = try ctx.access.listedCondition(alias: "n", includePublic: true); f.add(c.sql, c.args)
         } else {
-            let c = ctx.memberAccess.listedCondition(alias: "n", includePublic: false); f.add(c.sql, c.args)
+            let c = try ctx.memberAccess.listedCondition(alias: "n", includePublic: false); f.add(c.sql, c.args)
         }
         let skip = params.intArray("skip_groups")
         if !skip.isEmpty { f.add("n.id NOT IN (SELECT value FROM json_each(?))", [JSONText.encode(.array(skip.map { .int($0) }))]) }
-        if let search = params.string("search"), !search.isEmpty {
+        if let search = params.presentString("search") {
             f.add("(n.name LIKE ? ESCAPE '\\' OR n.path LIKE ? ESCAPE '\\')", ["%\(Like.escape(search))%", "%\(Like.escape(search))%"])
         }
         if let v = params.string("visibility"), let vis = Visibility(name: v) { f.add("n.visibility_level = ?", [vis.rawValue]) }
@@ -80,7 +80,7 @@ struct GroupFinder {
         case "path": return ("n.path \(dir), n.id ASC", [])
         case "id": return ("n.id \(dir)", [])
         case "similarity":
-            guard let s = params.string("search"), !s.isEmpty else { return ("n.name \(dir), n.id ASC", []) }
+            guard let s = params.presentString("search") else { return ("n.name \(dir), n.id ASC", []) }
             return ("similarity_score(?, n.path, 1, n.name, 0.7) DESC, n.parent_id DESC NULLS LAST, n.id DESC", [s])
         default: return ("n.name \(dir), n.id ASC", [])
         }

@@ -6,9 +6,9 @@ struct GroupShareService {
     init(_ ctx: OperationContext) { self.ctx = ctx }
 
     func share(_ group: GroupRecord, with sharedWithRef: JSONValue?, access: Int64, expiresAt: String?) throws -> GroupRecord {
-        guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
+        guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
         // group_linkable.rb: an unknown or unreadable invited group is a bare "Not Found".
-        guard let ref = sharedWithRef, let target = try ctx.lookupGroup(ref), ctx.access.canRead(target) else {
+        guard let ref = sharedWithRef, let target = try ctx.lookupGroup(ref), try ctx.access.canRead(target) else {
             throw APIError.api("Not Found", status: 404)
         }
         let root = try GroupRecord.find(ctx.db, id: group.rootId)
@@ -37,7 +37,7 @@ struct GroupShareService {
                                               arguments: [group.id, sharedWithId]) else {
             throw APIError.notFound("Group Link")
         }
-        guard ctx.access.isOwner(group) else { return }
+        guard try ctx.access.isOwner(group) else { return }
         try ctx.db.run(sql: "DELETE FROM group_group_links WHERE id = ?", arguments: [linkId])
         ctx.invalidateAccess()
         let target = try GroupRecord.find(ctx.db, id: sharedWithId)

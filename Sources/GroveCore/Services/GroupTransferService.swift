@@ -19,11 +19,11 @@ struct GroupTransferService {
 
     func execute(_ group: GroupRecord, to newParent: GroupRecord?) throws -> GroupRecord {
         // lib/api/groups.rb: authorize! :change_group
-        guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
+        guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
         if newParent == nil && group.isTopLevel { throw fail(.alreadyRoot) }
         if let newParent, newParent.id == group.parentId { throw fail(.sameParent) }
-        if let newParent { guard ctx.access.canCreateSubgroup(newParent) else { throw fail(.invalidPolicies) } }
-        else { guard ctx.access.canCreateTopLevelGroup else { throw fail(.invalidPolicies) } }
+        if let newParent { guard try ctx.access.canCreateSubgroup(newParent) else { throw fail(.invalidPolicies) } }
+        else { guard try ctx.access.canCreateTopLevelGroup else { throw fail(.invalidPolicies) } }
         if try GroupValidator(db: ctx.db).pathTaken(fullPath: GroupHierarchy.fullPath(parent: newParent, path: group.path), parent: newParent, excluding: group.id) {
             throw fail(.namespaceWithSamePath)
         }
@@ -64,18 +64,18 @@ struct GroupTransferService {
 
     /// `Groups::AcceptingGroupTransfersFinder`: where the caller may move `group`.
     func locations(_ group: GroupRecord, _ params: Params) throws -> ([GroupRecord], PageInfo) {
-        guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
+        guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
         var f = QueryFilter()
         if !ctx.caller.isAdmin {
-            let owner = ctx.access.subtreeCondition(alias: "n", minLevel: AccessLevel.owner)
-            let maintainer = ctx.access.subtreeCondition(alias: "n", minLevel: AccessLevel.maintainer)
+            let owner = try ctx.access.subtreeCondition(alias: "n", minLevel: AccessLevel.owner)
+            let maintainer = try ctx.access.subtreeCondition(alias: "n", minLevel: AccessLevel.maintainer)
             f.add("(\(owner.sql) OR (\(maintainer.sql) AND COALESCE(json_extract(n.settings, '$.subgroup_creation_level'), 'maintainer') = 'maintainer'))",
                   owner.args + maintainer.args)
         }
         let r = TraversalIds.range(group.traversalIds)
         f.add("NOT (n.traversal_ids >= ? AND n.traversal_ids < ?)", [r.lower, r.upper])
         if let parentId = group.parentId { f.add("n.id <> ?", [parentId]) }
-        if let search = params.string("search"), !search.isEmpty { f.add("n.name LIKE ? ESCAPE '\\'", ["%\(Like.escape(search))%"]) }
+        if let search = params.presentString("search") { f.add("n.name LIKE ? ESCAPE '\\'", ["%\(Like.escape(search))%"]) }
         let select = "SELECT \(GroupRecord.columns) FROM namespaces n"
         return try Paginator.offset(ctx.db, select: select, filter: f, orderBy: "n.name ASC, n.id ASC", params: params, countFrom: "FROM namespaces n")
     }

@@ -8,7 +8,7 @@ struct GroupUpdateService {
     init(_ ctx: OperationContext) { self.ctx = ctx }
 
     func execute(_ group: GroupRecord, _ params: Params) throws -> GroupRecord {
-        guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
+        guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
         let attributes = GroupAttributes(ctx: ctx)
         let parent = try group.parentId.flatMap { try GroupRecord.find(ctx.db, id: $0) }
 

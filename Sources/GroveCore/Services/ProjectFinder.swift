@@ -7,15 +7,15 @@ struct ProjectFinder {
 
     /// Readable projects: public; internal to signed-in non-external users; otherwise through
     /// a role in the namespace's hierarchy or a share with a group the caller belongs to.
-    func readableCondition() -> (String, [any DatabaseValueConvertible]) {
-        accessCondition(minLevel: AccessLevel.guest, includeVisibility: true)
+    func readableCondition() throws -> (String, [any DatabaseValueConvertible]) {
+        try accessCondition(minLevel: AccessLevel.guest, includeVisibility: true)
     }
 
-    func accessCondition(minLevel: Int64, includeVisibility: Bool) -> (String, [any DatabaseValueConvertible]) {
+    func accessCondition(minLevel: Int64, includeVisibility: Bool) throws -> (String, [any DatabaseValueConvertible]) {
         let caller = ctx.caller
         if caller.isAdmin && includeVisibility { return ("1", []) }
         // Membership filters (owned, min_access_level) use real roles, admins included.
-        let access = includeVisibility ? ctx.access : ctx.memberAccess
+        let access = includeVisibility ? try ctx.access : try ctx.memberAccess
         var parts: [String] = []
         var args: [any DatabaseValueConvertible] = []
         if includeVisibility {
@@ -27,13 +27,13 @@ struct ProjectFinder {
         args += inNamespace.args
         let inLinked = access.subtreeCondition(alias: "lg", minLevel: minLevel)
         if inLinked.sql != "0" {
-            parts.append("EXISTS (SELECT 1 FROM project_group_links l JOIN namespaces lg ON lg.id = l.group_id WHERE l.project_id = p.id AND l.group_access >= \(minLevel) AND (l.expires_at IS NULL OR l.expires_at > '\(ctx.today)') AND \(inLinked.sql))")
-            args += inLinked.args
+            parts.append("EXISTS (SELECT 1 FROM project_group_links l JOIN namespaces lg ON lg.id = l.group_id WHERE l.project_id = p.id AND l.group_access >= \(minLevel) AND (l.expires_at IS NULL OR l.expires_at > ?) AND \(inLinked.sql))")
+            args += [ctx.today] + inLinked.args
         }
         return ("(" + parts.joined(separator: " OR ") + ")", args)
     }
 
-    func canRead(_ p: ProjectRecord) -> Bool { level(p) >= AccessLevel.guest || visibleByLevel(p) }
+    func canRead(_ p: ProjectRecord) throws -> Bool { try visibleByLevel(p) || level(p) >= AccessLevel.guest }
 
     private func visibleByLevel(_ p: ProjectRecord) -> Bool {
         if ctx.caller.isAdmin || p.visibility == .public { return true }
@@ -41,14 +41,14 @@ struct ProjectFinder {
     }
 
     /// The caller's role in a project: from its group hierarchy or from group shares.
-    func level(_ p: ProjectRecord) -> Int64 {
+    func level(_ p: ProjectRecord) throws -> Int64 {
         if ctx.caller.isAdmin { return AccessLevel.admin }
-        var best = ctx.access.level(prefix: p.namespaceTraversalIds)
-        let links = (try? Row.fetchAll(ctx.db, sql: """
+        var best = try ctx.access.level(prefix: p.namespaceTraversalIds)
+        let links = try Row.fetchAll(ctx.db, cachedSQL: """
             SELECT l.group_access, g.traversal_ids FROM project_group_links l JOIN namespaces g ON g.id = l.group_id
             WHERE l.project_id = ? AND (l.expires_at IS NULL OR l.expires_at > ?)
-            """, arguments: [p.id, ctx.today])) ?? []
-        for link in links { best = max(best, min(link["group_access"], ctx.access.level(prefix: link["traversal_ids"]))) }
+            """, arguments: [p.id, ctx.today])
+        for link in links { best = max(best, min(link["group_access"], try ctx.access.level(prefix: link["traversal_ids"]))) }
         return best
     }
 
@@ -56,7 +56,7 @@ struct ProjectFinder {
         var project: ProjectRecord?
         if let id = ref?.intValue { project = try ProjectRecord.find(ctx.db, id: id) }
         else if let s = ref?.stringValue { project = try Int64(s).flatMap { try ProjectRecord.find(ctx.db, id: $0) } ?? ProjectRecord.find(ctx.db, fullPath: s.removingPercentEncoding ?? s) }
-        guard let project, canRead(project) else { throw APIError.notFound("Project") }
+        guard let project, try canRead(project) else { throw APIError.notFound("Project") }
         return project
     }
 
@@ -65,7 +65,7 @@ struct ProjectFinder {
         guard try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM projects WHERE namespace_id = ?)", arguments: [groupId]) == true else { return [] }
         var f = QueryFilter()
         f.add("p.namespace_id = ?", [groupId])
-        let r = readableCondition(); f.add(r.0, r.1)
+        let r = try readableCondition(); f.add(r.0, r.1)
         return try ProjectRecord.fetchAll(ctx.db, sql: ProjectRecord.select + f.whereClause + " ORDER BY p.id LIMIT \(limit)", arguments: StatementArguments(f.args))
     }
 
@@ -73,7 +73,7 @@ struct ProjectFinder {
         guard try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM project_group_links WHERE group_id = ?)", arguments: [groupId]) == true else { return [] }
         var f = QueryFilter()
         f.add("p.id IN (SELECT project_id FROM project_group_links WHERE group_id = ?)", [groupId])
-        let r = readableCondition(); f.add(r.0, r.1)
+        let r = try readableCondition(); f.add(r.0, r.1)
         return try ProjectRecord.fetchAll(ctx.db, sql: ProjectRecord.select + f.whereClause + " ORDER BY p.id LIMIT \(limit)", arguments: StatementArguments(f.args))
     }
 
@@ -98,14 +98,14 @@ struct ProjectFinder {
         case .sharedWith(let g):
             f.add("p.id IN (SELECT project_id FROM project_group_links WHERE group_id = ?)", [g.id])
         }
-        let readable = readableCondition(); f.add(readable.0, readable.1)
+        let readable = try readableCondition(); f.add(readable.0, readable.1)
         if let archived = params.bool("archived") { f.add("p.archived = ?", [archived]) }
         if let v = params.string("visibility"), let vis = Visibility(name: v) { f.add("p.visibility_level = ?", [vis.rawValue]) }
-        if let search = params.string("search"), !search.isEmpty {
+        if let search = params.presentString("search") {
             f.add("(p.name LIKE ? ESCAPE '\\' OR p.path LIKE ? ESCAPE '\\' OR p.description LIKE ? ESCAPE '\\')", Array(repeating: "%\(Like.escape(search))%", count: 3))
         }
-        if params.bool("owned") == true { let c = accessCondition(minLevel: AccessLevel.owner, includeVisibility: false); f.add(c.0, c.1) }
-        if let min = params.int("min_access_level") { let c = accessCondition(minLevel: min, includeVisibility: false); f.add(c.0, c.1) }
+        if params.bool("owned") == true { let c = try accessCondition(minLevel: AccessLevel.owner, includeVisibility: false); f.add(c.0, c.1) }
+        if let min = params.int("min_access_level") { let c = try accessCondition(minLevel: min, includeVisibility: false); f.add(c.0, c.1) }
         if params.bool("starred") == true { f.add("p.id IN (SELECT project_id FROM project_stars WHERE user_id = ?)", [callerId]) }
         if let topic = params.string("topic") {
             for t in topic.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !t.isEmpty {
@@ -132,7 +132,7 @@ struct ProjectFinder {
         case "similarity":
             // handle_similarity_order (lib/api/groups.rb): `sort` is ignored with a search
             // (Project.sorted_by_similarity_desc); without one, name asc then id in `sort`'s direction.
-            guard let s = params.string("search"), !s.isEmpty else { return ("p.name ASC, p.id \(dir)", []) }
+            guard let s = params.presentString("search") else { return ("p.name ASC, p.id \(dir)", []) }
             return ("similarity_score(?, p.path, 1, p.name, 0.7, p.description, 0.2) DESC, p.id DESC", [s])
         default: return ("p.created_at \(dir), p.id \(dir)", [])
         }

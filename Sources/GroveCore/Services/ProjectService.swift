@@ -10,8 +10,8 @@ struct ProjectService {
                                     "pipeline_artifacts_size", "packages_size", "snippets_size", "uploads_size"]
 
     /// Who may create projects in a group (`project_creation_level`).
-    func canCreateProject(in group: GroupRecord) -> Bool {
-        let level = ctx.access.level(group)
+    func canCreateProject(in group: GroupRecord) throws -> Bool {
+        let level = try ctx.access.level(group)
         if level >= AccessLevel.admin { return true }
         switch group.setting("project_creation_level").stringValue ?? "developer" {
         case "noone": return false
@@ -22,7 +22,7 @@ struct ProjectService {
 
     func create(_ params: Params) throws -> ProjectRecord {
         let group = try ctx.findGroup(params["namespace_id"])
-        guard canCreateProject(in: group) else { throw APIError.forbidden() }
+        guard try canCreateProject(in: group) else { throw APIError.forbidden() }
         let name = params.string("name") ?? params.string("path") ?? ""
         let path = params.string("path") ?? name.lowercased().replacingOccurrences(of: " ", with: "-")
         let visibility = params.string("visibility").flatMap(Visibility.init(name:)) ?? .private
@@ -59,7 +59,7 @@ struct ProjectService {
 
     func update(_ project: ProjectRecord, _ params: Params) throws -> ProjectRecord {
         let finder = ProjectFinder(ctx)
-        guard finder.level(project) >= AccessLevel.maintainer else { throw APIError.forbidden() }
+        guard try finder.level(project) >= AccessLevel.maintainer else { throw APIError.forbidden() }
         var sets: [String] = []
         var args: [any DatabaseValueConvertible] = []
         var changes: [AuditEvent.Change] = []
@@ -99,8 +99,8 @@ struct ProjectService {
     }
 
     func share(_ project: ProjectRecord, groupRef: JSONValue?, access: Int64, expiresAt: String?) throws {
-        guard ProjectFinder(ctx).level(project) >= AccessLevel.maintainer else { throw APIError.forbidden() }
-        guard let ref = groupRef, let group = try ctx.lookupGroup(ref), ctx.access.canRead(group) else { throw APIError.notFound("Group") }
+        guard try ProjectFinder(ctx).level(project) >= AccessLevel.maintainer else { throw APIError.forbidden() }
+        guard let ref = groupRef, let group = try ctx.lookupGroup(ref), try ctx.access.canRead(group) else { throw APIError.notFound("Group") }
         if try Bool.fetchOne(ctx.db, sql: "SELECT EXISTS (SELECT 1 FROM project_group_links WHERE project_id = ? AND group_id = ?)", arguments: [project.id, group.id]) ?? false {
             throw APIError.api("Group already shared with this group", status: 409)
         }

@@ -77,7 +77,7 @@ struct UserService {
     /// Adding, changing and removing members needs `admin_group_member` (owner); only an
     /// owner may grant Owner.
     func addMember(_ group: GroupRecord, user: UserRecord, level: Int64, expiresAt: String?) throws {
-        guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
+        guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
         if try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM members WHERE user_id = ? AND group_id = ?)", arguments: [user.id, group.id]) ?? false {
             throw APIError.api("Member already exists", status: 409)
         }
@@ -93,7 +93,7 @@ struct UserService {
     }
 
     func updateMember(_ group: GroupRecord, user: UserRecord, level: Int64?, expiresAt: JSONValue?) throws {
-        guard ctx.access.isOwner(group) else { throw APIError.forbidden() }
+        guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
         guard let row = try Row.fetchOne(ctx.db, cachedSQL: "SELECT access_level, expires_at FROM members WHERE user_id = ? AND group_id = ?", arguments: [user.id, group.id]) else {
             throw APIError.notFound("Member")
         }
@@ -111,7 +111,7 @@ struct UserService {
     }
 
     func removeMember(_ group: GroupRecord, user: UserRecord) throws {
-        guard ctx.access.isOwner(group) || ctx.caller.id == user.id else { throw APIError.forbidden() }
+        guard try ctx.access.isOwner(group) || ctx.caller.id == user.id else { throw APIError.forbidden() }
         guard try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM members WHERE user_id = ? AND group_id = ?)", arguments: [user.id, group.id]) ?? false else {
             throw APIError.notFound("Member")
         }
