@@ -50,6 +50,61 @@ struct BlockAndPersistenceTests {
         #expect(try store.perform("groups.list", [:], as: .root).body!.arrayValue!.count == 2)
     }
 
+    /// groups.create checks everything before writing and runs without a savepoint of its
+    /// own inside a block: a refusal leaves the block as it was, and it goes on.
+    @Test func refusedCreationInsideBlockLeavesItUsable() throws {
+        let f = try Fixture()
+        let eventsBefore = try f.store.auditEvents().count
+        try f.store.transaction {
+            try f.group("keep")
+            #expect(f.error("groups.create", ["name": "Again", "path": "keep"])?.status == 400)
+            #expect(f.error("groups.create", ["name": "Nope", "path": "nope", "parent_id": 999_999])?.status == 404)
+            try f.group("also")
+        }
+        #expect(try f.body("groups.list", [:]).arrayValue?.compactMap { $0["path"]?.stringValue } == ["also", "keep"])
+        #expect(try f.store.auditEvents().count == eventsBefore + 2)
+    }
+
+    /// An operation declared to check before writing that fails after writing all the
+    /// same cannot be taken back alone: the block refuses further writes and its commit,
+    /// and nothing of it is kept, even when the caller caught the error and went on.
+    @Test func checkedFirstOperationFailingAfterWritingSpoilsTheBlock() throws {
+        let registry = OperationRegistry.standard()
+        registry.add(OperationDescriptor("test.late_failure", "POST", "/test", summary: "writes then fails", checksBeforeWriting: true, params: [])) { ctx, _ in
+            _ = try GroupCreateService(ctx).execute(try ParamParser.parse(["name": "Half", "path": "half"], for: registry["groups.create"]!.descriptor))
+            throw APIError.api("boom", status: 422)
+        }
+        let store = try GroveStore.inMemory(registry: registry)
+        var refusals: [APIError] = []
+        do {
+            try store.transaction {
+                _ = try store.perform("groups.create", ["name": "Keep", "path": "keep"], as: .root)
+                do { _ = try store.perform("test.late_failure", [:], as: .root) } catch let e as APIError { refusals.append(e) }
+                do { _ = try store.perform("groups.create", ["name": "Later", "path": "later"], as: .root) } catch let e as APIError { refusals.append(e) }
+            }
+            Issue.record("the block committed")
+        } catch let e as APIError {
+            #expect(e.status == 500)
+            #expect(e.message.contains("cannot commit") && e.message.contains("boom"))
+        }
+        #expect(refusals.map(\.status) == [422, 500])
+        #expect(try store.perform("groups.list", [:], as: .root).body?.arrayValue?.isEmpty == true)
+        // A nested block that throws takes its writes back, and the outer block is fine.
+        try store.transaction {
+            _ = try store.perform("groups.create", ["name": "Outer", "path": "outer"], as: .root)
+            #expect(throws: APIError.self) { try store.transaction { _ = try store.perform("test.late_failure", [:], as: .root) } }
+            _ = try store.perform("groups.create", ["name": "After", "path": "after"], as: .root)
+        }
+        #expect(try store.perform("groups.list", [:], as: .root).body?.arrayValue?.compactMap { $0["path"]?.stringValue } == ["after", "outer"])
+        // A dry run says what the real run would meet.
+        #expect(throws: APIError.self) {
+            _ = try store.dryRun { do { _ = try store.perform("test.late_failure", [:], as: .root) } catch {} }
+        }
+        // Outside a block the operation is its own transaction: nothing is kept either.
+        #expect(throws: APIError.self) { try store.perform("test.late_failure", [:], as: .root) }
+        #expect(try store.perform("groups.list", [:], as: .root).body?.arrayValue?.count == 2)
+    }
+
     @Test func dryRunRollsBackAndReturnsEvents() throws {
         let f = try Fixture()
         let a = try f.group("alpha")

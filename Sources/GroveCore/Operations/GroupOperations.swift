@@ -25,7 +25,7 @@ enum GroupOperations: OperationModule {
             return .ok(try GroupPresenter(ctx: ctx).detail(group, withProjects: p.bool("with_projects") ?? true,
                                                            customAttributes: p.bool("with_custom_attributes") == true && ctx.caller.isAdmin))
         }
-        registry.add(OperationDescriptor("groups.create", "POST", "/groups", summary: "New group or subgroup", params: GroupParams.create)) { ctx, p in
+        registry.add(OperationDescriptor("groups.create", "POST", "/groups", summary: "New group or subgroup", checksBeforeWriting: true, params: GroupParams.create)) { ctx, p in
             let group = try GroupCreateService(ctx).execute(p)
             return .ok(try GroupPresenter(ctx: ctx).detail(group, created: true), status: 201)
         }

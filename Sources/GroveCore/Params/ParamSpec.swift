@@ -95,9 +95,15 @@ public struct OperationDescriptor: Sendable {
     /// arguments looks names up instead of scanning every description.
     let positions: [String: [Int]]
     let requiredPositions: [Int]
+    /// Every check of the operation runs before its first write, so a refusal leaves
+    /// nothing to undo: inside a block it runs without a savepoint of its own (the
+    /// savepoint's page copies were a third of a bulk creation). Should it fail after
+    /// writing all the same (an I/O error), the block can no longer commit.
+    public let checksBeforeWriting: Bool
 
     public init(_ name: String, _ method: String, _ path: String, summary: String, success: Int? = nil,
-                pagination: PaginationKind = .none, atLeastOneOf: [[String]] = [], params: [ParamSpec]) {
+                pagination: PaginationKind = .none, atLeastOneOf: [[String]] = [], checksBeforeWriting: Bool = false, params: [ParamSpec]) {
+        self.checksBeforeWriting = checksBeforeWriting
         self.name = name
         self.method = method
         self.path = path

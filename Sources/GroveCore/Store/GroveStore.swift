@@ -6,7 +6,8 @@ import GRDB
 ///
 /// Operations are synchronous. While a block is open on this thread, operations join it
 /// as SAVEPOINTs instead of opening a new GRDB write (GRDB writes are not reentrant), so a
-/// failing operation leaves nothing half-written and the block can go on.
+/// failing operation leaves nothing half-written and the block can go on. Operations whose
+/// checks all precede their writes skip the savepoint (see `writeCheckedFirst`).
 ///
 /// A store file is a `DatabasePool`: one writer connection and read-only reader
 /// connections, so reads (most of a server's traffic) run beside each other and beside a
@@ -21,7 +22,15 @@ public final class GroveStore: @unchecked Sendable {
 
     private let blockLock = NSLock()
     /// The open block of each thread: one writing block at most, read snapshots beside it.
-    private var openBlocks: [ObjectIdentifier: Database] = [:]
+    private var openBlocks: [ObjectIdentifier: Block] = [:]
+
+    /// An open block: its connection, and why it can no longer commit, if it cannot (an
+    /// operation run without a savepoint failed after writing).
+    private final class Block {
+        let db: Database
+        var unusable: APIError?
+        init(_ db: Database) { self.db = db }
+    }
 
     init(database: any DatabaseWriter, baseURL: String, registry: OperationRegistry) throws {
         self.database = database
@@ -63,13 +72,23 @@ public final class GroveStore: @unchecked Sendable {
     /// Runs `body` in one transaction: commit when it returns, roll back when it throws.
     /// Operations called inside join it; a nested block becomes a savepoint.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        if let db = currentBlock() { return try savepoint(db) { _ in try body() } }
+        if let block = currentBlockState() {
+            let unusableBefore = block.unusable
+            do {
+                return try savepoint(block.db) { _ in try body() }
+            } catch {
+                // The savepoint took back everything since it began.
+                block.unusable = unusableBefore
+                throw error
+            }
+        }
         var result: T?
         try database.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
-                enterBlock(db)
+                let block = enterBlock(db)
                 defer { leaveBlock() }
                 result = try body()
+                if let reason = block.unusable { throw reason }
                 return .commit
             }
         }
@@ -79,12 +98,16 @@ public final class GroveStore: @unchecked Sendable {
     /// Runs `body` like `transaction`, then always rolls back, returning what it produced
     /// and the audit events it recorded (what it *would* have done).
     public func dryRun<T>(_ body: () throws -> T) throws -> (T, [AuditEvent]) {
-        if let db = currentBlock() {
+        if let block = currentBlockState() {
             // Inside an open block: a savepoint that is rolled back.
+            let db = block.db
+            let unusableBefore = block.unusable
+            defer { block.unusable = unusableBefore }
             var out: (T, [AuditEvent])?
             try db.inSavepoint {
                 let before = try AuditLog.lastId(db)
                 let value = try body()
+                if let reason = block.unusable { throw reason }
                 out = (value, try AuditLog.events(db, afterId: before))
                 return .rollback
             }
@@ -93,10 +116,12 @@ public final class GroveStore: @unchecked Sendable {
         var out: (T, [AuditEvent])?
         try database.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
-                enterBlock(db)
+                let block = enterBlock(db)
                 defer { leaveBlock() }
                 let before = try AuditLog.lastId(db)
                 let value = try body()
+                // What the real run would meet: a block that cannot commit.
+                if let reason = block.unusable { throw reason }
                 out = (value, try AuditLog.events(db, afterId: before))
                 return .rollback
             }
@@ -119,15 +144,20 @@ public final class GroveStore: @unchecked Sendable {
     /// True while a block is open on the calling thread.
     public var isInBlock: Bool { currentBlock() != nil }
 
-    private func currentBlock() -> Database? {
+    private func currentBlock() -> Database? { currentBlockState()?.db }
+
+    private func currentBlockState() -> Block? {
         let thread = ObjectIdentifier(Thread.current)
         blockLock.lock(); defer { blockLock.unlock() }
         return openBlocks[thread]
     }
 
-    private func enterBlock(_ db: Database) {
+    @discardableResult
+    private func enterBlock(_ db: Database) -> Block {
         let thread = ObjectIdentifier(Thread.current)
-        blockLock.lock(); openBlocks[thread] = db; blockLock.unlock()
+        let block = Block(db)
+        blockLock.lock(); openBlocks[thread] = block; blockLock.unlock()
+        return block
     }
 
     private func leaveBlock() {
@@ -152,8 +182,30 @@ public final class GroveStore: @unchecked Sendable {
 
     /// One write unit: a savepoint inside an open block, else its own transaction.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        if let db = currentBlock() { return try savepoint(db, body) }
+        if let block = currentBlockState() {
+            if let reason = block.unusable { throw reason }
+            return try savepoint(block.db, body)
+        }
         return try database.writeWithoutTransaction { db in try db.immediateTransaction(body) }
+    }
+
+    /// A write unit whose checks all come before its first write (`checksBeforeWriting`):
+    /// inside an open block it runs without a savepoint. A refusal has written nothing; a
+    /// failure after writing cannot be taken back alone, so the block is marked unable to
+    /// commit (its operations and its commit then fail, and it rolls back whole).
+    func writeCheckedFirst<T>(_ body: (Database) throws -> T) throws -> T {
+        guard let block = currentBlockState() else { return try write(body) }
+        if let reason = block.unusable { throw reason }
+        let changesBefore = block.db.totalChangesCount
+        do {
+            return try body(block.db)
+        } catch {
+            if block.db.totalChangesCount != changesBefore {
+                block.unusable = APIError(status: 500, body: .message(
+                    "500 Internal Server Error - the transaction cannot commit: an operation failed after writing (\(error))"))
+            }
+            throw error
+        }
     }
 
     /// True when reads have connections of their own (a store file): they never wait for a
@@ -184,7 +236,10 @@ public final class GroveStore: @unchecked Sendable {
             let context = try OperationContext(store: self, db: db, actor: actor, mutating: operation.descriptor.isMutation)
             return try operation.run(context, parsed)
         }
-        let result = operation.descriptor.isMutation ? try write(run) : try read(run)
+        let result: OperationResult
+        if !operation.descriptor.isMutation { result = try read(run) }
+        else if operation.descriptor.checksBeforeWriting { result = try writeCheckedFirst(run) }
+        else { result = try write(run) }
         if let error = result.errorAfterCommit { throw error }
         return result
     }
