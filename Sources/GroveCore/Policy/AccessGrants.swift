@@ -20,7 +20,10 @@ struct AccessGrants {
     init(caller: Caller, grants: [Grant], db: Database? = nil, today: String = "") {
         self.caller = caller
         self.grants = grants
-        projectReach = grants.isEmpty ? nil : db.map { ProjectReach(db: $0, grants: grants, today: today) }
+        guard let db, !grants.isEmpty else { projectReach = nil; return }
+        // The links into the caller's granted subtrees, by the rule every list uses.
+        let linked = AccessGrants(caller: caller, grants: grants).subtreeCondition(alias: "lg")
+        projectReach = ProjectReach(db: db, grants: grants, today: today, linkedInGrants: linked)
     }
 
     static func load(_ db: Database, caller: Caller, today: String) throws -> AccessGrants {
@@ -56,12 +59,14 @@ struct AccessGrants {
         private let db: Database
         private let grants: [Grant]
         private let today: String
+        private let linkedInGrants: (sql: String, args: [any DatabaseValueConvertible])
         private var readable: Set<Int64>?
 
-        init(db: Database, grants: [Grant], today: String) {
+        init(db: Database, grants: [Grant], today: String, linkedInGrants: (sql: String, args: [any DatabaseValueConvertible])) {
             self.db = db
             self.grants = grants
             self.today = today
+            self.linkedInGrants = linkedInGrants
         }
 
         func readableIds() throws -> Set<Int64> {
@@ -80,19 +85,12 @@ struct AccessGrants {
             }
             // Projects shared with a group inside one of the caller's granted subtrees
             // (ProjectFinder's rule): only those links are read.
-            var inGranted: [String] = []
-            var args: [any DatabaseValueConvertible] = [today]
-            for grant in grants {
-                let r = TraversalIds.range(grant.prefix)
-                inGranted.append(TraversalIds.subtreeCondition("lg.traversal_ids"))
-                args += [r.lower, r.upper]
-            }
             let statement = try db.statement(varyingSQL: """
                 SELECT pn.traversal_ids FROM project_group_links l
                 JOIN namespaces lg ON lg.id = l.group_id JOIN projects p ON p.id = l.project_id JOIN namespaces pn ON pn.id = p.namespace_id
-                WHERE (l.expires_at IS NULL OR l.expires_at > ?) AND (\(inGranted.joined(separator: " OR ")))
+                WHERE (l.expires_at IS NULL OR l.expires_at > ?) AND \(linkedInGrants.sql)
                 """)
-            for chain in try String.fetchAll(statement, arguments: StatementArguments(args)) {
+            for chain in try String.fetchAll(statement, arguments: StatementArguments([today] + linkedInGrants.args)) {
                 ids.formUnion(TraversalIds.ids(chain))
             }
             readable = ids
