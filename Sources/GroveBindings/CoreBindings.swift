@@ -29,54 +29,32 @@ public final class GroveSession {
 /// its table accepts; their values are checked by the core. Lists are lazy
 /// iterators that fetch page after page as the loop advances.
 public enum CoreBindings {
-    /// What each module is about, for `help()`.
-    static let moduleSummaries: [String: String] = [
-        "groups": "GitLab groups: list, get, create, update, transfer, share, delete, restore ...",
-        "projects": "Projects in groups (what group operations need)",
-        "users": "Users of the embedded store",
-        "members": "Group memberships and access levels",
-        "groups.custom_attributes": "Custom attributes of groups (administrators)",
-        "settings": "Instance settings of the embedded store",
-        "audit": "What was changed, by whom and when",
-        "branches": "Group-level protected branches (top-level groups)",
-        "hooks": "Group webhooks, with test deliveries",
-        "push_rules": "Group push rules and the push checker",
-        "service_accounts": "Service accounts of a top-level group and their access tokens",
-        "security": "Secret push protection for a group's projects",
-        "ldap_links": "LDAP group links and sync",
-        "saml_links": "SAML group links",
-    ]
-
     public static func install(into lua: LuaState, session: GroveSession, registry: OperationRegistry) throws {
         var modules: [String: [LuaFunction]] = [:]
         for descriptor in registry.descriptors {
             // `groups.custom_attributes.get` lives in the table `groups.custom_attributes`.
-            let name = LuaNames.name(of: descriptor.name)
-            guard let dot = name.lastIndex(of: ".") else { continue }
-            modules[String(name[..<dot]), default: []].append(function(for: descriptor, named: name, session: session))
+            for name in [descriptor.luaName] + descriptor.luaAliases {
+                guard let dot = name.lastIndex(of: ".") else { continue }
+                modules[String(name[..<dot]), default: []].append(function(for: descriptor, named: name, session: session))
+            }
         }
         for (module, functions) in modules.sorted(by: { $0.key < $1.key }) {
-            try lua.register(module: module, summary: moduleSummaries[module] ?? "", functions)
-        }
-    }
-
-    /// `:id`, `:group_id` ... in the order the REST path names them.
-    static func positionalParams(of descriptor: OperationDescriptor) -> [ParamSpec] {
-        descriptor.path.split(separator: "/").compactMap { segment in
-            segment.hasPrefix(":") ? descriptor.param(String(segment.dropFirst())) : nil
+            try lua.register(module: module, summary: registry.moduleSummaries[module] ?? "", functions)
         }
     }
 
     static func function(for descriptor: OperationDescriptor, named name: String, session: GroveSession) -> LuaFunction {
-        let positional = positionalParams(of: descriptor)
+        let positional = descriptor.pathParams
         let optionsPosition = positional.count + 1
         let options = optionParams(of: descriptor, positional: positional)
         let info = LuaFunctionInfo(
             name: name,
             signature: signature(name, hasOptions: !options.isEmpty, required: options.contains(where: \.required), positional: positional),
-            summary: descriptor.summary,
+            summary: name == descriptor.luaName
+                ? descriptor.summary + (descriptor.luaAliases.isEmpty ? "" : " Also: " + descriptor.luaAliases.joined(separator: ", ") + ".")
+                : descriptor.summary + " (the same as \(descriptor.luaName))",
             options: options.map { .init(name: $0.name, type: $0.type.name, required: $0.required, summary: $0.description) },
-            example: LuaExamples.example(name, positional: positional, options: options))
+            example: LuaExamples.example(descriptor, positional: positional, options: options))
         let optionChecker = OptionChecker(function: name, positional: positional.map(\.name), accepted: options.map(\.name))
         return LuaFunction(info) { call in
             var params = JSONObject()

@@ -45,6 +45,9 @@ public enum SessionBindings {
                 return [.array(changes)] + results
             },
         ])
+        // Role names wherever a level is taken: `access_level = grove.access.developer`.
+        try lua.run("grove.access = {" + AccessLevel.byName.map { "\($0.name) = \($0.level)" }.joined(separator: ", ") + "}",
+                    chunkName: "=[grove.access]")
     }
 }
 

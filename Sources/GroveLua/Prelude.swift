@@ -54,6 +54,19 @@ function grove.iserror(e)
   return getmetatable(e) == error_mt
 end
 
+--- The common checks after pcall: grove.is_not_found(err) is true for a Grove error of
+--- status 404, and so on; anything else (a Lua error string, nil) is false.
+local function status_check(status)
+  return function(e) return getmetatable(e) == error_mt and rawget(e, "status") == status end
+end
+grove.is_bad_request = status_check(400)
+grove.is_unauthorized = status_check(401)
+grove.is_forbidden = status_check(403)
+grove.is_not_found = status_check(404)
+grove.is_conflict = status_check(409)
+grove.is_unprocessable = status_check(422)
+grove.is_rate_limited = status_check(429)
+
 local function lookup(name)
   local value = _G
   for part in name:gmatch("[^.:]+") do

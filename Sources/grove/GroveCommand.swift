@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GroveLua
 
 #if canImport(Glibc)
@@ -31,19 +32,43 @@ struct GroveCommand: ParsableCommand {
     /// a subcommand among the leading options moves to first place, where the parser looks.
     static func subcommandFirst(_ arguments: [String]) -> [String] {
         let takesValue: Set<String> = ["--db", "--as", "-e"]
-        let subcommands: Set<String> = ["run", "serve"]
         var index = 0
         while index < arguments.count {
             let word = arguments[index]
-            if subcommands.contains(word) {
+            if let command = subcommand(named: word, of: self) {
                 var rest = arguments
                 rest.remove(at: index)
+                // `grove --db x admin token`: the nested subcommand moves along.
+                if index < rest.count, subcommand(named: rest[index], of: command) != nil {
+                    return [word, rest.remove(at: index)] + rest
+                }
                 return [word] + rest
             }
             guard word.hasPrefix("-"), word != "-" else { break }  // the script: stop looking
             index += takesValue.contains(word) ? 2 : 1
         }
         return arguments
+    }
+}
+
+extension GroveCommand {
+    /// `run`, `serve`, `admin`: read from the configuration, so a new subcommand is known
+    /// everywhere a word is checked against them.
+    static var subcommandNames: [String] { configuration.subcommands.map(name) }
+
+    static func name(_ command: any ParsableCommand.Type) -> String {
+        command.configuration.commandName ?? String(describing: command).lowercased()
+    }
+
+    static func subcommand(named word: String, of command: any ParsableCommand.Type) -> (any ParsableCommand.Type)? {
+        command.configuration.subcommands.first { name($0) == word }
+    }
+
+    /// `grove serv`: a word that is no subcommand and names no file is a typo, not a
+    /// script to fail opening.
+    static func checkScriptWord(_ word: String) throws {
+        guard word != "-", !word.contains("/"), !word.contains("."), !FileManager.default.fileExists(atPath: word) else { return }
+        throw ValidationError("'\(word)' is neither a subcommand nor a file; subcommands: \(subcommandNames.joined(separator: ", "))")
     }
 }
 
@@ -98,6 +123,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        if let script = scriptAndArguments.first { try GroveCommand.checkScriptWord(script) }
         let host = try ScriptHost(store: store.location, invocation: CommandLine.arguments, scriptArguments: scriptAndArguments)
         if let actAs {
             do {

@@ -16,6 +16,30 @@ struct SessionBindingsTests {
         try SessionBindings.install(into: lua, session: session)
     }
 
+    @Test("grove.access names every role and is accepted wherever a level is")
+    func accessConstants() throws {
+        let results = try lua.run("""
+            local g = groups.create{name = "Ops", path = "ops"}
+            local alice = users.create{username = "alice", name = "Alice", email = "alice@example.com"}
+            local m = members.add("ops", {user_id = alice.id, access_level = grove.access.developer})
+            return grove.access.no_access, grove.access.guest, grove.access.developer, grove.access.maintainer,
+                   grove.access.owner, grove.access.admin, m.access_level
+            """)
+        #expect(results == [0, 10, 30, 40, 50, 60, 30])
+    }
+
+    @Test("grove.is_not_found and friends answer for Grove errors of that status only")
+    func errorPredicates() throws {
+        let results = try lua.run("""
+            local _, missing = pcall(groups.get, "nowhere")
+            groups.create{name = "Ops", path = "ops"}
+            local _, taken = pcall(groups.create, {name = "Ops", path = "ops"})
+            return grove.is_not_found(missing), grove.is_forbidden(missing), grove.is_bad_request(taken),
+                   grove.is_not_found("404 Group Not Found"), grove.is_not_found(nil)
+            """)
+        #expect(results == [true, false, true, false, false])
+    }
+
     @Test func transactionCommitsAndReturnsWhatTheFunctionReturns() throws {
         let results = try lua.run("""
             local a, b = grove.transaction(function()

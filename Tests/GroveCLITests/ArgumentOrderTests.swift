@@ -7,6 +7,19 @@ struct ArgumentOrderTests {
         #expect(GroveCommand.subcommandFirst(["--db", "x.sqlite", "run", "--dry-run", "job.lua"])
             == ["run", "--db", "x.sqlite", "--dry-run", "job.lua"])
         #expect(GroveCommand.subcommandFirst(["--memory", "serve", "--port", "0"]) == ["serve", "--memory", "--port", "0"])
+        #expect(GroveCommand.subcommandFirst(["--db", "x.sqlite", "admin", "token", "--user", "alice"])
+            == ["admin", "token", "--db", "x.sqlite", "--user", "alice"], "a nested subcommand moves along")
+    }
+
+    @Test func subcommandsAreReadFromTheConfiguration() {
+        #expect(GroveCommand.subcommandNames == ["run", "serve", "admin"])
+    }
+
+    @Test func aWordThatIsNeitherSubcommandNorFileSaysSo() {
+        #expect(throws: (any Error).self) { try GroveCommand.checkScriptWord("serv") }
+        #expect(throws: Never.self) { try GroveCommand.checkScriptWord("-") }
+        #expect(throws: Never.self) { try GroveCommand.checkScriptWord("jobs/migrate.lua") }
+        #expect(throws: Never.self) { try GroveCommand.checkScriptWord("migrate.lua") }
     }
 
     @Test func wordsAfterTheScriptBelongToTheScript() {

@@ -30,6 +30,20 @@ struct ScriptRunnerTests {
         #expect(result.stderr.contains("in local 'inner'") || result.stderr.contains("in function 'inner'"))
     }
 
+    @Test("global options before or after a subcommand; an unknown word lists the subcommands")
+    func optionOrderAndUnknownWords() throws {
+        let db = dir.appendingPathComponent("order.sqlite").path
+        let before = try GroveProcess.run(["--db", db, "admin", "token", "--user", "root"])
+        #expect(before.status == 0, "\(before.stderr)")
+        #expect(before.stdout.hasPrefix("glpat-"))
+        let after = try GroveProcess.run(["admin", "token", "--db", db, "--user", "root"])
+        #expect(after.status == 0, "\(after.stderr)")
+        let typo = try GroveProcess.run(["serv"])
+        #expect(typo.status != 0)
+        #expect(typo.stderr.contains("'serv' is neither a subcommand nor a file"), "\(typo.stderr)")
+        #expect(typo.stderr.contains("run, serve, admin"))
+    }
+
     @Test func syntaxErrorExitsOne() throws {
         let path = try script("syntax.lua", "x = = 1")
         let result = try GroveProcess.run([path])

@@ -142,6 +142,39 @@ struct GroupHookTests {
         #expect(try f.run("groups.hooks.test", ["id": .int(a), "hook_id": hookId, "trigger": "push_events"], as: f.user("alice")).status == 201)
     }
 
+    /// The round trip of a hook test happens outside the store's write transaction: a
+    /// receiver that takes 5 s holds no writer, so a creation beside it finishes first.
+    @Test func aSlowReceiverDoesNotHoldTheWriter() throws {
+        let receiver = try HookReceiver()
+        defer { receiver.stop() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("grove-slowhook-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try GroveStore.open(path: dir.appendingPathComponent("grove.sqlite").path)
+        let group = try #require(try store.perform("groups.create", ["name": "Alpha", "path": "alpha"], as: .root).body?["id"])
+        _ = try store.perform("settings.integrations.update", ["allow_local_requests_from_web_hooks_and_services": true], as: .root)
+        let hookId = try #require(try store.perform("groups.hooks.create", ["id": group, "url": .string(receiver.url)], as: .root).body?["id"])
+        receiver.respond(status: 200, body: "ok", after: 5)
+
+        let delivered = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var deliveryStatus: Int?
+        Thread.detachNewThread {
+            deliveryStatus = try? store.perform("groups.hooks.test", ["id": group, "hook_id": hookId, "trigger": "push_events"], as: .root).status
+            delivered.signal()
+        }
+        Thread.sleep(forTimeInterval: 0.5)  // the delivery is now waiting for the receiver
+        let started = Date()
+        let created = try store.perform("groups.create", ["name": "Beta", "path": "beta"], as: .root)
+        let createSeconds = Date().timeIntervalSince(started)
+        let deliveryStillRunning = delivered.wait(timeout: .now()) == .timedOut
+        #expect(created.status == 201)
+        #expect(deliveryStillRunning, "the creation waited for the delivery (\(createSeconds) s)")
+        #expect(createSeconds < 2, "the creation took \(createSeconds) s beside a 5 s delivery")
+        #expect(delivered.wait(timeout: .now() + 30) == .success)
+        #expect(deliveryStatus == 201)
+        #expect(try store.hookDeliveries(hookId: try #require(hookId.intValue)).map(\.responseStatus) == [200], "the delivery is recorded after it")
+    }
+
     /// The delivery log is `web_hook_logs` in the store: a failed test (422) keeps its
     /// delivery, and the log is there when the file is opened again.
     @Test func deliveriesOutliveTheFailedOperationAndTheProcess() throws {

@@ -158,6 +158,22 @@ t.is_error(t.call_err(variables.delete, "platform", hook.id, "region"), 404, "40
 t.is_argument_error(t.call_err(variables.delete, "platform", hook.id, false),
   "bad argument #3 to 'groups.hooks.url_variables.delete' (string expected, got boolean)", "url_variables.delete: a boolean key")
 
+-- the same operations by the names of GitLab's docs
+t.eq(t.call_ok(hooks.set_header, "platform", hook.id, "X-Stage", { value = "canary" }), nil, "hooks.set_header: no value (204)")
+t.eq(keys_of("custom_headers"), "X-Team X-Stage", "hooks.set_header: the key is added")
+t.is_error(t.call_err(hooks.set_header, "platform", hook.id, "bad key!", { value = "x" }), 422, "Illegal key or value", "hooks.set_header: an illegal key")
+t.eq(t.call_ok(hooks.delete_header, "platform", hook.id, "X-Stage"), nil, "hooks.delete_header: no value (204)")
+t.eq(keys_of("custom_headers"), "X-Team", "hooks.delete_header: the key is gone")
+t.is_error(t.call_err(hooks.delete_header, "platform", hook.id, "X-Stage"), 404, "404 Custom header Not Found", "hooks.delete_header: a missing key")
+t.eq(t.call_ok(hooks.set_url_variable, "platform", hook.id, "zone", { value = "a" }), nil, "hooks.set_url_variable: no value (204)")
+t.eq(keys_of("url_variables"), "tenant zone", "hooks.set_url_variable: the key is added")
+t.is_error(t.call_err_as("dev", hooks.set_url_variable, "platform", hook.id, "zone", { value = "b" }), 403, "403 Forbidden",
+  "hooks.set_url_variable: owners only")
+t.eq(t.call_ok(hooks.delete_url_variable, "platform", hook.id, "zone"), nil, "hooks.delete_url_variable: no value (204)")
+t.eq(keys_of("url_variables"), "tenant", "hooks.delete_url_variable: the key is gone")
+t.is_argument_error(t.call_err(hooks.delete_url_variable, "platform", hook.id, false),
+  "bad argument #3 to 'hooks.delete_url_variable' (string expected, got boolean)", "hooks.delete_url_variable: a boolean key")
+
 -- hooks.test and hooks.deliveries, to the receiver
 settings.integrations.update { allow_local_requests_from_web_hooks_and_services = true }
 local live = t.call_ok(hooks.add, "platform", {

@@ -64,6 +64,12 @@ local developer = t.call_ok_as("alice", members.add, platform.id, { user_id = bo
 t.eq(developer.access_level, 30, "members.add: an owner adds a Developer")
 t.eq(developer.expires_at, in_days(30), "members.add: with an expiry")
 t.is_error(t.call_err(members.add, "platform", { user_id = bob.id, access_level = 30 }), 409, "Member already exists", "members.add: twice")
+local got = t.call_ok(members.get, "platform", "bob")
+t.eq(got.id, bob.id, "members.get: by username")
+t.eq(got.access_level, grove.access.developer, "members.get: the role")
+t.eq(t.call_ok(members.get, platform.id, bob.id).expires_at, in_days(30), "members.get: by ids")
+t.is_error(t.call_err(members.get, "platform", "nobody"), 404, "404 User Not Found", "members.get: an unknown user")
+t.is_error(t.call_err(members.get, "nope", "bob"), 404, "404 Group Not Found", "members.get: an unknown group")
 err = t.call_err(members.add, "platform", { user_id = "dave", access_level = 30, expires_at = "2000-01-01" })
 t.is_error(err, 400, "{expires_at: cannot be a date in the past}", "members.add: an expiry in the past")
 t.is_error(t.call_err(members.add, "platform", { user_id = "dave", access_level = 35 }), 400, "access_level does not have a valid value",
@@ -223,9 +229,12 @@ t.eq(last.entity_path, "platform", "audit.list: entity_path")
 local later = t.call_ok(audit.list, { after_id = events[#events - 1].id })
 t.eq(#later == 1 and later[1].id, last.id, "audit.list: after_id")
 t.eq(#t.call_ok(audit.list, { limit = 2 }), 2, "audit.list: limit")
+local newest = t.call_ok(audit.list, { order = "desc", limit = 2 })
+t.eq(newest[1].id, last.id, "audit.list: order = desc, the latest first")
+t.eq(newest[2].id, events[#events - 1].id, "audit.list: order = desc, then the one before")
 t.is_error(t.call_err_as("alice", audit.list), 403, "403 Forbidden", "audit.list: administrators only")
 t.is_error(t.call_err(audit.list, { created_after = "last week" }), 400, "created_after is invalid", "audit.list: a word as a time")
-t.is_unknown_option(t.call_err(audit.list, { action = "user.create" }), "action", { "after_id", "created_after", "limit" },
+t.is_unknown_option(t.call_err(audit.list, { action = "user.create" }), "action", { "after_id", "created_after", "order", "limit" },
   "audit.list: an unknown option")
 t.is_argument_error(t.call_err(audit.list, "user.create"), "bad argument #1 to 'audit.list' (table expected, got string)",
   "audit.list: a string instead of options")

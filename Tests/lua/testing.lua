@@ -86,6 +86,13 @@ M.not_bindings = {
   ["grove.clock"] = "monotonic clock of the Lua state (GroveLua), takes no arguments and cannot fail",
   ["grove.error"] = "constructor of error values (the Lua prelude), cannot fail",
   ["grove.iserror"] = "predicate on error values (the Lua prelude), cannot fail",
+  ["grove.is_bad_request"] = "predicate on error values (the Lua prelude), cannot fail",
+  ["grove.is_unauthorized"] = "predicate on error values (the Lua prelude), cannot fail",
+  ["grove.is_forbidden"] = "predicate on error values (the Lua prelude), cannot fail",
+  ["grove.is_not_found"] = "predicate on error values (the Lua prelude), cannot fail",
+  ["grove.is_conflict"] = "predicate on error values (the Lua prelude), cannot fail",
+  ["grove.is_unprocessable"] = "predicate on error values (the Lua prelude), cannot fail",
+  ["grove.is_rate_limited"] = "predicate on error values (the Lua prelude), cannot fail",
 }
 
 local standard_globals = {

@@ -101,5 +101,5 @@ groups.restore(doomed.id)
 say("restored: %s", groups.get(doomed.id).full_path)
 
 section("Audit trail (latest 5)")
-local events = audit.list{}
-for i = math.max(1, #events - 4), #events do say("%s %s", events[i].action, tostring(events[i].entity_path)) end
+local latest = audit.list{order = "desc", limit = 5}
+for i = #latest, 1, -1 do say("%s %s", latest[i].action, tostring(latest[i].entity_path)) end

@@ -64,6 +64,11 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func api(_ message: String, status: Int) -> APIError { APIError(status: status, body: .message(message)) }
     /// Grape's `error!(text, status)`, parameter errors.
     public static func grape(_ text: String, status: Int = 400) -> APIError { APIError(status: status, body: .error(text)) }
+    /// A broken invariant of the store (a row just written that cannot be read back):
+    /// GitLab's 500, never a trap that would stop the server for every user.
+    public static func internalError(_ detail: String) -> APIError {
+        APIError(status: 500, body: .message("500 Internal Server Error"), fieldErrors: FieldErrors("base", detail))
+    }
     /// `render_validation_error!`
     public static func validation(_ errors: FieldErrors, status: Int = 400) -> APIError { APIError(status: status, body: .fields(errors)) }
 }
@@ -99,4 +104,11 @@ public struct FieldErrors: Sendable, Equatable {
     public static func == (lhs: FieldErrors, rhs: FieldErrors) -> Bool {
         lhs.pairs.map(\.field) == rhs.pairs.map(\.field) && lhs.pairs.map(\.messages) == rhs.pairs.map(\.messages)
     }
+}
+
+/// A row the operation itself has just written, or a value a block it ran has just set,
+/// read back: its absence is a broken store, GitLab's 500, never a trap.
+func readBack<T>(_ value: T?, _ file: StaticString = #fileID, _ line: UInt = #line) throws -> T {
+    guard let value else { throw APIError.internalError("nothing to read back at \(file):\(line)") }
+    return value
 }

@@ -2,7 +2,7 @@ import GRDB
 
 /// `ee/lib/api/ldap_group_links.rb` and `POST /groups/:id/ldap_sync` (owners).
 enum LDAPGroupLinkOperations: OperationModule {
-    static let id = ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the group")
+    static let id = ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group")
     static let linkNotFound = APIError.api("Linked LDAP group not found", status: 404)
 
     /// `find_group` without the bang: a missing or unreadable group fails the owner check (403).
@@ -17,13 +17,15 @@ enum LDAPGroupLinkOperations: OperationModule {
     }
 
     static func register(into registry: OperationRegistry) {
-        registry.add(OperationDescriptor("groups.ldap_group_links.list", "GET", "/groups/:id/ldap_group_links", summary: "List LDAP group links (Owner)", params: [id])) { ctx, p in
+        registry.describe(module: "ldap_links", "LDAP group links and sync")
+        registry.add(OperationDescriptor("groups.ldap_group_links.list", "GET", "/groups/:id/ldap_group_links", lua: "ldap_links.list", summary: "List LDAP group links (Owner)", params: [id])) { ctx, p in
             let group = try group(ctx, p["id"])
             let rows = try Row.fetchAll(ctx.db, sql: "SELECT * FROM ldap_group_links WHERE group_id = ? ORDER BY id", arguments: [group.id])
             if rows.isEmpty { throw APIError.api("No linked LDAP groups found", status: 404) }
             return .ok(.array(rows.map(json)))
         }
-        registry.add(OperationDescriptor("groups.ldap_group_links.create", "POST", "/groups/:id/ldap_group_links", summary: "Add an LDAP group link with a CN or a filter (Owner)", params: [
+        registry.add(OperationDescriptor("groups.ldap_group_links.create", "POST", "/groups/:id/ldap_group_links", lua: "ldap_links.add", summary: "Add an LDAP group link with a CN or a filter (Owner)",
+                                         exactlyOneOf: [["cn", "filter"]], params: [
             id,
             ParamSpec("cn", .string, "The CN of an LDAP group"),
             ParamSpec("filter", .string, "The LDAP filter for the group"),
@@ -31,21 +33,20 @@ enum LDAPGroupLinkOperations: OperationModule {
             ParamSpec("provider", .string, required: true, "LDAP provider for the LDAP group link"),
         ])) { ctx, p in
             let group = try group(ctx, p["id"])
-            let cn = p.string("cn").flatMap { $0.isEmpty ? nil : $0 }, filter = p.string("filter").flatMap { $0.isEmpty ? nil : $0 }
-            if cn != nil && filter != nil { throw APIError.grape("cn, filter are mutually exclusive") }
-            if cn == nil && filter == nil { throw APIError.grape("cn, filter are missing, exactly one parameter must be provided") }
-            let provider = p.string("provider")!
-            let column = cn != nil ? "cn" : "filter"
+            let (column, value) = try p.required.oneOf(["cn", "filter"])
+            let provider = try p.required.string("provider")
             if try Bool.fetchOne(ctx.db, sql: "SELECT EXISTS (SELECT 1 FROM ldap_group_links WHERE group_id = ? AND provider = ? AND \(column) = ?)",
-                                 arguments: [group.id, provider, cn ?? filter]) ?? false {
-                throw APIError.api(cn != nil ? "Cn has already been taken" : "Filter has already been taken", status: 409)
+                                 arguments: [group.id, provider, value]) ?? false {
+                throw APIError.api(column == "cn" ? "Cn has already been taken" : "Filter has already been taken", status: 409)
             }
-            let access = p.int("group_access")!
+            let access = try p.required.int("group_access")
             try ctx.db.execute(sql: "INSERT INTO ldap_group_links (group_id, cn, filter, group_access, provider, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [group.id, cn, filter, access, provider, ctx.now])
-            let row = try Row.fetchOne(ctx.db, sql: "SELECT * FROM ldap_group_links WHERE id = ?", arguments: [ctx.db.lastInsertedRowID])!
+                               arguments: [group.id, column == "cn" ? value : nil, column == "filter" ? value : nil, access, provider, ctx.now])
+            guard let row = try Row.fetchOne(ctx.db, sql: "SELECT * FROM ldap_group_links WHERE id = ?", arguments: [ctx.db.lastInsertedRowID]) else {
+                throw APIError.internalError("the new LDAP group link could not be read back")
+            }
             try ctx.audit("ldap_group_link.create", "Group", id: group.id, path: group.fullPath, changes: [
-                .init(attribute: column, old: .null, new: .string(cn ?? filter!)), .init(attribute: "provider", old: .null, new: .string(provider)),
+                .init(attribute: column, old: .null, new: .string(value)), .init(attribute: "provider", old: .null, new: .string(provider)),
                 .init(attribute: "group_access", old: .null, new: .int(access)),
             ])
             return .ok(json(row), status: 201)
@@ -54,24 +55,23 @@ enum LDAPGroupLinkOperations: OperationModule {
             ParamSpec("cn", .string, "The CN of an LDAP group"), ParamSpec("filter", .string, "The LDAP filter for the group"),
             ParamSpec("provider", .string, required: true, "LDAP provider for the LDAP group link"),
         ]
-        registry.add(OperationDescriptor("groups.ldap_group_links.delete", "DELETE", "/groups/:id/ldap_group_links",
-                                         summary: "Delete an LDAP group link by CN or filter for a provider (Owner)", success: 204, params: [id] + deleteParams)) { ctx, p in
+        registry.add(OperationDescriptor("groups.ldap_group_links.delete", "DELETE", "/groups/:id/ldap_group_links", lua: "ldap_links.delete",
+                                         summary: "Delete an LDAP group link by CN or filter for a provider (Owner)", success: 204,
+                                         exactlyOneOf: [["cn", "filter"]], params: [id] + deleteParams)) { ctx, p in
             let group = try group(ctx, p["id"])
-            let cn = p.string("cn"), filter = p.string("filter")
-            if cn != nil && filter != nil { throw APIError.grape("cn, filter are mutually exclusive") }
-            if cn == nil && filter == nil { throw APIError.grape("cn, filter are missing, exactly one parameter must be provided") }
-            try remove(ctx, group, column: cn != nil ? "cn" : "filter", value: cn ?? filter!, provider: p.string("provider"))
+            let (column, value) = try p.required.oneOf(["cn", "filter"])
+            try remove(ctx, group, column: column, value: value, provider: p.string("provider"))
             return .noContent
         }
-        registry.add(OperationDescriptor("groups.ldap_group_links.delete_cn", "DELETE", "/groups/:id/ldap_group_links/:cn",
+        registry.add(OperationDescriptor("groups.ldap_group_links.delete_cn", "DELETE", "/groups/:id/ldap_group_links/:cn", lua: "ldap_links.delete_cn",
                                          summary: "Delete an LDAP group link by CN, any provider (Owner; deprecated)", success: 204, params: [
-            id, ParamSpec("cn", .string, required: true, in: .path, "The CN of an LDAP group"),
+            id, ParamSpec("cn", .string, required: true, "The CN of an LDAP group"),
             ParamSpec("provider", .string, "LDAP provider (DELETE /ldap_group_links/:provider/:cn)"),
         ])) { ctx, p in
-            try remove(ctx, try group(ctx, p["id"]), column: "cn", value: p.string("cn")!, provider: p.string("provider"))
+            try remove(ctx, try group(ctx, p["id"]), column: "cn", value: try p.required.string("cn"), provider: p.string("provider"))
             return .noContent
         }
-        registry.add(OperationDescriptor("groups.ldap_sync", "POST", "/groups/:id/ldap_sync", summary: "Sync the group with its linked LDAP groups (Owner)", success: 202, params: [id])) { ctx, p in
+        registry.add(OperationDescriptor("groups.ldap_sync", "POST", "/groups/:id/ldap_sync", lua: "ldap_links.sync", summary: "Sync the group with its linked LDAP groups (Owner)", success: 202, params: [id])) { ctx, p in
             let group = try ctx.findGroup(p["id"])
             guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
             let links = try Int.fetchOne(ctx.db, sql: "SELECT COUNT(*) FROM ldap_group_links WHERE group_id = ?", arguments: [group.id]) ?? 0

@@ -3,8 +3,8 @@ import GRDB
 /// `ee/lib/api/saml_group_links.rb`: owners manage SAML group links; without
 /// `admin_saml_group_links` the answer is 401.
 enum SAMLGroupLinkOperations: OperationModule {
-    static let id = ParamSpec("id", .idOrPath, required: true, in: .path, "ID or URL-encoded path of the group")
-    static let name = ParamSpec("saml_group_name", .string, required: true, in: .path, "Name of a SAML group")
+    static let id = ParamSpec("id", .idOrPath, required: true, "ID or URL-encoded path of the group")
+    static let name = ParamSpec("saml_group_name", .string, required: true, "Name of a SAML group")
     static let provider = ParamSpec("provider", .string, "Unique provider name; needed when several links share the name")
 
     static func group(_ ctx: OperationContext, _ ref: JSONValue?) throws -> GroupRecord {
@@ -21,7 +21,7 @@ enum SAMLGroupLinkOperations: OperationModule {
     /// The one link of that name (and provider); several without a provider is 422.
     static func find(_ ctx: OperationContext, _ group: GroupRecord, _ p: Params) throws -> Row {
         var sql = "SELECT * FROM saml_group_links WHERE group_id = ? AND saml_group_name = ?"
-        var args: [any DatabaseValueConvertible] = [group.id, p.string("saml_group_name")!]
+        var args: [any DatabaseValueConvertible] = [group.id, try p.required.string("saml_group_name")]
         if let provider = p.string("provider") { sql += " AND provider = ?"; args.append(provider) }
         let rows = try Row.fetchAll(ctx.db, sql: sql, arguments: StatementArguments(args))
         if rows.count > 1 {
@@ -32,15 +32,16 @@ enum SAMLGroupLinkOperations: OperationModule {
     }
 
     static func register(into registry: OperationRegistry) {
-        registry.add(OperationDescriptor("groups.saml_group_links.list", "GET", "/groups/:id/saml_group_links", summary: "List SAML group links (Owner)", params: [id])) { ctx, p in
+        registry.describe(module: "saml_links", "SAML group links")
+        registry.add(OperationDescriptor("groups.saml_group_links.list", "GET", "/groups/:id/saml_group_links", lua: "saml_links.list", summary: "List SAML group links (Owner)", params: [id])) { ctx, p in
             let group = try group(ctx, p["id"])
             return .ok(.array(try Row.fetchAll(ctx.db, sql: "SELECT * FROM saml_group_links WHERE group_id = ? ORDER BY id", arguments: [group.id]).map(json)))
         }
-        registry.add(OperationDescriptor("groups.saml_group_links.get", "GET", "/groups/:id/saml_group_links/:saml_group_name", summary: "Get a SAML group link (Owner)",
+        registry.add(OperationDescriptor("groups.saml_group_links.get", "GET", "/groups/:id/saml_group_links/:saml_group_name", lua: "saml_links.get", summary: "Get a SAML group link (Owner)",
                                          params: [id, name, provider])) { ctx, p in
             .ok(json(try find(ctx, try group(ctx, p["id"]), p)))
         }
-        registry.add(OperationDescriptor("groups.saml_group_links.create", "POST", "/groups/:id/saml_group_links", summary: "Add a SAML group link (Owner)", params: [
+        registry.add(OperationDescriptor("groups.saml_group_links.create", "POST", "/groups/:id/saml_group_links", lua: "saml_links.add", summary: "Add a SAML group link (Owner)", params: [
             id,
             ParamSpec("saml_group_name", .string, required: true, "Name of a SAML group"),
             ParamSpec("access_level", .integerEnumeration(AccessLevel.allValues), required: true, "Role (access_level) for members of the SAML group"),
@@ -48,7 +49,7 @@ enum SAMLGroupLinkOperations: OperationModule {
             provider,
         ])) { ctx, p in
             let group = try group(ctx, p["id"])
-            let groupName = p.string("saml_group_name")!
+            let groupName = try p.required.string("saml_group_name")
             var errors: [String] = []
             if groupName.isEmpty { errors.append("Saml group name can't be blank") }
             if groupName.count > 255 { errors.append("Saml group name is too long (maximum is 255 characters)") }
@@ -58,14 +59,14 @@ enum SAMLGroupLinkOperations: OperationModule {
             }
             if !errors.isEmpty { throw APIError.api(errors.joined(separator: ","), status: 400) }
             try ctx.db.execute(sql: "INSERT INTO saml_group_links (group_id, saml_group_name, access_level, member_role_id, provider, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [group.id, groupName, p.int("access_level")!, p.int("member_role_id"), p.string("provider"), ctx.now])
-            let row = try Row.fetchOne(ctx.db, sql: "SELECT * FROM saml_group_links WHERE id = ?", arguments: [ctx.db.lastInsertedRowID])!
+                               arguments: [group.id, groupName, try p.required.int("access_level"), p.int("member_role_id"), p.string("provider"), ctx.now])
+            let row = try readBack(Row.fetchOne(ctx.db, sql: "SELECT * FROM saml_group_links WHERE id = ?", arguments: [ctx.db.lastInsertedRowID]))
             try ctx.audit("saml_group_link.create", "Group", id: group.id, path: group.fullPath, changes: [
-                .init(attribute: "saml_group_name", old: .null, new: .string(groupName)), .init(attribute: "access_level", old: .null, new: .int(p.int("access_level")!)),
+                .init(attribute: "saml_group_name", old: .null, new: .string(groupName)), .init(attribute: "access_level", old: .null, new: .int(try p.required.int("access_level"))),
             ])
             return .ok(json(row), status: 201)
         }
-        registry.add(OperationDescriptor("groups.saml_group_links.delete", "DELETE", "/groups/:id/saml_group_links/:saml_group_name", summary: "Delete a SAML group link (Owner)",
+        registry.add(OperationDescriptor("groups.saml_group_links.delete", "DELETE", "/groups/:id/saml_group_links/:saml_group_name", lua: "saml_links.delete", summary: "Delete a SAML group link (Owner)",
                                          success: 204, params: [id, name, provider])) { ctx, p in
             let group = try group(ctx, p["id"])
             let row = try find(ctx, group, p)

@@ -2,8 +2,8 @@ import GRDB
 
 /// `/groups/:id/hooks`: group web hooks (owners), their secrets, and test deliveries.
 enum GroupHookOperations: OperationModule {
-    static let id = ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the group")
-    static let hookId = ParamSpec("hook_id", .integer, required: true, in: .path, "The ID of a group hook")
+    static let id = ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group")
+    static let hookId = ParamSpec("hook_id", .integer, required: true, "The ID of a group hook")
 
     static func attributes(urlRequired: Bool) -> [ParamSpec] {
         [
@@ -24,7 +24,10 @@ enum GroupHookOperations: OperationModule {
     }
 
     static func register(into registry: OperationRegistry) {
-        registry.add(OperationDescriptor("groups.hooks.list", "GET", "/groups/:id/hooks", summary: "List group hooks (Owner)", pagination: .offset, params: [id])) { ctx, p in
+        registry.describe(module: "hooks", "Group webhooks, with test deliveries")
+        registry.describe(module: "groups.hooks.custom_headers", "Custom headers of a group hook (also hooks.set_header, hooks.delete_header)")
+        registry.describe(module: "groups.hooks.url_variables", "URL variables of a group hook (also hooks.set_url_variable, hooks.delete_url_variable)")
+        registry.add(OperationDescriptor("groups.hooks.list", "GET", "/groups/:id/hooks", lua: "hooks.list", summary: "List group hooks (Owner)", pagination: .offset, params: [id])) { ctx, p in
             let service = GroupHookService(ctx)
             let group = try service.group(p["id"])
             var f = QueryFilter()
@@ -32,21 +35,22 @@ enum GroupHookOperations: OperationModule {
             let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT * FROM group_hooks", filter: f, orderBy: "id ASC", params: p, countFrom: "FROM group_hooks")
             return OperationResult(status: 200, body: .array(try rows.map { try GroupHookRecord.load(ctx.db, $0).json }), page: page)
         }
-        registry.add(OperationDescriptor("groups.hooks.get", "GET", "/groups/:id/hooks/:hook_id", summary: "Get a group hook (Owner)", params: [id, hookId])) { ctx, p in
+        registry.add(OperationDescriptor("groups.hooks.get", "GET", "/groups/:id/hooks/:hook_id", lua: "hooks.get", summary: "Get a group hook (Owner)", params: [id, hookId])) { ctx, p in
             let service = GroupHookService(ctx)
             return .ok(try service.find(try service.group(p["id"]), p.int("hook_id")).json)
         }
-        registry.add(OperationDescriptor("groups.hooks.create", "POST", "/groups/:id/hooks", summary: "Add a group hook (Owner)", params: [id] + attributes(urlRequired: true))) { ctx, p in
+        registry.add(OperationDescriptor("groups.hooks.create", "POST", "/groups/:id/hooks", lua: "hooks.add",
+                                         example: "hooks.add(\"platform\", {url = \"https://ci.example.com/hook\", push_events = true, token = \"s3cret\"})", summary: "Add a group hook (Owner)", params: [id] + attributes(urlRequired: true))) { ctx, p in
             let service = GroupHookService(ctx)
             return .ok(try service.create(try service.group(p["id"]), p).json, status: 201)
         }
-        registry.add(OperationDescriptor("groups.hooks.update", "PUT", "/groups/:id/hooks/:hook_id",
+        registry.add(OperationDescriptor("groups.hooks.update", "PUT", "/groups/:id/hooks/:hook_id", lua: "hooks.edit",
                                          summary: "Edit a group hook (Owner); a new url without a token drops the token", params: [id, hookId] + attributes(urlRequired: false))) { ctx, p in
             let service = GroupHookService(ctx)
             let group = try service.group(p["id"])
             return .ok(try service.update(group, try service.find(group, p.int("hook_id")), p).json)
         }
-        registry.add(OperationDescriptor("groups.hooks.delete", "DELETE", "/groups/:id/hooks/:hook_id", summary: "Delete a group hook (Owner)", success: 204, params: [id, hookId])) { ctx, p in
+        registry.add(OperationDescriptor("groups.hooks.delete", "DELETE", "/groups/:id/hooks/:hook_id", lua: "hooks.delete", summary: "Delete a group hook (Owner)", success: 204, params: [id, hookId])) { ctx, p in
             let service = GroupHookService(ctx)
             let group = try service.group(p["id"])
             try service.delete(group, try service.find(group, p.int("hook_id")))
@@ -54,31 +58,36 @@ enum GroupHookOperations: OperationModule {
         }
         for (kind, segment, noun) in [(GroupHookService.PairKind.urlVariable, "url_variables", "URL variable"), (.customHeader, "custom_headers", "custom header")] {
             let prefix = kind == .urlVariable ? "groups.hooks.url_variables" : "groups.hooks.custom_headers"
-            let key = ParamSpec("key", .string, required: true, in: .path, "The key of the \(noun)")
-            registry.add(OperationDescriptor("\(prefix).set", "PUT", "/groups/:id/hooks/:hook_id/\(segment)/:key", summary: "Set a hook's \(noun) (Owner)", success: 204, params: [
+            let luaNoun = kind == .urlVariable ? "url_variable" : "header"
+            let key = ParamSpec("key", .string, required: true, "The key of the \(noun)")
+            registry.add(OperationDescriptor("\(prefix).set", "PUT", "/groups/:id/hooks/:hook_id/\(segment)/:key", lua: "hooks.set_\(luaNoun)", aliases: ["\(prefix).set"],
+                                             example: "hooks.set_\(luaNoun)(\"platform\", hook.id, \"\(kind == .urlVariable ? "env" : "X-Deploy-Key")\", {value = \"\(kind == .urlVariable ? "production" : "s3cret")\"})",
+                                             summary: "Set a hook's \(noun) (Owner)", success: 204, params: [
                 id, hookId, key, ParamSpec("value", .string, required: true, "The value of the \(noun) (never returned)"),
             ])) { ctx, p in
                 let service = GroupHookService(ctx)
                 let group = try service.group(p["id"])
-                try service.setPair(group, try service.find(group, p.int("hook_id")), kind, key: p.string("key")!, value: p.string("value")!)
+                try service.setPair(group, try service.find(group, p.int("hook_id")), kind, key: try p.required.string("key"), value: try p.required.string("value"))
                 return .noContent
             }
-            registry.add(OperationDescriptor("\(prefix).delete", "DELETE", "/groups/:id/hooks/:hook_id/\(segment)/:key", summary: "Delete a hook's \(noun) (Owner)", success: 204, params: [id, hookId, key])) { ctx, p in
+            registry.add(OperationDescriptor("\(prefix).delete", "DELETE", "/groups/:id/hooks/:hook_id/\(segment)/:key", lua: "hooks.delete_\(luaNoun)", aliases: ["\(prefix).delete"],
+                                             summary: "Delete a hook's \(noun) (Owner)", success: 204, params: [id, hookId, key])) { ctx, p in
                 let service = GroupHookService(ctx)
                 let group = try service.group(p["id"])
-                try service.deletePair(group, try service.find(group, p.int("hook_id")), kind, key: p.string("key")!)
+                try service.deletePair(group, try service.find(group, p.int("hook_id")), kind, key: try p.required.string("key"))
                 return .noContent
             }
         }
-        registry.add(OperationDescriptor("groups.hooks.test", "POST", "/groups/:id/hooks/:hook_id/test/:trigger",
+        registry.add(OperationDescriptor("groups.hooks.test", "POST", "/groups/:id/hooks/:hook_id/test/:trigger", lua: "hooks.test",
+                                         example: "hooks.test(\"platform\", hook.id, \"push_events\")",
                                          summary: "Send a sample event to a group hook now (Owner; 5 a minute per group and user)", params: [
-            id, hookId, ParamSpec("trigger", .enumeration(HookEvent.testTriggers), required: true, in: .path, "The event to send: " + HookEvent.testTriggers.joined(separator: ", ")),
+            id, hookId, ParamSpec("trigger", .enumeration(HookEvent.testTriggers), required: true, "The event to send: " + HookEvent.testTriggers.joined(separator: ", ")),
         ])) { ctx, p in
             let service = GroupHookService(ctx)
             let group = try service.group(p["id"])
-            return try HookTestService(ctx: ctx).trigger(group, try service.find(group, p.int("hook_id")), trigger: p.string("trigger")!)
+            return try HookTestService(ctx: ctx).trigger(group, try service.find(group, p.int("hook_id")), trigger: try p.required.string("trigger"))
         }
-        registry.add(OperationDescriptor("groups.hooks.deliveries", "GET", "/groups/:id/hooks/:hook_id/events",
+        registry.add(OperationDescriptor("groups.hooks.deliveries", "GET", "/groups/:id/hooks/:hook_id/events", lua: "hooks.deliveries",
                                          summary: "Recent deliveries of a group hook, secrets masked (Owner)", params: [id, hookId])) { ctx, p in
             let service = GroupHookService(ctx)
             let hook = try service.find(try service.group(p["id"]), p.int("hook_id"))

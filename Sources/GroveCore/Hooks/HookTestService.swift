@@ -16,10 +16,6 @@ struct HookTestService {
         let body = try hook.customWebhookTemplate.flatMap { $0.isEmpty ? nil : $0 }.map { try HookTestPayload.render($0, payload: payload) } ?? JSONText.encode(payload)
         let url = hook.interpolatedURL
         let settings = try IntegrationSettings.load(ctx.db)
-        // Checked again at delivery: a name may now resolve to a local address.
-        if case .blocked(let reason) = HookURLPolicy.check(url, allowLocal: settings.allowLocalRequestsFromWebHooksAndServices, resolve: true) {
-            throw APIError.api(reason, status: 422)
-        }
         var headers: [(String, String)] = [
             ("Content-Type", "application/json"), ("User-Agent", Self.userAgent), ("Idempotency-Key", UUID().uuidString.lowercased()),
             ("X-Gitlab-Event", HookEvent.header(trigger)), ("X-Gitlab-Webhook-UUID", UUID().uuidString.lowercased()),
@@ -30,16 +26,28 @@ struct HookTestService {
             headers.removeAll { $0.0.caseInsensitiveCompare(h.key) == .orderedSame }
             headers.append((h.key, h.value))
         }
-        let outcome = HookDelivery.post(url: url, headers: headers, body: Data(body.utf8), verifySSL: hook.enableSSLVerification,
-                                         timeoutSeconds: settings.webhookTimeout)
+        let request = headers
         let secretNames = Set(["x-gitlab-token"] + hook.secrets.customHeaders.map { $0.key.lowercased() })
         let masked = headers.map { secretNames.contains($0.0.lowercased()) ? ($0.0, "[REDACTED]") : $0 }
-        try HookDeliveryLog.insert(ctx.db, hookId: hook.id, trigger: trigger, url: GroupHookService.redactedURL(hook.url), requestHeaders: masked,
-                                   requestData: body, outcome: outcome, at: ctx.now)
-        guard outcome.success else {
-            let reason = outcome.error.map { "Error: \($0)" } ?? (outcome.body.isEmpty ? "\(outcome.status ?? 0)" : outcome.body)
-            return .failedAfterCommit(APIError.api(reason, status: 422))
+        let (hookId, verifySSL, loggedURL, at) = (hook.id, hook.enableSSLVerification, GroupHookService.redactedURL(hook.url), ctx.now)
+        // The round trip and its record happen after this transaction: the store's writer
+        // is free while the receiver takes its time.
+        return .afterTransaction { store in
+            // Checked again at delivery: a name may now resolve to a local address.
+            if case .blocked(let reason) = HookURLPolicy.check(url, allowLocal: settings.allowLocalRequestsFromWebHooksAndServices, resolve: true) {
+                throw APIError.api(reason, status: 422)
+            }
+            let outcome = HookDelivery.post(url: url, headers: request, body: Data(body.utf8), verifySSL: verifySSL,
+                                             timeoutSeconds: settings.webhookTimeout)
+            // Logged whatever the answer (GitLab writes `web_hook_logs` apart from the request).
+            try store.write { db in
+                try HookDeliveryLog.insert(db, hookId: hookId, trigger: trigger, url: loggedURL, requestHeaders: masked,
+                                           requestData: body, outcome: outcome, at: at)
+            }
+            guard outcome.success else {
+                throw APIError.api(outcome.error.map { "Error: \($0)" } ?? (outcome.body.isEmpty ? "\(outcome.status ?? 0)" : outcome.body), status: 422)
+            }
+            return OperationResult(status: 201, body: .object([("message", "201 Created")]))
         }
-        return OperationResult(status: 201, body: .object([("message", "201 Created")]))
     }
 }

@@ -2,14 +2,15 @@ import Foundation
 
 /// The checks of `WebHooks::Hook` and its JSON schemas, with the texts GitLab answers.
 enum HookValidation {
-    static let urlVariableKey = try! NSRegularExpression(pattern: #"\A[A-Za-z_][A-Za-z0-9_]*\z"#)
-    static let customHeaderKey = try! NSRegularExpression(pattern: #"\A[A-Za-z]+[0-9]*(?:[._-][A-Za-z0-9]+)*\z"#)
+    nonisolated(unsafe) static let urlVariableKey = #/[A-Za-z_][A-Za-z0-9_]*/#
+    nonisolated(unsafe) static let customHeaderKey = #/[A-Za-z]+[0-9]*(?:[._-][A-Za-z0-9]+)*/#
+    nonisolated(unsafe) static let placeholder = #/\{([A-Za-z_][A-Za-z0-9_]*)\}/#
     static let maxPairs = 20
     static let maxTemplate = 4096
     static let maxHooks = 50
 
-    static func matches(_ regex: NSRegularExpression, _ s: String) -> Bool {
-        regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+    static func matches<Output>(_ regex: Regex<Output>, _ s: String) -> Bool {
+        (try? regex.wholeMatch(in: s)) != nil
     }
 
     static func validVariable(key: String, value: String) -> Bool {
@@ -33,8 +34,7 @@ enum HookValidation {
 
     /// Placeholders `{name}` of a URL template.
     static func placeholders(_ url: String) -> [String] {
-        let regex = try! NSRegularExpression(pattern: #"\{([A-Za-z_][A-Za-z0-9_]*)\}"#)
-        return regex.matches(in: url, range: NSRange(url.startIndex..., in: url)).compactMap { Range($0.range(at: 1), in: url).map { String(url[$0]) } }
+        url.matches(of: placeholder).map { String($0.1) }
     }
 
     static func error(_ text: String) -> APIError { APIError.grape(text, status: 422) }

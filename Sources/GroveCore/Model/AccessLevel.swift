@@ -14,6 +14,12 @@ public enum AccessLevel {
     /// `Gitlab::Access.all_values`: the levels a membership or share may carry.
     public static let allValues: [Int64] = [guest, planner, reporter, developer, maintainer, owner]
 
+    /// Every level by its snake_case name: `grove.access.developer` in Lua.
+    public static let byName: [(name: String, level: Int64)] = [
+        ("no_access", noAccess), ("minimal", minimal), ("guest", guest), ("planner", planner), ("reporter", reporter),
+        ("developer", developer), ("maintainer", maintainer), ("owner", owner), ("admin", admin),
+    ]
+
     public static func name(_ level: Int64) -> String {
         switch level {
         case guest: return "Guest"

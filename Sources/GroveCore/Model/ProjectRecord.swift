@@ -62,9 +62,9 @@ struct ProjectRecord: FetchableRecord {
 
     static func find(_ db: Database, fullPath: String) throws -> ProjectRecord? {
         let parts = fullPath.split(separator: "/")
-        guard parts.count >= 2 else { return nil }
+        guard parts.count >= 2, let last = parts.last else { return nil }
         let ns = parts.dropLast().joined(separator: "/")
         return try ProjectRecord.fetchOne(db, cachedSQL: select + " WHERE n.full_path = ? COLLATE NOCASE AND p.path = ? COLLATE NOCASE",
-                                          arguments: [ns, String(parts.last!)])
+                                          arguments: [ns, String(last)])
     }
 }

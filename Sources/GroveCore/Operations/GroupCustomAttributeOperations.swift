@@ -3,8 +3,9 @@ import GRDB
 /// Custom attributes on groups (`lib/api/custom_attributes_endpoints.rb`): administrators only.
 enum GroupCustomAttributeOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
-        let id = ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the group")
-        let key = ParamSpec("key", .string, required: true, in: .path, "The key of the custom attribute")
+        registry.describe(module: "groups.custom_attributes", "Custom attributes of groups (administrators)")
+        let id = ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group")
+        let key = ParamSpec("key", .string, required: true, "The key of the custom attribute")
         registry.add(OperationDescriptor("groups.custom_attributes.list", "GET", "/groups/:id/custom_attributes", summary: "List a group's custom attributes (administrators)", params: [id])) { ctx, p in
             try ctx.requireAdmin()
             return .ok(try GroupPresenter(ctx: ctx).customAttributes(try ctx.findGroup(p["id"])))
@@ -15,13 +16,13 @@ enum GroupCustomAttributeOperations: OperationModule {
             guard let value = try String.fetchOne(ctx.db, sql: "SELECT value FROM group_custom_attributes WHERE group_id = ? AND key = ?", arguments: [group.id, p.string("key")]) else {
                 throw APIError.notFound("Custom Attribute")
             }
-            return .ok(.object([("key", .string(p.string("key")!)), ("value", .string(value))]))
+            return .ok(.object([("key", .string(try p.required.string("key"))), ("value", .string(value))]))
         }
         registry.add(OperationDescriptor("groups.custom_attributes.set", "PUT", "/groups/:id/custom_attributes/:key", summary: "Set a custom attribute (administrators)",
                                          params: [id, key, ParamSpec("value", .string, required: true, "The value of the custom attribute")])) { ctx, p in
             try ctx.requireAdmin()
             let group = try ctx.findGroup(p["id"])
-            let k = p.string("key")!, v = p.string("value")!
+            let k = try p.required.string("key"), v = try p.required.string("value")
             let old = try String.fetchOne(ctx.db, sql: "SELECT value FROM group_custom_attributes WHERE group_id = ? AND key = ?", arguments: [group.id, k])
             try ctx.db.execute(sql: "INSERT INTO group_custom_attributes (group_id, key, value) VALUES (?, ?, ?) ON CONFLICT(group_id, key) DO UPDATE SET value = excluded.value",
                                arguments: [group.id, k, v])
@@ -31,7 +32,7 @@ enum GroupCustomAttributeOperations: OperationModule {
         registry.add(OperationDescriptor("groups.custom_attributes.delete", "DELETE", "/groups/:id/custom_attributes/:key", summary: "Delete a custom attribute (administrators)", success: 204, params: [id, key])) { ctx, p in
             try ctx.requireAdmin()
             let group = try ctx.findGroup(p["id"])
-            let k = p.string("key")!
+            let k = try p.required.string("key")
             guard let old = try String.fetchOne(ctx.db, sql: "SELECT value FROM group_custom_attributes WHERE group_id = ? AND key = ?", arguments: [group.id, k]) else {
                 throw APIError.notFound("Custom Attribute")
             }

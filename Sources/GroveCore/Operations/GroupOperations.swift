@@ -4,19 +4,24 @@ import GRDB
 /// Listing, reading, creating and updating groups; avatars.
 enum GroupOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
-        registry.add(OperationDescriptor("groups.list", "GET", "/groups", summary: "List groups visible to the caller",
+        registry.describe(module: "groups", "GitLab groups: list, get, create, update, transfer, share, delete, restore ...")
+        registry.add(OperationDescriptor("groups.list", "GET", "/groups",
+                                         example: "for g in groups.list{search = \"plat\", order_by = \"path\"} do print(g.full_path) end", summary: "List groups visible to the caller",
                                          pagination: .offsetOrKeyset, params: GroupParams.list)) { ctx, p in
             try listResult(ctx, .all, p)
         }
-        registry.add(OperationDescriptor("groups.subgroups", "GET", "/groups/:id/subgroups", summary: "List a group's visible direct subgroups",
+        registry.add(OperationDescriptor("groups.subgroups", "GET", "/groups/:id/subgroups",
+                                         example: "for g in groups.subgroups(\"platform\") do print(g.path) end", summary: "List a group's visible direct subgroups",
                                          pagination: .offset, params: [GroupParams.id] + GroupParams.listFilters(orderBy: ["name", "path", "id"], searchNote: ". Only subgroup short paths are searched (not full paths)"))) { ctx, p in
             try listResult(ctx, .children(try ctx.findGroup(p["id"])), p)
         }
-        registry.add(OperationDescriptor("groups.descendant_groups", "GET", "/groups/:id/descendant_groups", summary: "List a group's visible descendant groups",
+        registry.add(OperationDescriptor("groups.descendant_groups", "GET", "/groups/:id/descendant_groups",
+                                         example: "groups.descendant_groups(\"platform\"):count()", summary: "List a group's visible descendant groups",
                                          pagination: .offset, params: [GroupParams.id] + GroupParams.listFilters(orderBy: ["name", "path", "id"], searchNote: ". Only descendant group short paths are searched (not full paths)"))) { ctx, p in
             try listResult(ctx, .descendants(try ctx.findGroup(p["id"])), p)
         }
-        registry.add(OperationDescriptor("groups.get", "GET", "/groups/:id", summary: "Details of a group", params: [
+        registry.add(OperationDescriptor("groups.get", "GET", "/groups/:id",
+                                         example: "print(groups.get(\"platform/api\").web_url)", summary: "Details of a group", params: [
             GroupParams.id,
             ParamSpec("with_custom_attributes", .boolean, "Include custom attributes in response (administrators only)."),
             ParamSpec("with_projects", .boolean, default: true, "Include details from projects that belong to the specified group (defaults to true). Deprecated."),
@@ -25,11 +30,13 @@ enum GroupOperations: OperationModule {
             return .ok(try GroupPresenter(ctx: ctx).detail(group, withProjects: p.bool("with_projects") ?? true,
                                                            customAttributes: p.bool("with_custom_attributes") == true && ctx.caller.isAdmin))
         }
-        registry.add(OperationDescriptor("groups.create", "POST", "/groups", summary: "New group or subgroup", checksBeforeWriting: true, params: GroupParams.create)) { ctx, p in
+        registry.add(OperationDescriptor("groups.create", "POST", "/groups",
+                                         example: "groups.create{name = \"API\", path = \"api\", parent_id = groups.get(\"platform\").id, visibility = \"internal\"}", summary: "New group or subgroup", checksBeforeWriting: true, params: GroupParams.create)) { ctx, p in
             let group = try GroupCreateService(ctx).execute(p)
             return .ok(try GroupPresenter(ctx: ctx).detail(group, created: true), status: 201)
         }
-        registry.add(OperationDescriptor("groups.update", "PUT", "/groups/:id", summary: "Update group (owners and administrators)", params: GroupParams.update)) { ctx, p in
+        registry.add(OperationDescriptor("groups.update", "PUT", "/groups/:id",
+                                         example: "groups.update(\"platform\", {description = \"Shared services\", visibility = \"internal\"})", summary: "Update group (owners and administrators)", params: GroupParams.update)) { ctx, p in
             let group = try GroupUpdateService(ctx).execute(try ctx.findGroup(p["id"]), p)
             return .ok(try GroupPresenter(ctx: ctx).detail(group))
         }
@@ -71,7 +78,8 @@ enum GroupOperations: OperationModule {
 /// Delete (mark), restore, and the purge of groups past retention.
 enum GroupDeletionOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
-        registry.add(OperationDescriptor("groups.delete", "DELETE", "/groups/:id", summary: "Mark a group for deletion, or remove a marked subgroup at once", success: 202, params: [
+        registry.add(OperationDescriptor("groups.delete", "DELETE", "/groups/:id",
+                                         example: "groups.delete(\"platform/sandbox\")   -- marked; groups.restore undoes it", summary: "Mark a group for deletion, or remove a marked subgroup at once", success: 202, params: [
             GroupParams.id,
             ParamSpec("permanently_remove", .boolean, "Immediately deletes a subgroup if it is marked for deletion."),
             ParamSpec("full_path", .string, "Full path of subgroup to use with permanently_remove."),
@@ -98,7 +106,8 @@ enum GroupTransferOperations: OperationModule {
             let presenter = GroupPresenter(ctx: ctx)
             return OperationResult(status: 200, body: .array(groups.map(presenter.transferLocation)), page: page)
         }
-        registry.add(OperationDescriptor("groups.transfer", "POST", "/groups/:id/transfer", summary: "Transfer a group to a new parent group or make it top-level", params: [
+        registry.add(OperationDescriptor("groups.transfer", "POST", "/groups/:id/transfer",
+                                         example: "groups.transfer(\"platform/legacy\", {group_id = \"archive\"})   -- no group_id: top level", summary: "Transfer a group to a new parent group or make it top-level", params: [
             GroupParams.id,
             ParamSpec("group_id", .idOrPath, "ID of the new parent group. When not specified, the group becomes a top-level group."),
         ])) { ctx, p in
@@ -109,14 +118,14 @@ enum GroupTransferOperations: OperationModule {
             return .ok(try GroupPresenter(ctx: ctx).detail(moved), status: 201)
         }
         registry.add(OperationDescriptor("groups.transfer_project", "POST", "/groups/:id/projects/:project_id", summary: "Transfer a project to the group namespace (administrators)", params: [
-            ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the target group"),
-            ParamSpec("project_id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the project"),
+            ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the target group"),
+            ParamSpec("project_id", .idOrPath, required: true, "The ID or URL-encoded path of the project"),
         ])) { ctx, p in
             let group = try ctx.findGroup(p["id"])
             try ctx.requireAdmin()
             let project = try ProjectFinder(ctx).find(p["project_id"])
             try ProjectService(ctx).transfer(project, to: group)
-            return .ok(try GroupPresenter(ctx: ctx).detail(try GroupRecord.find(ctx.db, id: group.id)!), status: 201)
+            return .ok(try GroupPresenter(ctx: ctx).detail(try readBack(GroupRecord.find(ctx.db, id: group.id))), status: 201)
         }
     }
 }
@@ -124,21 +133,22 @@ enum GroupTransferOperations: OperationModule {
 /// Sharing a group with another group.
 enum GroupSharingOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
-        registry.add(OperationDescriptor("groups.share", "POST", "/groups/:id/share", summary: "Share a group with another group", params: [
+        registry.add(OperationDescriptor("groups.share", "POST", "/groups/:id/share",
+                                         example: "groups.share(\"data\", {group_id = \"platform\", group_access = 20, expires_at = \"2027-01-31\"})", summary: "Share a group with another group", params: [
             GroupParams.id,
             ParamSpec("group_id", .idOrPath, required: true, "The ID of the group to share with"),
             ParamSpec("group_access", .integerEnumeration(AccessLevel.allValues), required: true, "The role (access_level) to grant the group"),
             ParamSpec("expires_at", .date, "Share expiration date in ISO 8601 format: 2016-09-26"),
             ParamSpec("member_role_id", .integer, "The ID of a custom member role (accepted, not used)"),
         ])) { ctx, p in
-            let group = try GroupShareService(ctx).share(try ctx.findGroup(p["id"]), with: p["group_id"], access: p.int("group_access")!, expiresAt: p.string("expires_at"))
+            let group = try GroupShareService(ctx).share(try ctx.findGroup(p["id"]), with: p["group_id"], access: try p.required.int("group_access"), expiresAt: p.string("expires_at"))
             return .ok(try GroupPresenter(ctx: ctx).detail(group), status: 201)
         }
         registry.add(OperationDescriptor("groups.unshare", "DELETE", "/groups/:id/share/:group_id", summary: "Delete link sharing group with another group", success: 204, params: [
             GroupParams.id,
-            ParamSpec("group_id", .integer, required: true, in: .path, "The ID of the group to share with"),
+            ParamSpec("group_id", .integer, required: true, "The ID of the group to share with"),
         ])) { ctx, p in
-            try GroupShareService(ctx).unshare(try ctx.findGroup(p["id"]), sharedWithId: p.int("group_id")!)
+            try GroupShareService(ctx).unshare(try ctx.findGroup(p["id"]), sharedWithId: try p.required.int("group_id"))
             return .noContent
         }
     }

@@ -1,6 +1,6 @@
 /// Parameter lists of the group operations, from the seeds (descriptions abridged).
 enum GroupParams {
-    static let id = ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the group")
+    static let id = ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group")
     static let visibility = ParamType.enumeration(Visibility.names)
 
     /// Filters shared by `GET /groups`, `/subgroups` and `/descendant_groups`.
@@ -53,8 +53,8 @@ enum GroupParams {
     ]
 
     static let create: [ParamSpec] = [
-        ParamSpec("name", .string, required: true, in: .body, "The name of the group."),
-        ParamSpec("path", .string, required: true, in: .body, "The path of the group."),
+        ParamSpec("name", .string, required: true, "The name of the group."),
+        ParamSpec("path", .string, required: true, "The path of the group."),
     ] + attributes + [
         ParamSpec("organization_id", .integer, "The organization ID for the group."),
         ParamSpec("parent_id", .idOrPath, "The parent group ID for creating nested group."),

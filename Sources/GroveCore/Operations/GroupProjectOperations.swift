@@ -1,8 +1,9 @@
 /// A group's projects and the projects shared with it.
 enum GroupProjectOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
-        registry.add(OperationDescriptor("groups.projects", "GET", "/groups/:id/projects", summary: "List a group's projects", pagination: .offset, params: [
-            ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the group"),
+        registry.add(OperationDescriptor("groups.projects", "GET", "/groups/:id/projects",
+                                         example: "for p in groups.projects(\"platform\", {include_subgroups = true, archived = false}) do print(p.path_with_namespace) end", summary: "List a group's projects", pagination: .offset, params: [
+            ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group"),
         ] + GroupParams.projectsFilters + [
             ParamSpec("owned", .boolean, "Limit by projects owned by the current user"),
             ParamSpec("topic", .string, "Return projects matching the topic (comma-separated: all must match)"),
@@ -16,7 +17,7 @@ enum GroupProjectOperations: OperationModule {
             return try render(ctx, projects, page, p)
         }
         registry.add(OperationDescriptor("groups.shared_projects", "GET", "/groups/:id/projects/shared", summary: "List a group's shared projects", pagination: .offset, params: [
-            ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the group"),
+            ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group"),
         ] + GroupParams.projectsFilters)) { ctx, p in
             let group = try ctx.findGroup(p["id"])
             let (projects, page) = try ProjectFinder(ctx).list(.sharedWith(group), p)
@@ -42,7 +43,7 @@ enum GroupProjectOperations: OperationModule {
 enum GroupUserOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
         registry.add(OperationDescriptor("groups.provisioned_users", "GET", "/groups/:id/provisioned_users", summary: "List users provisioned by a group (Maintainer or above)", pagination: .offset, params: [
-            ParamSpec("id", .idOrPath, required: true, in: .path, "ID or URL-encoded path of the group"),
+            ParamSpec("id", .idOrPath, required: true, "ID or URL-encoded path of the group"),
             ParamSpec("username", .string, "Return single user with a specific username"),
             ParamSpec("search", .string, "Search users by name, email, username"),
             ParamSpec("active", .boolean, "Return only active users"),
@@ -59,7 +60,7 @@ enum GroupUserOperations: OperationModule {
         }
         registry.add(OperationDescriptor("groups.users", "GET", "/groups/:id/users", summary: "List users related to a top-level group (Owner): SAML users and service accounts", pagination: .offset,
                                          params: [
-            ParamSpec("id", .idOrPath, required: true, in: .path, "ID or URL-encoded path of the group."),
+            ParamSpec("id", .idOrPath, required: true, "ID or URL-encoded path of the group."),
             ParamSpec("include_saml_users", .boolean, "Include users with a SAML identity. Either this value or include_service_accounts must be true."),
             ParamSpec("include_service_accounts", .boolean, "Include service account users. Either this value or include_saml_users must be true."),
             ParamSpec("search", .string, "Search users by name, email, username."),

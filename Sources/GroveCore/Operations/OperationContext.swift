@@ -52,11 +52,15 @@ final class OperationContext {
     /// Membership changed during this operation (creator became owner ...): recompute.
     func invalidateAccess() { cachedAccess = nil }
 
+    /// A failed read is an error, not the defaults: defaults would loosen restricted
+    /// visibility levels and the retention period.
     var settings: InstanceSettings {
-        if let cachedSettings { return cachedSettings }
-        let s = (try? InstanceSettings.load(db)) ?? InstanceSettings()
-        cachedSettings = s
-        return s
+        get throws {
+            if let cachedSettings { return cachedSettings }
+            let s = try InstanceSettings.load(db)
+            cachedSettings = s
+            return s
+        }
     }
 
     var today: String { Timestamp.day(now) }

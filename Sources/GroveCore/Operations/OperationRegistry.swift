@@ -16,6 +16,9 @@ protocol OperationModule {
 public final class OperationRegistry: @unchecked Sendable {
     private var byName: [String: Operation] = [:]
     public private(set) var names: [String] = []
+    /// What each Lua module is about, for `help()`: said by the operation module that
+    /// fills it, next to its operations.
+    public private(set) var moduleSummaries: [String: String] = [:]
 
     public init() {}
 
@@ -39,6 +42,8 @@ public final class OperationRegistry: @unchecked Sendable {
         byName[descriptor.name] = Operation(descriptor: descriptor, run: run)
         names.append(descriptor.name)
     }
+
+    func describe(module: String, _ summary: String) { moduleSummaries[module] = summary }
 
     public subscript(name: String) -> Operation? { byName[name] }
 

@@ -38,9 +38,10 @@ public struct OperationResult: Sendable {
     public var body: JSONValue?
     public var page: PageInfo?
     public var attachment: Attachment?
-    /// An error answered after the operation's writes commit: a failed hook test is a 422,
-    /// yet its delivery stays logged (GitLab writes `web_hook_logs` apart from the request).
-    public var errorAfterCommit: APIError?
+    /// Work left for after the operation's transaction, outside it: a hook test delivery
+    /// waits up to the hook timeout for its receiver and must not hold the store's one
+    /// writer meanwhile. It records what it did in a write of its own and gives the answer.
+    public var afterTransaction: (@Sendable (GroveStore) throws -> OperationResult)?
 
     public struct Attachment: Sendable, Equatable {
         public let filename: String
@@ -56,9 +57,9 @@ public struct OperationResult: Sendable {
     }
 
     public static func ok(_ body: JSONValue, status: Int = 200) -> OperationResult { OperationResult(status: status, body: body) }
-    public static func failedAfterCommit(_ error: APIError) -> OperationResult {
-        var result = OperationResult(status: error.status, body: nil)
-        result.errorAfterCommit = error
+    public static func afterTransaction(_ work: @escaping @Sendable (GroveStore) throws -> OperationResult) -> OperationResult {
+        var result = OperationResult(status: 202, body: nil)
+        result.afterTransaction = work
         return result
     }
 

@@ -1,10 +1,12 @@
 /// The project operations the group features rely on.
 enum ProjectOperations: OperationModule {
-    static let id = ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the project")
+    static let id = ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the project")
     static let features = ProjectRecord.featureNames.map { ParamSpec($0, .boolean, "Enable or disable the feature") }
 
     static func register(into registry: OperationRegistry) {
-        registry.add(OperationDescriptor("projects.create", "POST", "/projects", summary: "Create a project in a group", atLeastOneOf: [["name", "path"]], params: [
+        registry.describe(module: "projects", "Projects in groups (what group operations need)")
+        registry.add(OperationDescriptor("projects.create", "POST", "/projects",
+                                         example: "projects.create{namespace_id = \"platform/api\", path = \"gateway\", visibility = \"internal\"}", summary: "Create a project in a group", atLeastOneOf: [["name", "path"]], params: [
             ParamSpec("name", .string, "The name of the project (defaults to path)"),
             ParamSpec("path", .string, "Repository name for the project (defaults to name, lowercased)"),
             ParamSpec("namespace_id", .idOrPath, required: true, "The group (ID or full path) to create the project in"),
@@ -34,7 +36,7 @@ enum ProjectOperations: OperationModule {
         registry.add(OperationDescriptor("projects.star", "POST", "/projects/:id/star", summary: "Star a project (304 when already starred)", params: [id])) { ctx, p in
             let project = try ProjectFinder(ctx).find(p["id"])
             let starred = try ProjectService(ctx).star(project)
-            return .ok(try ProjectPresenter(ctx: ctx).basic(try ProjectRecord.find(ctx.db, id: project.id)!), status: starred ? 201 : 304)
+            return .ok(try ProjectPresenter(ctx: ctx).basic(try readBack(ProjectRecord.find(ctx.db, id: project.id))), status: starred ? 201 : 304)
         }
         registry.add(OperationDescriptor("projects.share", "POST", "/projects/:id/share", summary: "Share a project with a group", params: [
             id,
@@ -43,7 +45,7 @@ enum ProjectOperations: OperationModule {
             ParamSpec("expires_at", .date, "Share expiration date in ISO 8601 format: 2016-09-26"),
         ])) { ctx, p in
             let project = try ProjectFinder(ctx).find(p["id"])
-            try ProjectService(ctx).share(project, groupRef: p["group_id"], access: p.int("group_access")!, expiresAt: p.string("expires_at"))
+            try ProjectService(ctx).share(project, groupRef: p["group_id"], access: try p.required.int("group_access"), expiresAt: p.string("expires_at"))
             return .ok(try ProjectPresenter(ctx: ctx).basic(project), status: 201)
         }
     }

@@ -3,7 +3,9 @@ import GRDB
 /// Users (administrators manage them; anyone signed in may look one up).
 enum UserOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
-        registry.add(OperationDescriptor("users.create", "POST", "/users", summary: "Create a user (administrators)", params: [
+        registry.describe(module: "users", "Users of the instance")
+        registry.add(OperationDescriptor("users.create", "POST", "/users",
+                                         example: "users.create{username = \"alice\", name = \"Alice\", email = \"alice@example.com\"}", summary: "Create a user (administrators)", params: [
             ParamSpec("username", .string, required: true, "Username; shares the top-level namespace with group paths"),
             ParamSpec("email", .string, required: true, "Email address"),
             ParamSpec("name", .string, "Display name (defaults to username)"),
@@ -19,7 +21,7 @@ enum UserOperations: OperationModule {
             .ok(UserPresenter(ctx: ctx).admin(try UserService(ctx).create(p)), status: 201)
         }
         registry.add(OperationDescriptor("users.update", "PUT", "/users/:id", summary: "Update a user (administrators)", params: [
-            ParamSpec("id", .idOrPath, required: true, in: .path, "User ID or username"),
+            ParamSpec("id", .idOrPath, required: true, "User ID or username"),
             ParamSpec("name", .string, "Display name"),
             ParamSpec("email", .string, "Email address"),
             ParamSpec("admin", .boolean, "Instance administrator"),
@@ -30,14 +32,14 @@ enum UserOperations: OperationModule {
             let service = UserService(ctx)
             return .ok(UserPresenter(ctx: ctx).admin(try service.update(try service.findUser(p["id"]), p)))
         }
-        registry.add(OperationDescriptor("users.get", "GET", "/users/:id", summary: "Get a user by ID or username", params: [
-            ParamSpec("id", .idOrPath, required: true, in: .path, "User ID or username"),
+        registry.add(OperationDescriptor("users.get", "GET", "/users/:id", scope: .readUser, summary: "Get a user by ID or username", params: [
+            ParamSpec("id", .idOrPath, required: true, "User ID or username"),
         ])) { ctx, p in
             let user = try UserService(ctx).findUser(p["id"])
             let presenter = UserPresenter(ctx: ctx)
             return .ok(ctx.caller.isAdmin ? presenter.admin(user) : presenter.basic(user))
         }
-        registry.add(OperationDescriptor("users.list", "GET", "/users", summary: "List users", pagination: .offset, params: [
+        registry.add(OperationDescriptor("users.list", "GET", "/users", scope: .readUser, summary: "List users", pagination: .offset, params: [
             ParamSpec("username", .string, "Return single user with a specific username"),
             ParamSpec("search", .string, "Search users by name, email, username"),
             ParamSpec("active", .boolean, "Return only active users"),
@@ -55,9 +57,10 @@ enum UserOperations: OperationModule {
 /// Group memberships (`/groups/:id/members`).
 enum MemberOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
-        let id = ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the group")
+        registry.describe(module: "members", "Group memberships and access levels")
+        let id = ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group")
         let userId = ParamSpec("user_id", .idOrPath, required: true, "The user ID or username of the member")
-        registry.add(OperationDescriptor("groups.members.list", "GET", "/groups/:id/members", summary: "List direct members of a group", pagination: .offset, params: [
+        registry.add(OperationDescriptor("groups.members.list", "GET", "/groups/:id/members", lua: "members.list", summary: "List direct members of a group", pagination: .offset, params: [
             id, ParamSpec("query", .string, "Filter by name or username"),
         ])) { ctx, p in
             let group = try ctx.findGroup(p["id"])
@@ -69,7 +72,17 @@ enum MemberOperations: OperationModule {
             let service = UserService(ctx)
             return OperationResult(status: 200, body: .array(rows.map(service.memberJSON)), page: page)
         }
-        registry.add(OperationDescriptor("groups.members.add", "POST", "/groups/:id/members", summary: "Add a member to a group (Owner)", params: [
+        registry.add(OperationDescriptor("groups.members.get", "GET", "/groups/:id/members/:user_id", lua: "members.get",
+                                         example: "print(members.get(\"platform\", \"alice\").access_level)",
+                                         summary: "A direct member of a group", params: [id, userId])) { ctx, p in
+            let group = try ctx.findGroup(p["id"])
+            let user = try UserService(ctx).findUser(p["user_id"])
+            // lib/api/members.rb: `members.find_by!(user_id:)`, whose RecordNotFound API::API renders as "404 Not found".
+            guard let row = try Row.fetchOne(ctx.db, sql: memberSQL, arguments: [group.id, user.id]) else { throw APIError.api("404 Not found", status: 404) }
+            return .ok(UserService(ctx).memberJSON(row))
+        }
+        registry.add(OperationDescriptor("groups.members.add", "POST", "/groups/:id/members", lua: "members.add",
+                                         example: "members.add(\"platform\", {user_id = users.list{username = \"alice\"}:first(1)[1].id, access_level = 40})", summary: "Add a member to a group (Owner)", params: [
             id, userId,
             ParamSpec("access_level", .integerEnumeration(AccessLevel.allValues), required: true, "Role: 10 Guest, 15 Planner, 20 Reporter, 30 Developer, 40 Maintainer, 50 Owner"),
             ParamSpec("expires_at", .date, "Membership expiry date YYYY-MM-DD"),
@@ -77,10 +90,10 @@ enum MemberOperations: OperationModule {
             let group = try ctx.findGroup(p["id"])
             let service = UserService(ctx)
             let user = try service.findUser(p["user_id"])
-            try service.addMember(group, user: user, level: p.int("access_level")!, expiresAt: p.string("expires_at"))
+            try service.addMember(group, user: user, level: try p.required.int("access_level"), expiresAt: p.string("expires_at"))
             return .ok(try member(ctx, group, user), status: 201)
         }
-        registry.add(OperationDescriptor("groups.members.update", "PUT", "/groups/:id/members/:user_id", summary: "Change a member's role or expiry (Owner)", params: [
+        registry.add(OperationDescriptor("groups.members.update", "PUT", "/groups/:id/members/:user_id", lua: "members.update", summary: "Change a member's role or expiry (Owner)", params: [
             id, userId,
             ParamSpec("access_level", .integerEnumeration(AccessLevel.allValues), "New role"),
             ParamSpec("expires_at", .date, "Membership expiry date YYYY-MM-DD (null clears it)"),
@@ -91,7 +104,7 @@ enum MemberOperations: OperationModule {
             try service.updateMember(group, user: user, level: p.int("access_level"), expiresAt: p["expires_at"])
             return .ok(try member(ctx, group, user))
         }
-        registry.add(OperationDescriptor("groups.members.remove", "DELETE", "/groups/:id/members/:user_id", summary: "Remove a member (Owner, or the member themself)", success: 204, params: [id, userId])) { ctx, p in
+        registry.add(OperationDescriptor("groups.members.remove", "DELETE", "/groups/:id/members/:user_id", lua: "members.remove", summary: "Remove a member (Owner, or the member themself)", success: 204, params: [id, userId])) { ctx, p in
             let group = try ctx.findGroup(p["id"])
             let service = UserService(ctx)
             try service.removeMember(group, user: try service.findUser(p["user_id"]))
@@ -99,8 +112,10 @@ enum MemberOperations: OperationModule {
         }
     }
 
+    static let memberSQL = "SELECT m.*, u.username, u.name, u.state FROM members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? AND m.user_id = ?"
+
     static func member(_ ctx: OperationContext, _ group: GroupRecord, _ user: UserRecord) throws -> JSONValue {
-        let row = try Row.fetchOne(ctx.db, sql: "SELECT m.*, u.username, u.name, u.state FROM members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? AND m.user_id = ?", arguments: [group.id, user.id])!
+        let row = try readBack(Row.fetchOne(ctx.db, sql: memberSQL, arguments: [group.id, user.id]))
         return UserService(ctx).memberJSON(row)
     }
 }
@@ -108,9 +123,11 @@ enum MemberOperations: OperationModule {
 /// Instance settings and the audit log (administrators).
 enum InstanceOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
+        registry.describe(module: "settings", "Instance settings")
+        registry.describe(module: "audit", "What was changed, by whom and when")
         registry.add(OperationDescriptor("settings.get", "GET", "/application/settings", summary: "Instance settings that group rules read (administrators)", params: [])) { ctx, _ in
             try ctx.requireAdmin()
-            return .ok(ctx.settings.json)
+            return .ok(try ctx.settings.json)
         }
         registry.add(OperationDescriptor("settings.update", "PUT", "/application/settings", summary: "Change instance settings (administrators)", params: [
             ParamSpec("deletion_adjourned_period", .integer, "Days before a group marked for deletion is purged (1-90)"),
@@ -118,7 +135,7 @@ enum InstanceOperations: OperationModule {
             ParamSpec("restricted_visibility_levels", .stringArray, "Levels non-administrators may not use"),
         ])) { ctx, p in
             try ctx.requireAdmin()
-            let old = ctx.settings.json
+            let old = try ctx.settings.json
             if let days = p.int("deletion_adjourned_period"), !(1...90).contains(days) {
                 throw APIError.validation(FieldErrors("deletion_adjourned_period", "must be between 1 and 90"))
             }
@@ -134,13 +151,17 @@ enum InstanceOperations: OperationModule {
             try ctx.audit("settings.update", "Instance", id: nil, path: nil, changes: changes)
             return .ok(try InstanceSettings.load(ctx.db).json)
         }
-        registry.add(OperationDescriptor("audit_events.list", "GET", "/audit_events", summary: "Audit events, oldest first (administrators)", params: [
+        registry.add(OperationDescriptor("audit_events.list", "GET", "/audit_events", lua: "audit.list",
+                                         example: "for _, e in ipairs(audit.list{order = \"desc\", limit = 5}) do print(e.action, e.entity_path) end   -- the latest five",
+                                         summary: "Audit events, oldest first unless order = \"desc\" (administrators)", params: [
             ParamSpec("after_id", .integer, "Only events with a greater id"),
             ParamSpec("created_after", .dateTime, "Only events at or after this time"),
+            ParamSpec("order", .enumeration(["asc", "desc"]), default: "asc", "Oldest first (asc) or newest first (desc)"),
             ParamSpec("limit", .integer, default: 1000, "At most this many events"),
         ])) { ctx, p in
             try ctx.requireAdmin()
-            let events = try AuditLog.events(ctx.db, afterId: p.int("after_id"), since: p.int("created_after"), limit: Int(p.int("limit") ?? 1000))
+            let events = try AuditLog.events(ctx.db, afterId: p.int("after_id"), since: p.int("created_after"), newestFirst: p.string("order") == "desc",
+                                             limit: Int(p.int("limit") ?? 1000))
             return .ok(.array(events.map(\.json)))
         }
     }

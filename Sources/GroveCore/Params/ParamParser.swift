@@ -28,6 +28,40 @@ public struct Params: Sendable {
     public func intArray(_ name: String) -> [Int64] { values[name]?.arrayValue?.compactMap(\.intValue) ?? [] }
     public func stringArray(_ name: String) -> [String] { values[name]?.arrayValue?.compactMap(\.stringValue) ?? [] }
 
+    /// Typed access to the parameters a handler cannot do without (declared required,
+    /// or checked by a cross-parameter rule): a missing one is Grape's 400 naming it.
+    public var required: Required { Required(values: values) }
+
+    public struct Required: Sendable {
+        let values: JSONObject
+
+        private func value(_ name: String) throws -> JSONValue {
+            guard let value = values[name], !value.isNull else { throw APIError.grape("\(name) is missing") }
+            return value
+        }
+        public func string(_ name: String) throws -> String {
+            guard let s = try value(name).stringValue else { throw APIError.grape("\(name) is invalid") }
+            return s
+        }
+        public func int(_ name: String) throws -> Int64 {
+            guard let i = try value(name).intValue else { throw APIError.grape("\(name) is invalid") }
+            return i
+        }
+        public func bool(_ name: String) throws -> Bool {
+            guard let b = try value(name).boolValue else { throw APIError.grape("\(name) is invalid") }
+            return b
+        }
+        /// The one given of an `exactlyOneOf` group (an empty string is not given): its
+        /// name and value.
+        public func oneOf(_ names: [String]) throws -> (name: String, value: String) {
+            let given = names.compactMap { name in values[name]?.stringValue.flatMap { $0.isEmpty ? nil : (name, $0) } }
+            guard given.count == 1, let only = given.first else {
+                throw APIError.grape(names.joined(separator: ", ") + (given.isEmpty ? " are missing, exactly one parameter must be provided" : " are mutually exclusive"))
+            }
+            return only
+        }
+    }
+
     /// A file parameter: `.some(nil)` means "given empty" (remove the avatar).
     public func file(_ name: String) -> UploadedFile?? {
         guard let v = values[name] else { return nil }
@@ -73,6 +107,11 @@ public enum ParamParser {
         if errors.isEmpty { errors += paginationErrors(out, descriptor) }
         for group in descriptor.atLeastOneOf where errors.isEmpty && !group.contains(where: { out[$0] != nil }) {
             errors.append("\(group.joined(separator: ", ")) are missing, at least one parameter must be provided")
+        }
+        for group in descriptor.exactlyOneOf where errors.isEmpty {
+            let given = group.filter { out[$0] != nil && out[$0] != .string("") }
+            if given.count > 1 { errors.append("\(group.joined(separator: ", ")) are mutually exclusive") }
+            if given.isEmpty { errors.append("\(group.joined(separator: ", ")) are missing, exactly one parameter must be provided") }
         }
         if !errors.isEmpty { throw APIError.grape(errors.joined(separator: ", ")) }
         if descriptor.pagination != .none, let perPage = out["per_page"]?.intValue, perPage > PaginationParams.maxPerPage {

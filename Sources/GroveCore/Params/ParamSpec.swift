@@ -54,16 +54,17 @@ public struct ParamSpec: Sendable, Equatable {
     /// The value GitLab assumes when the parameter is absent (documentation only; the
     /// services apply defaults themselves).
     public let defaultValue: JSONValue?
-    public let location: Location
+    /// Set by the operation that declares the parameter, from its path template and
+    /// method (`OperationDescriptor.location(of:)`): one rule, never written per parameter.
+    public internal(set) var location: Location = .query
 
     public init(_ name: String, _ type: ParamType, required: Bool = false, default defaultValue: JSONValue? = nil,
-                in location: Location = .query, _ description: String) {
+                _ description: String) {
         self.name = name
         self.type = type
         self.required = required
         self.description = description
         self.defaultValue = defaultValue
-        self.location = location
     }
 
     public var json: JSONValue {
@@ -73,64 +74,6 @@ public struct ParamSpec: Sendable, Equatable {
         if case .integerEnumeration(let values) = type { o["values"] = .array(values.map { .int($0) }) }
         if let defaultValue { o["default"] = defaultValue }
         return .object(o)
-    }
-}
-
-/// How pages are returned: page numbers with totals, keyset cursors, or not at all.
-public enum PaginationKind: String, Sendable { case none, offset, offsetOrKeyset }
-
-/// The description of one operation: its name, the REST route it stands for and its
-/// parameters. One description drives argument checking, Lua help, REST routes and OpenAPI.
-public struct OperationDescriptor: Sendable {
-    public let name: String
-    public let method: String
-    public let path: String
-    public let summary: String
-    public let params: [ParamSpec]
-    public let successStatus: Int
-    public let pagination: PaginationKind
-    /// `at_least_one_of` groups and similar cross-parameter rules, checked after types.
-    public let atLeastOneOf: [[String]]
-    /// Where the parameters of each name sit in `params`, and the required ones: checking
-    /// arguments looks names up instead of scanning every description.
-    let positions: [String: [Int]]
-    let requiredPositions: [Int]
-    /// Every check of the operation runs before its first write, so a refusal leaves
-    /// nothing to undo: inside a block it runs without a savepoint of its own (the
-    /// savepoint's page copies were a third of a bulk creation). Should it fail after
-    /// writing all the same (an I/O error), the block can no longer commit.
-    public let checksBeforeWriting: Bool
-
-    public init(_ name: String, _ method: String, _ path: String, summary: String, success: Int? = nil,
-                pagination: PaginationKind = .none, atLeastOneOf: [[String]] = [], checksBeforeWriting: Bool = false, params: [ParamSpec]) {
-        self.checksBeforeWriting = checksBeforeWriting
-        self.name = name
-        self.method = method
-        self.path = path
-        self.summary = summary
-        self.successStatus = success ?? (method == "POST" ? 201 : 200)
-        self.pagination = pagination
-        self.atLeastOneOf = atLeastOneOf
-        self.params = pagination == .none ? params : params + PaginationParams.specs(keyset: pagination == .offsetOrKeyset)
-        var positions: [String: [Int]] = [:]
-        for (i, spec) in self.params.enumerated() { positions[spec.name, default: []].append(i) }
-        self.positions = positions
-        let all = self.params
-        self.requiredPositions = all.indices.filter { all[$0].required }
-    }
-
-    /// GET answers from a read; everything else writes.
-    public var isMutation: Bool { method != "GET" }
-
-    public func param(_ name: String) -> ParamSpec? { positions[name].map { params[$0[0]] } }
-
-    public var json: JSONValue {
-        .object([
-            ("name", .string(name)), ("method", .string(method)), ("path", .string(path)),
-            ("summary", .string(summary)), ("success_status", .int(successStatus)),
-            ("paginated", .bool(pagination != .none)),
-            ("params", .array(params.map(\.json))),
-        ])
     }
 }
 

@@ -142,13 +142,13 @@ struct GroupPresenter {
     /// `statistics=true` shows of RootStorageStatistics).
     func statistics(_ g: GroupRecord) throws -> JSONValue {
         let r = TraversalIds.range(g.traversalIds)
-        let row = try Row.fetchOne(ctx.db, cachedSQL: """
+        let row = try readBack(Row.fetchOne(ctx.db, cachedSQL: """
             SELECT COALESCE(SUM(p.repository_size),0) AS repository_size, COALESCE(SUM(p.wiki_size),0) AS wiki_size,
                    COALESCE(SUM(p.lfs_objects_size),0) AS lfs_objects_size, COALESCE(SUM(p.job_artifacts_size),0) AS job_artifacts_size,
                    COALESCE(SUM(p.pipeline_artifacts_size),0) AS pipeline_artifacts_size, COALESCE(SUM(p.packages_size),0) AS packages_size,
                    COALESCE(SUM(p.snippets_size),0) AS snippets_size, COALESCE(SUM(p.uploads_size),0) AS uploads_size
             FROM projects p JOIN namespaces n ON n.id = p.namespace_id WHERE n.traversal_ids >= ? AND n.traversal_ids < ?
-            """, arguments: [r.lower, r.upper])!
+            """, arguments: [r.lower, r.upper]))
         let keys = ["repository_size", "wiki_size", "lfs_objects_size", "job_artifacts_size", "pipeline_artifacts_size", "packages_size", "snippets_size", "uploads_size"]
         let values = keys.map { (row[$0] as Int64) }
         return .object([("storage_size", .int(values.reduce(0, +)))] + zip(keys, values).map { ($0, JSONValue.int($1)) })

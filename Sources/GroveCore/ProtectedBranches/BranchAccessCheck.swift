@@ -10,15 +10,15 @@ struct BranchAccessCheck {
         let grants = try AccessGrants.load(ctx.db, caller: Caller(user: user), today: ctx.today)
         let level = grants.level(group)
         let protected = !rules.isEmpty
-        func allowed(_ kind: BranchAccessKind) -> Bool {
+        func allowed(_ kind: BranchAccessKind) throws -> Bool {
             // Any entry of any matching rule grants the action.
-            rules.contains { $0.entries(kind).contains { entryGrants($0, user: user, level: level, grants: grants) } }
+            try rules.contains { try $0.entries(kind).contains { try entryGrants($0, user: user, level: level, grants: grants) } }
         }
-        let push = protected ? allowed(.push) : level >= AccessLevel.developer
-        let merge = protected ? allowed(.merge) : level >= AccessLevel.developer
+        let push = try protected ? allowed(.push) : level >= AccessLevel.developer
+        let merge = try protected ? allowed(.merge) : level >= AccessLevel.developer
         // Force push: every matching rule must allow it, and the user must be able to push.
         let forcePush = push && rules.allSatisfy(\.allowForcePush)
-        let unprotect = protected && allowed(.unprotect)
+        let unprotect = try protected && allowed(.unprotect)
         return .object([
             ("branch", .string(branch)), ("user_id", .int(user.id)), ("protected", .bool(protected)),
             ("protected_branches", .array(rules.map { .string($0.name) })),
@@ -29,10 +29,10 @@ struct BranchAccessCheck {
     /// `ProtectedRefAccess#check_access`: 0 is no one; 60 administrators only; a role
     /// entry needs that role in the group; a user entry names the user; a group entry
     /// needs membership of that group.
-    private func entryGrants(_ e: BranchAccessEntry, user: UserRecord, level: Int64, grants: AccessGrants) -> Bool {
+    private func entryGrants(_ e: BranchAccessEntry, user: UserRecord, level: Int64, grants: AccessGrants) throws -> Bool {
         if let userId = e.userId { return userId == user.id }
         if let groupId = e.groupId {
-            guard let g = try? GroupRecord.find(ctx.db, id: groupId) else { return false }
+            guard let g = try GroupRecord.find(ctx.db, id: groupId) else { return false }
             return grants.memberLevel(g) >= AccessLevel.guest
         }
         guard let required = e.accessLevel, required != AccessLevel.noAccess else { return false }

@@ -62,7 +62,7 @@ struct ProtectedBranchService {
             """, arguments: [group.id, name, params.bool("allow_force_push") ?? false, params.bool("code_owner_approval_required") ?? false, ctx.now, ctx.now])
         let id = ctx.db.lastInsertedRowID
         try save(entries, ruleId: id, replacing: [])
-        let rule = try ProtectedBranchRule.find(ctx.db, groupId: group.id, name: name)!
+        let rule = try readBack(ProtectedBranchRule.find(ctx.db, groupId: group.id, name: name))
         let presenter = ProtectedBranchPresenter(ctx: ctx)
         var changes: [AuditEvent.Change] = [
             .init(attribute: "name", old: .null, new: .string(name)),
@@ -114,7 +114,7 @@ struct ProtectedBranchService {
         try ctx.db.execute(sql: "UPDATE protected_branches SET \((sets + ["updated_at = ?"]).joined(separator: ", ")) WHERE id = ?",
                            arguments: StatementArguments(args + [ctx.now, rule.id]))
         try save(entries, ruleId: rule.id, replacing: rule.entries)
-        let updated = try ProtectedBranchRule.load(ctx.db, try Row.fetchOne(ctx.db, cachedSQL: "SELECT * FROM protected_branches WHERE id = ?", arguments: [rule.id])!)
+        let updated = try ProtectedBranchRule.load(ctx.db, try readBack(Row.fetchOne(ctx.db, cachedSQL: "SELECT * FROM protected_branches WHERE id = ?", arguments: [rule.id])))
         for kind in BranchAccessKind.allCases where updated.entries(kind) != rule.entries(kind) {
             changes.append(.init(attribute: kind.responseKey, old: try presenter.auditText(rule.entries(kind)), new: try presenter.auditText(updated.entries(kind))))
         }

@@ -1,6 +1,6 @@
 /// `/groups/:id/push_rule` and the push checker.
 enum PushRuleOperations: OperationModule {
-    static let id = ParamSpec("id", .idOrPath, required: true, in: .path, "ID or URL-encoded path of the group.")
+    static let id = ParamSpec("id", .idOrPath, required: true, "ID or URL-encoded path of the group.")
     static let attributes: [ParamSpec] = [
         ParamSpec("author_email_regex", .string, "Allow only commit author emails that match this regular expression (RE2, max 511)."),
         ParamSpec("branch_name_regex", .string, "Allow only branch names that match this regular expression (RE2, max 511)."),
@@ -19,27 +19,30 @@ enum PushRuleOperations: OperationModule {
     static let atLeastOne = [attributes.map(\.name)]
 
     static func register(into registry: OperationRegistry) {
-        registry.add(OperationDescriptor("groups.push_rule.get", "GET", "/groups/:id/push_rule", summary: "Get the push rules of a group (Maintainer)", params: [id])) { ctx, p in
+        registry.describe(module: "push_rules", "Group push rules and the push checker")
+        registry.describe(module: "projects.push_rule", "A project's push rule, copied from its closest group's")
+        registry.add(OperationDescriptor("groups.push_rule.get", "GET", "/groups/:id/push_rule", lua: "push_rules.get", summary: "Get the push rules of a group (Maintainer)", params: [id])) { ctx, p in
             let service = PushRuleService(ctx)
             return .ok(try service.get(try service.group(p["id"])).json)
         }
-        registry.add(OperationDescriptor("groups.push_rule.create", "POST", "/groups/:id/push_rule", summary: "Add push rules to a group that has none (Maintainer)",
+        registry.add(OperationDescriptor("groups.push_rule.create", "POST", "/groups/:id/push_rule", lua: "push_rules.add",
+                                         example: "push_rules.add(\"platform\", {prevent_secrets = true, max_file_size = 100, deny_delete_tag = true})", summary: "Add push rules to a group that has none (Maintainer)",
                                          atLeastOneOf: atLeastOne, params: [id] + attributes)) { ctx, p in
             let service = PushRuleService(ctx)
             return .ok(try service.create(try service.group(p["id"]), p).json, status: 201)
         }
-        registry.add(OperationDescriptor("groups.push_rule.update", "PUT", "/groups/:id/push_rule", summary: "Edit the push rules of a group (Maintainer)",
+        registry.add(OperationDescriptor("groups.push_rule.update", "PUT", "/groups/:id/push_rule", lua: "push_rules.edit", summary: "Edit the push rules of a group (Maintainer)",
                                          atLeastOneOf: atLeastOne, params: [id] + attributes)) { ctx, p in
             let service = PushRuleService(ctx)
             return .ok(try service.update(try service.group(p["id"]), p).json)
         }
-        registry.add(OperationDescriptor("groups.push_rule.delete", "DELETE", "/groups/:id/push_rule", summary: "Delete the push rules of a group (Maintainer)", success: 204, params: [id])) { ctx, p in
+        registry.add(OperationDescriptor("groups.push_rule.delete", "DELETE", "/groups/:id/push_rule", lua: "push_rules.delete", summary: "Delete the push rules of a group (Maintainer)", success: 204, params: [id])) { ctx, p in
             let service = PushRuleService(ctx)
             try service.delete(try service.group(p["id"]))
             return .noContent
         }
         registry.add(OperationDescriptor("projects.push_rule.get", "GET", "/projects/:id/push_rule", summary: "A project's push rule (copied from its group at creation); null when none (Maintainer)", params: [
-            ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the project"),
+            ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the project"),
         ])) { ctx, p in
             let finder = ProjectFinder(ctx)
             let project = try finder.find(p["id"])
@@ -47,6 +50,7 @@ enum PushRuleOperations: OperationModule {
             return .ok(try PushRule.forProject(ctx.db, project.id)?.json ?? .null)
         }
         registry.add(OperationDescriptor("push_rules.check", "POST", "/groups/:id/push_rule/check",
+                                         example: "push_rules.check(\"platform\", {branch_name = \"feature/x\", commit_message = \"WIP\", files = {{path = \"id_rsa\", size = 1}}})",
                                          summary: "Evaluate a would-be push against the group's push rule (its own or the closest ancestor's); lists every violation (Developer)", success: 200, params: [
             id,
             ParamSpec("branch_name", .string, "The branch pushed to."),

@@ -21,16 +21,18 @@ enum SecuritySettingsSchema {
 /// project of a group and its subgroups, minus `projects_to_exclude`.
 enum SecuritySettingsOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
-        registry.add(OperationDescriptor("groups.security_settings.update", "PUT", "/groups/:id/security_settings",
+        registry.describe(module: "security", "Secret push protection for a group's projects")
+        registry.add(OperationDescriptor("groups.security_settings.update", "PUT", "/groups/:id/security_settings", lua: "security.update",
+                                         example: "security.update(\"platform\", {secret_push_protection_enabled = true, projects_to_exclude = {12, 31}})",
                                          summary: "Update secret_push_protection_enabled for all projects of a group and its subgroups (Maintainer)", params: [
-            ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the group which the authenticated user is a member of."),
+            ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group which the authenticated user is a member of."),
             ParamSpec("secret_push_protection_enabled", .boolean, required: true, "Whether secret push protection is enabled for the group."),
             ParamSpec("projects_to_exclude", .integerArray, "The IDs of projects to exclude from the feature."),
         ])) { ctx, p in
             let group = try ctx.findGroup(p["id"])
             // `enable_secret_push_protection` missing answers 401, not 403.
             guard try ctx.access.level(group) >= AccessLevel.maintainer else { throw APIError.unauthorized }
-            let enabled = p.bool("secret_push_protection_enabled")!
+            let enabled = try p.required.bool("secret_push_protection_enabled")
             let range = TraversalIds.range(group.traversalIds)
             let projectIds = try Int64.fetchAll(ctx.db, sql: """
                 SELECT p.id FROM projects p JOIN namespaces n ON n.id = p.namespace_id
@@ -52,9 +54,9 @@ enum SecuritySettingsOperations: OperationModule {
             ])
             return .ok(.object([("secret_push_protection_enabled", .bool(enabled)), ("errors", .array(errors))]))
         }
-        registry.add(OperationDescriptor("projects.security_settings.get", "GET", "/projects/:id/security_settings",
+        registry.add(OperationDescriptor("projects.security_settings.get", "GET", "/projects/:id/security_settings", lua: "security.get_project",
                                          summary: "A project's security settings (Developer)", params: [
-            ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the project"),
+            ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the project"),
         ])) { ctx, p in
             let finder = ProjectFinder(ctx)
             let project = try finder.find(p["id"])

@@ -107,7 +107,7 @@ struct PersonalAccessTokenService {
             INSERT INTO personal_access_tokens (user_id, name, description, scopes, token_digest, expires_at, previous_personal_access_token_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [user.id, name, description, JSONText.encode(.array(scopes.map { .string($0) })), TokenDigest.digest(token), expiresAt, previous, ctx.now])
-        let record = try PersonalAccessTokenRecord.find(ctx.db, id: ctx.db.lastInsertedRowID, userId: user.id)!
+        let record = try readBack(PersonalAccessTokenRecord.find(ctx.db, id: ctx.db.lastInsertedRowID, userId: user.id))
         var changes: [AuditEvent.Change] = [
             .init(attribute: "name", old: .null, new: .string(name)), .init(attribute: "scopes", old: .null, new: .array(scopes.map { .string($0) })),
             .init(attribute: "expires_at", old: .null, new: expiresAt.json),

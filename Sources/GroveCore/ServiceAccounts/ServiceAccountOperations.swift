@@ -1,11 +1,12 @@
 /// `/groups/:id/service_accounts` and their personal access tokens.
 enum ServiceAccountOperations: OperationModule {
-    static let id = ParamSpec("id", .idOrPath, required: true, in: .path, "The ID or URL-encoded path of the group.")
-    static let userId = ParamSpec("user_id", .integer, required: true, in: .path, "ID of a service account user.")
-    static let tokenId = ParamSpec("token_id", .integer, required: true, in: .path, "ID of a personal access token.")
+    static let id = ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group.")
+    static let userId = ParamSpec("user_id", .integer, required: true, "ID of a service account user.")
+    static let tokenId = ParamSpec("token_id", .integer, required: true, "ID of a personal access token.")
 
     static func register(into registry: OperationRegistry) {
-        registry.add(OperationDescriptor("groups.service_accounts.list", "GET", "/groups/:id/service_accounts",
+        registry.describe(module: "service_accounts", "Service accounts of a top-level group and their access tokens")
+        registry.add(OperationDescriptor("groups.service_accounts.list", "GET", "/groups/:id/service_accounts", lua: "service_accounts.list",
                                          summary: "List service account users provisioned by a group (Owner)", pagination: .offset, params: [
             id,
             ParamSpec("order_by", .enumeration(["id", "username"]), default: "id", "Orders list of users by username or id. Default is id."),
@@ -15,7 +16,8 @@ enum ServiceAccountOperations: OperationModule {
             let (users, page) = try service.list(try service.group(p["id"]), p)
             return OperationResult(status: 200, body: .array(users.map(ServiceAccountService.json)), page: page)
         }
-        registry.add(OperationDescriptor("groups.service_accounts.create", "POST", "/groups/:id/service_accounts",
+        registry.add(OperationDescriptor("groups.service_accounts.create", "POST", "/groups/:id/service_accounts", lua: "service_accounts.create",
+                                         example: "local bot = service_accounts.create(\"platform\", {username = \"deploy-bot\"})",
                                          summary: "Create a service account user (top-level groups; administrators, or owners when allowed)", params: [
             id,
             ParamSpec("name", .string, default: "Service account user", "Name of the user."),
@@ -24,7 +26,7 @@ enum ServiceAccountOperations: OperationModule {
             let service = ServiceAccountService(ctx)
             return .ok(ServiceAccountService.json(try service.create(try service.group(p["id"]), p)), status: 201)
         }
-        registry.add(OperationDescriptor("groups.service_accounts.update", "PATCH", "/groups/:id/service_accounts/:user_id",
+        registry.add(OperationDescriptor("groups.service_accounts.update", "PATCH", "/groups/:id/service_accounts/:user_id", lua: "service_accounts.update",
                                          summary: "Change a service account's name or username (Owner)", params: [
             id, userId, ParamSpec("name", .string, "Name of the user."), ParamSpec("username", .string, "Username of the user."),
         ])) { ctx, p in
@@ -32,7 +34,7 @@ enum ServiceAccountOperations: OperationModule {
             let group = try service.group(p["id"])
             return .ok(ServiceAccountService.json(try service.update(group, try service.account(group, p["user_id"]), p)))
         }
-        registry.add(OperationDescriptor("groups.service_accounts.delete", "DELETE", "/groups/:id/service_accounts/:user_id",
+        registry.add(OperationDescriptor("groups.service_accounts.delete", "DELETE", "/groups/:id/service_accounts/:user_id", lua: "service_accounts.delete",
                                          summary: "Delete a service account user (top-level groups; administrators, or owners when allowed)", success: 204, params: [
             id, userId,
             ParamSpec("hard_delete", .boolean, "If true, contributions that would usually be moved to a Ghost User are deleted instead, as well as groups owned solely by this service account user."),
@@ -42,12 +44,13 @@ enum ServiceAccountOperations: OperationModule {
             try service.delete(group, try service.account(group, p["user_id"]), hardDelete: p.bool("hard_delete") ?? false)
             return .noContent
         }
-        registry.add(OperationDescriptor("groups.service_accounts.tokens.list", "GET", "/groups/:id/service_accounts/:user_id/personal_access_tokens",
+        registry.add(OperationDescriptor("groups.service_accounts.tokens.list", "GET", "/groups/:id/service_accounts/:user_id/personal_access_tokens", lua: "service_accounts.list_tokens",
                                          summary: "List a service account's personal access tokens, without their values (Owner)", params: [id, userId])) { ctx, p in
             let (_, user) = try tokenOwner(ctx, p)
             return .ok(.array(try PersonalAccessTokenService(ctx).list(user).map { $0.json(today: ctx.today) }))
         }
-        registry.add(OperationDescriptor("groups.service_accounts.tokens.create", "POST", "/groups/:id/service_accounts/:user_id/personal_access_tokens",
+        registry.add(OperationDescriptor("groups.service_accounts.tokens.create", "POST", "/groups/:id/service_accounts/:user_id/personal_access_tokens", lua: "service_accounts.create_token",
+                                         example: "local t = service_accounts.create_token(\"platform\", bot.id, {name = \"ci\", scopes = {\"api\"}, expires_at = \"2027-06-30\"})\nprint(t.token)   -- shown once",
                                          summary: "Create a personal access token for a service account; the token is shown only in this answer (Owner)", params: [
             id, userId,
             ParamSpec("name", .string, required: true, "Name of the personal access token."),
@@ -59,18 +62,19 @@ enum ServiceAccountOperations: OperationModule {
             let (record, token) = try PersonalAccessTokenService(ctx).create(user, p)
             return .ok(record.json(today: ctx.today, token: token), status: 201)
         }
-        registry.add(OperationDescriptor("groups.service_accounts.tokens.rotate", "POST", "/groups/:id/service_accounts/:user_id/personal_access_tokens/:token_id/rotate",
+        registry.add(OperationDescriptor("groups.service_accounts.tokens.rotate", "POST", "/groups/:id/service_accounts/:user_id/personal_access_tokens/:token_id/rotate", lua: "service_accounts.rotate_token",
+                                         example: "local new = service_accounts.rotate_token(\"platform\", bot.id, token.id)",
                                          summary: "Rotate a service account's token: the old one is revoked, the new one returned (Owner)", success: 200, params: [
             id, userId, tokenId, ParamSpec("expires_at", .date, "Expiry date of the new token (YYYY-MM-DD)."),
         ])) { ctx, p in
             let (_, user) = try tokenOwner(ctx, p)
-            let (record, token) = try PersonalAccessTokenService(ctx).rotate(user, tokenId: p.int("token_id")!, expiresAt: p.string("expires_at"))
+            let (record, token) = try PersonalAccessTokenService(ctx).rotate(user, tokenId: try p.required.int("token_id"), expiresAt: p.string("expires_at"))
             return .ok(record.json(today: ctx.today, token: token))
         }
-        registry.add(OperationDescriptor("groups.service_accounts.tokens.revoke", "DELETE", "/groups/:id/service_accounts/:user_id/personal_access_tokens/:token_id",
+        registry.add(OperationDescriptor("groups.service_accounts.tokens.revoke", "DELETE", "/groups/:id/service_accounts/:user_id/personal_access_tokens/:token_id", lua: "service_accounts.revoke_token",
                                          summary: "Revoke a service account's personal access token (Owner)", success: 204, params: [id, userId, tokenId])) { ctx, p in
             let (_, user) = try tokenOwner(ctx, p)
-            try PersonalAccessTokenService(ctx).revoke(user, tokenId: p.int("token_id")!)
+            try PersonalAccessTokenService(ctx).revoke(user, tokenId: try p.required.int("token_id"))
             return .noContent
         }
     }

@@ -61,7 +61,7 @@ struct ServiceAccountService {
             INSERT INTO users (username, name, email, state, is_admin, bot, external, can_create_group, service_account, provisioned_by_group_id, created_at)
             VALUES (?, ?, ?, 'active', 0, 1, 0, 0, 1, ?, ?)
             """, arguments: [username, name, email, group.id, ctx.now])
-        let user = try UserRecord.find(ctx.db, id: ctx.db.lastInsertedRowID)!
+        let user = try readBack(UserRecord.find(ctx.db, id: ctx.db.lastInsertedRowID))
         try ctx.audit("service_account.create", "User", id: user.id, path: user.username, changes: [
             .init(attribute: "username", old: .null, new: .string(username)), .init(attribute: "name", old: .null, new: .string(name)),
             .init(attribute: "provisioned_by_group", old: .null, new: .string(group.fullPath)),
@@ -82,7 +82,7 @@ struct ServiceAccountService {
             changes.append(.init(attribute: "username", old: .string(user.username), new: .string(username)))
         }
         if !changes.isEmpty { try ctx.audit("service_account.update", "User", id: user.id, path: user.username, changes: changes) }
-        return try UserRecord.find(ctx.db, id: user.id)!
+        return try readBack(UserRecord.find(ctx.db, id: user.id))
     }
 
     /// Removes the account, its memberships and tokens. `hard_delete` also removes groups

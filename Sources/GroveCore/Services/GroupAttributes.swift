@@ -91,8 +91,8 @@ struct GroupAttributes {
     }
 
     /// Non-admins may not pick a level the administrator restricted.
-    func restrictedVisibilityError(_ v: Visibility) -> String? {
-        guard !ctx.caller.isAdmin, ctx.settings.restrictedVisibilityLevels.contains(v) else { return nil }
+    func restrictedVisibilityError(_ v: Visibility) throws -> String? {
+        guard !ctx.caller.isAdmin, try ctx.settings.restrictedVisibilityLevels.contains(v) else { return nil }
         return VisibilityRules.restrictedMessage(v)
     }
 

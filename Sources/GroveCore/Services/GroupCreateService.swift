@@ -22,12 +22,12 @@ struct GroupCreateService {
 
         let name = params.string("name") ?? ""
         let path = params.string("path") ?? ""
-        let visibility = params.string("visibility").flatMap(Visibility.init(name:)) ?? ctx.settings.defaultGroupVisibility
+        let visibility = try params.string("visibility").flatMap(Visibility.init(name:)) ?? ctx.settings.defaultGroupVisibility
         let attributes = GroupAttributes(ctx: ctx)
         let settings = attributes.settings(from: params, topLevel: parent == nil).filter { $0.0 != "math_rendering_limits_enabled" }
 
         var errors = FieldErrors()
-        if let message = attributes.restrictedVisibilityError(visibility) { errors.add(VisibilityRules.field, message) }
+        if let message = try attributes.restrictedVisibilityError(visibility) { errors.add(VisibilityRules.field, message) }
         let candidate = GroupValidator.Candidate(id: nil, name: name, path: path, parent: parent, visibility: visibility,
                                                  nameChanged: true, pathChanged: true, visibilityChanged: true)
         for pair in try GroupValidator(db: ctx.db).errors(candidate).pairs { for m in pair.messages { errors.add(pair.field, m) } }
@@ -51,9 +51,9 @@ struct GroupCreateService {
         // The traversal ids end with the group's own id: take the id AUTOINCREMENT would
         // give, max(sequence, largest id) + 1 (the write lock is held, so nothing else can
         // take it), and insert the row whole.
-        let id = try Int64.fetchOne(ctx.db, cachedSQL: """
+        let id = try readBack(Int64.fetchOne(ctx.db, cachedSQL: """
             SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'namespaces'), 0), COALESCE((SELECT MAX(id) FROM namespaces), 0)) + 1
-            """)!
+            """))
         group.id = id
         group.traversalIds = TraversalIds.child(of: parent?.traversalIds, id: id)
         try ctx.db.run(sql: """

@@ -6,6 +6,7 @@ import GRDB
 /// period are purged with their subtree and projects. Only marked subgroups may be removed
 /// at once (`permanently_remove` + `full_path`).
 struct GroupDestroyService {
+    static let suffixAlphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
     static let suffixMarker = "-deletion_scheduled-"
 
     let ctx: OperationContext
@@ -31,7 +32,7 @@ struct GroupDestroyService {
         try GroupHierarchy.move(ctx.db, group, to: parent, path: newPath, name: newName, now: ctx.now)
         try ctx.db.run(sql: "UPDATE namespaces SET marked_for_deletion_at = ?, deleting_user_id = ? WHERE id = ?",
                            arguments: [ctx.now, ctx.caller.id, group.id])
-        let due = ctx.now + ctx.settings.deletionAdjournedPeriod * 86_400_000
+        let due = try ctx.now + ctx.settings.deletionAdjournedPeriod * 86_400_000
         try ctx.audit("group.mark_for_deletion", "Group", id: group.id, path: group.fullPath, changes: [
             .init(attribute: "path", old: .string(group.path), new: .string(newPath)),
             .init(attribute: "marked_for_deletion_on", old: .null, new: .string(Timestamp.day(ctx.now))),
@@ -50,14 +51,14 @@ struct GroupDestroyService {
         let validator = GroupValidator(db: ctx.db)
         // The original path may have been taken meanwhile: add a random suffix, as GitLab does.
         while try validator.pathTaken(fullPath: GroupHierarchy.fullPath(parent: parent, path: path), parent: parent, excluding: group.id) {
-            path += "-" + String((0..<5).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
+            path += "-" + String((0..<5).map { _ in Self.suffixAlphabet[Int.random(in: 0..<Self.suffixAlphabet.count)] })
         }
         try GroupHierarchy.move(ctx.db, group, to: parent, path: path, name: name, now: ctx.now)
         try ctx.db.run(sql: "UPDATE namespaces SET marked_for_deletion_at = NULL, deleting_user_id = NULL WHERE id = ?", arguments: [group.id])
-        let restored = try GroupRecord.find(ctx.db, id: group.id)!
+        let restored = try readBack(GroupRecord.find(ctx.db, id: group.id))
         try ctx.audit("group.restore", "Group", id: group.id, path: restored.fullPath, changes: [
             .init(attribute: "path", old: .string(group.path), new: .string(path)),
-            .init(attribute: "marked_for_deletion_on", old: .string(Timestamp.day(group.markedForDeletionAt!)), new: .null),
+            .init(attribute: "marked_for_deletion_on", old: group.markedForDeletionAt.map { .string(Timestamp.day($0)) } ?? .null, new: .null),
         ])
         return restored
     }
@@ -65,10 +66,10 @@ struct GroupDestroyService {
     /// Deletes the group, its descendants and all their projects, members and links.
     func destroy(_ group: GroupRecord) throws {
         let r = TraversalIds.range(group.traversalIds)
-        let counts = try Row.fetchOne(ctx.db, cachedSQL: """
+        let counts = try readBack(Row.fetchOne(ctx.db, cachedSQL: """
             SELECT (SELECT COUNT(*) FROM namespaces WHERE traversal_ids >= ? AND traversal_ids < ?) AS groups,
                    (SELECT COUNT(*) FROM projects WHERE namespace_id IN (SELECT id FROM namespaces WHERE traversal_ids >= ? AND traversal_ids < ?)) AS projects
-            """, arguments: [r.lower, r.upper, r.lower, r.upper])!
+            """, arguments: [r.lower, r.upper, r.lower, r.upper]))
         // Deepest first, so no row is removed from under a cascade still in progress.
         try ctx.db.run(sql: """
             DELETE FROM namespaces WHERE id IN (SELECT id FROM namespaces WHERE traversal_ids >= ? AND traversal_ids < ?
@@ -82,7 +83,7 @@ struct GroupDestroyService {
 
     /// Purges every group whose retention period is over; answers their full paths.
     func purgeDue() throws -> [String] {
-        let cutoff = ctx.now - ctx.settings.deletionAdjournedPeriod * 86_400_000
+        let cutoff = try ctx.now - ctx.settings.deletionAdjournedPeriod * 86_400_000
         let due = try GroupRecord.fetchAll(ctx.db, cachedSQL: "SELECT \(GroupRecord.columns) FROM namespaces WHERE marked_for_deletion_at IS NOT NULL AND marked_for_deletion_at <= ? ORDER BY length(traversal_ids)", arguments: [cutoff])
         var purged: [String] = []
         for group in due where try GroupRecord.find(ctx.db, id: group.id) != nil {

@@ -28,7 +28,7 @@ struct GroupTransferService {
             throw fail(.namespaceWithSamePath)
         }
         if let newParent, newParent.traversalIds.hasPrefix(group.traversalIds) { throw fail(.toSubgroup) }
-        if let newParent, newParent.depth + subtreeHeight(group) > GroupValidator.maxAncestors + 1 { throw fail(.tooDeep) }
+        if let newParent, try newParent.depth + subtreeHeight(group) > GroupValidator.maxAncestors + 1 { throw fail(.tooDeep) }
         if try GroupValidator(db: ctx.db).siblingNameTaken(.init(id: group.id, name: group.name, path: group.path, parent: newParent,
                                                                   visibility: group.visibility, nameChanged: true, pathChanged: true, visibilityChanged: false)), newParent != nil {
             throw fail(.namespaceWithSamePath)
@@ -43,22 +43,22 @@ struct GroupTransferService {
         ]
         // Under a stricter parent the group, its subgroups and projects are lowered.
         if let newParent, group.visibility > newParent.visibility {
-            let moved = try GroupRecord.find(ctx.db, id: group.id)!
+            let moved = try readBack(GroupRecord.find(ctx.db, id: group.id))
             try GroupHierarchy.capVisibility(ctx.db, subtreeOf: moved, to: newParent.visibility)
             changes.append(.init(attribute: "visibility", old: .string(group.visibility.name), new: .string(newParent.visibility.name)))
         }
-        let updated = try GroupRecord.find(ctx.db, id: group.id)!
+        let updated = try readBack(GroupRecord.find(ctx.db, id: group.id))
         ctx.invalidateAccess()
         try ctx.audit("group.transfer", "Group", id: group.id, path: updated.fullPath, changes: changes)
         return updated
     }
 
-    private func subtreeHeight(_ group: GroupRecord) -> Int {
+    private func subtreeHeight(_ group: GroupRecord) throws -> Int {
         let r = TraversalIds.range(group.traversalIds)
-        let deepest = (try? String.fetchOne(ctx.db, sql: """
+        let deepest = try String.fetchOne(ctx.db, sql: """
             SELECT traversal_ids FROM namespaces WHERE traversal_ids >= ? AND traversal_ids < ?
             ORDER BY length(traversal_ids) - length(replace(traversal_ids, '/', '')) DESC LIMIT 1
-            """, arguments: [r.lower, r.upper])) ?? nil
+            """, arguments: [r.lower, r.upper])
         return (deepest.map { TraversalIds.ids($0).count } ?? group.depth) - group.depth + 1
     }
 

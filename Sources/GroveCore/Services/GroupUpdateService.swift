@@ -19,7 +19,7 @@ struct GroupUpdateService {
         let settings = attributes.settings(from: params, topLevel: group.isTopLevel)
 
         var errors = FieldErrors()
-        if newVisibility != group.visibility, let m = attributes.restrictedVisibilityError(newVisibility) { errors.add(VisibilityRules.field, m) }
+        if newVisibility != group.visibility, let m = try attributes.restrictedVisibilityError(newVisibility) { errors.add(VisibilityRules.field, m) }
         let candidate = GroupValidator.Candidate(id: group.id, name: newName, path: newPath, parent: parent, visibility: newVisibility,
                                                  nameChanged: newName != group.name, pathChanged: newPath != group.path,
                                                  visibilityChanged: newVisibility != group.visibility)
@@ -60,7 +60,7 @@ struct GroupUpdateService {
             }
         case .none: break
         }
-        let updated = try GroupRecord.find(ctx.db, id: group.id)!
+        let updated = try readBack(GroupRecord.find(ctx.db, id: group.id))
         if !changes.isEmpty { try ctx.audit("group.update", "Group", id: group.id, path: updated.fullPath, changes: changes) }
         return updated
     }

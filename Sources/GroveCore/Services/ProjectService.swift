@@ -44,7 +44,7 @@ struct ProjectService {
         for f in ProjectRecord.featureNames { if let v = params.bool(f) { columns.append(f); values.append(v) } }
         try ctx.db.execute(sql: "INSERT INTO projects (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
                            arguments: StatementArguments(values))
-        let project = try ProjectRecord.find(ctx.db, id: ctx.db.lastInsertedRowID)!
+        let project = try readBack(ProjectRecord.find(ctx.db, id: ctx.db.lastInsertedRowID))
         try PushRuleService.copyToNewProject(ctx, projectId: project.id, groupId: group.id)
         try ctx.audit("project.create", "Project", id: project.id, path: project.pathWithNamespace, changes: [
             .init(attribute: "name", old: .null, new: .string(name)), .init(attribute: "visibility", old: .null, new: .string(visibility.name)),
@@ -69,7 +69,7 @@ struct ProjectService {
             changes.append(.init(attribute: column, old: old, new: new))
         }
         if let v = params.string("visibility").flatMap(Visibility.init(name:)) {
-            let group = try GroupRecord.find(ctx.db, id: project.namespaceId)!
+            let group = try readBack(GroupRecord.find(ctx.db, id: project.namespaceId))
             if v > group.visibility { throw APIError.validation(FieldErrors(VisibilityRules.field, VisibilityRules.projectMessage(v, group: group.visibility))) }
             set("visibility_level", v.rawValue, audit: .string(project.visibility.name), .string(v.name))
         }
@@ -86,7 +86,7 @@ struct ProjectService {
             try ctx.db.execute(sql: "UPDATE projects SET \(sets.joined(separator: ", ")), updated_at = ? WHERE id = ?", arguments: StatementArguments(args + [ctx.now, project.id]))
             try ctx.audit("project.update", "Project", id: project.id, path: project.pathWithNamespace, changes: changes)
         }
-        return try ProjectRecord.find(ctx.db, id: project.id)!
+        return try readBack(ProjectRecord.find(ctx.db, id: project.id))
     }
 
     /// Returns false when the project was already starred (REST answers 304).

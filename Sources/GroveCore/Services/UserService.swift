@@ -43,7 +43,7 @@ struct UserService {
             """, arguments: [username, params.string("name") ?? username, email, params.string("state") ?? "active", params.bool("admin") ?? false,
                              params.bool("bot") ?? false, params.bool("external") ?? false, params.bool("can_create_group") ?? true,
                              params.bool("service_account") ?? false, provisionedBy, samlGroup, ctx.now])
-        let user = try UserRecord.find(ctx.db, id: ctx.db.lastInsertedRowID)!
+        let user = try readBack(UserRecord.find(ctx.db, id: ctx.db.lastInsertedRowID))
         try ctx.audit("user.create", "User", id: user.id, path: user.username, changes: [
             .init(attribute: "username", old: .null, new: .string(username)),
             .init(attribute: "admin", old: .null, new: .bool(user.isAdmin)),
@@ -58,18 +58,18 @@ struct UserService {
         var args: [any DatabaseValueConvertible] = []
         let current: [String: JSONValue] = ["name": .string(user.name), "email": .string(user.email), "state": .string(user.state),
                                             "admin": .bool(user.isAdmin), "external": .bool(user.external), "can_create_group": .bool(user.canCreateGroup)]
-        let columns = ["name": "name", "email": "email", "state": "state", "admin": "is_admin", "external": "external", "can_create_group": "can_create_group"]
-        for key in ["name", "email", "state", "admin", "external", "can_create_group"] {
-            guard let v = params[key], v != current[key] else { continue }
-            sets.append("\(columns[key]!) = ?")
+        let columns = [("name", "name"), ("email", "email"), ("state", "state"), ("admin", "is_admin"), ("external", "external"), ("can_create_group", "can_create_group")]
+        for (key, column) in columns {
+            guard let v = params[key], let old = current[key], v != old else { continue }
+            sets.append("\(column) = ?")
             args.append(v.stringValue ?? v.boolValue.map { $0 ? "1" : "0" } ?? "")
-            changes.append(.init(attribute: key, old: current[key]!, new: v))
+            changes.append(.init(attribute: key, old: old, new: v))
         }
         if !sets.isEmpty {
             try ctx.db.execute(sql: "UPDATE users SET \(sets.joined(separator: ", ")) WHERE id = ?", arguments: StatementArguments(args + [user.id]))
             try ctx.audit("user.update", "User", id: user.id, path: user.username, changes: changes)
         }
-        return try UserRecord.find(ctx.db, id: user.id)!
+        return try readBack(UserRecord.find(ctx.db, id: user.id))
     }
 
     // MARK: Members

@@ -2,7 +2,7 @@ import GRDB
 
 /// Instance settings read by part 2's features (GitLab ApplicationSetting attributes of
 /// the same names), kept in the shared `instance_settings` key/value table.
-struct IntegrationSettings {
+struct IntegrationSettings: Sendable {
     /// Web hooks may call loopback and private addresses.
     var allowLocalRequestsFromWebHooksAndServices = false
     /// Owners of top-level groups (not only administrators) may create service accounts.
@@ -53,6 +53,7 @@ struct IntegrationSettings {
 /// `settings.integrations.*`: the settings above (administrators).
 enum IntegrationSettingsOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
+        registry.describe(module: "settings.integrations", "Instance settings for hooks, service accounts and tokens")
         registry.add(OperationDescriptor("settings.integrations.get", "GET", "/application/settings/integrations",
                                          summary: "Instance settings for hooks, service accounts and tokens (administrators)", params: [])) { ctx, _ in
             try ctx.requireAdmin()

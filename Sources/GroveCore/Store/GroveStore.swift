@@ -92,7 +92,7 @@ public final class GroveStore: @unchecked Sendable {
                 return .commit
             }
         }
-        return result!
+        return try readBack(result)
     }
 
     /// Runs `body` like `transaction`, then always rolls back, returning what it produced
@@ -111,7 +111,7 @@ public final class GroveStore: @unchecked Sendable {
                 out = (value, try AuditLog.events(db, afterId: before))
                 return .rollback
             }
-            return out!
+            return try readBack(out)
         }
         var out: (T, [AuditEvent])?
         try database.writeWithoutTransaction { db in
@@ -126,7 +126,7 @@ public final class GroveStore: @unchecked Sendable {
                 return .rollback
             }
         }
-        return out!
+        return try readBack(out)
     }
 
     /// Runs `body` in one read transaction: the operations it calls share one snapshot and
@@ -240,7 +240,7 @@ public final class GroveStore: @unchecked Sendable {
         if !operation.descriptor.isMutation { result = try read(run) }
         else if operation.descriptor.checksBeforeWriting { result = try writeCheckedFirst(run) }
         else { result = try write(run) }
-        if let error = result.errorAfterCommit { throw error }
+        if let after = result.afterTransaction { return try after(self) }
         return result
     }
 

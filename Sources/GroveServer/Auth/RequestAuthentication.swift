@@ -45,20 +45,14 @@ enum RequestAuthentication {
     }
 }
 
-/// Token scopes, kept to GitLab's three API-level ones (`lib/gitlab/auth.rb`):
-/// `api` allows everything; `read_api` allows GET; `read_user` allows GET of `/user` and
-/// `/users`. Any other scope set (`read_repository`, `create_runner` ...) reaches no API
-/// route. Anonymous callers are not checked here: the core decides what they may see.
+/// Token scopes, kept to GitLab's three API-level ones (`lib/gitlab/auth.rb`); each
+/// route declares the one it needs (`OperationDescriptor.scope`). Any other scope set
+/// (`read_repository`, `create_runner` ...) reaches no API route. Anonymous callers are
+/// not checked here: the core decides what they may see.
 enum ScopePolicy {
-    static func allowedScopes(method: HTTPRequest.Method, route: String) -> [String] {
-        guard method == .get || method == .head else { return ["api"] }
-        if route == "/user" || route == "/users" || route.hasPrefix("/users/") { return ["api", "read_api", "read_user"] }
-        return ["api", "read_api"]
-    }
-
-    static func check(_ caller: AuthenticatedCaller, method: HTTPRequest.Method, route: String) throws {
+    static func check(_ caller: AuthenticatedCaller, route: RouteEntry) throws {
         guard let identity = caller.identity else { return }
-        let allowed = allowedScopes(method: method, route: route)
+        let allowed = route.scope.accepted
         if identity.scopes.contains(where: allowed.contains) { return }
         throw APIError(status: 403, body: .raw(.object([
             ("error", "insufficient_scope"),

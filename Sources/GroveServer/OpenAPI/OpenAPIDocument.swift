@@ -46,16 +46,14 @@ public enum OpenAPIDocument {
         let tag = route.path.split(separator: "/").first.map(String.init) ?? "api"
         op["tags"] = .array([.string(tag)])
         let specs = descriptor?.params ?? []
-        let inBody = route.method != "GET" && route.method != "DELETE"
         var parameters: [JSONValue] = []
         var bodyProperties = JSONObject()
         var bodyRequired: [JSONValue] = []
         var hasFile = false
         for spec in specs {
-            let isPath = route.pathParameters.contains(spec.name)
-            if isPath || !inBody {
+            if spec.location != .body {
                 parameters.append(.object([
-                    ("name", .string(spec.name)), ("in", .string(isPath ? "path" : "query")), ("required", .bool(isPath || spec.required)),
+                    ("name", .string(spec.name)), ("in", .string(spec.location.rawValue)), ("required", .bool(spec.location == .path || spec.required)),
                     ("description", .string(spec.description)), ("schema", schema(spec)),
                 ]))
             } else {
@@ -63,10 +61,6 @@ public enum OpenAPIDocument {
                 if spec.required { bodyRequired.append(.string(spec.name)) }
                 if spec.type == .file { hasFile = true }
             }
-        }
-        // Path captures the descriptor does not list still need declaring.
-        for name in route.pathParameters where !specs.contains(where: { $0.name == name }) {
-            parameters.append(.object([("name", .string(name)), ("in", "path"), ("required", true), ("schema", .object([("type", "string")]))]))
         }
         if !parameters.isEmpty { op["parameters"] = .array(parameters) }
         if !bodyProperties.isEmpty {

@@ -22,7 +22,6 @@ struct OperationResponder: Sendable {
             // Grape parses the body before the endpoint authenticates: malformed input is a 400 first.
             let params = try await RequestParameters.decode(&request, pathParameters: captures, maxBodySize: configuration.maxBodySize)
             let link = LinkContext(externalURL: configuration.externalURL, request: request, query: query)
-            let method = request.method
             // The token's use is recorded once it is known valid, whatever the operation answers.
             let authenticate: @Sendable (GroveStore) throws -> AuthenticatedCaller = { store in
                 try RequestAuthentication.caller(token: token, store: store)
@@ -32,7 +31,7 @@ struct OperationResponder: Sendable {
                 let values = params.values
                 let perform: @Sendable (GroveStore, AuthenticatedCaller) -> Result<OperationResult, any Error> = { store, caller in
                     Result {
-                        try ScopePolicy.check(caller, method: method, route: route.path)
+                        try ScopePolicy.check(caller, route: route)
                         return try store.perform(name, params: values, as: caller.actor, ignoreUnknown: true)
                     }
                 }
@@ -54,7 +53,7 @@ struct OperationResponder: Sendable {
             case .server(let name):
                 let caller = try await executor.read(authenticate)
                 try await RequestAuthentication.recordUse(of: caller, executor: executor)
-                try ScopePolicy.check(caller, method: method, route: route.path)
+                try ScopePolicy.check(caller, route: route)
                 return try await serverRoute(name, caller: caller)
             }
         } catch let error as APIError {
