@@ -83,6 +83,12 @@ let package = Package(
             dependencies: ["GroveBindings", "GroveCore", "GroveLua"],
             path: "bench/GroveBindingsBench"
         ),
+        .executableTarget(
+            name: "GroveListsBench",
+            dependencies: ["GroveBindings", "GroveCore", "GroveLua", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")],
+            path: "bench/GroveListsBench"
+        ),
         .testTarget(name: "GroveLuaTests", dependencies: ["GroveLua"]),
         .testTarget(
             name: "GroveCoreTests",

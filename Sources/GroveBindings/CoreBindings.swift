@@ -108,48 +108,80 @@ public enum CoreBindings {
         throw call.fail(position, "\(expected) expected, got \(call.typeName(position))")
     }
 
-    /// Items of a paginated operation, one page fetched when the loop needs it.
-    /// `per_page` defaults to 100 (the maximum) so a loop makes few round trips;
-    /// an explicit `page` fetches that page only.
+    /// Items of a paginated operation, one batch fetched when the loop needs it. A loop
+    /// goes on from the key of the last item fetched (`ListRequest.after`), never by
+    /// skipping rows: each batch costs what it holds, and batches double from `per_page`
+    /// (100 by default) up to `maxBatch`, so a long loop makes few round trips. An explicit
+    /// `page` fetches that offset page only, as REST does.
+    static let maxBatch = 5_000
+
     static func pages(of name: String, params: JSONObject, store: GroveStore, actor: Actor) -> LuaIterator {
-        var params = params
-        let singlePage = params["page"] != nil
-        if params["per_page"] == nil { params["per_page"] = .int(100) }
-        var nextPage: Int64? = params["page"]?.intValue ?? 1
+        if params["page"] != nil { return onePage(of: name, params: params, store: store, actor: actor) }
+        return pages(params: params) { request in try store.perform(name, params: params, as: actor, list: request) }
+    }
+
+    /// The iteration by key over `list`, which answers a `ListRequest` for the operation.
+    static func pages(params: JSONObject, list: @escaping (ListRequest) throws -> OperationResult) -> LuaIterator {
+        // per_page stays among the options, checked as REST checks it; it is the first batch.
+        var batch = min(max(Int(clamping: params["per_page"]?.intValue ?? 100), 1), maxBatch)
+        var key: ListKey?
+        var more = true
         var buffer: [JSONValue] = []
         var index = 0
-        var total: Int64?
+        var wanted: Int?
         func fetch() throws {
-            guard let page = nextPage else { return }
-            var request = params
-            request["page"] = .int(page)
-            let result = try store.perform(name, params: request, as: actor)
+            var limit = batch
+            if let wanted { limit = max(1, min(limit, wanted)) }
+            let result = try list(.after(key, limit: limit))
             buffer = result.body?.arrayValue ?? []
             index = 0
-            total = result.page?.total ?? total
-            nextPage = singlePage ? nil : result.page?.nextPage
+            key = result.page?.continuation
+            more = key != nil
+            if let w = wanted { wanted = max(w - buffer.count, 0) }
+            if limit == batch { batch = min(batch * 2, maxBatch) }
         }
         func next() throws -> LuaValue? {
             if index >= buffer.count {
-                guard nextPage != nil else { return nil }
+                guard more else { return nil }
                 try fetch()
                 guard index < buffer.count else { return nil }
             }
             defer { index += 1 }
             return buffer[index].luaResult
         }
-        /// `:count()` of an untouched multi-page list answers from the first page's
-        /// total instead of fetching every page; otherwise it counts what is left.
+        /// What is left: the items fetched and not yet taken, and a count of the rows
+        /// after the last key, which reads no item.
         func count() throws -> Int {
-            if !singlePage, index == 0, buffer.isEmpty, nextPage != nil {
-                try fetch()
-                if let total { return Int(total) }
-            }
-            var remaining = 0
-            while try next() != nil { remaining += 1 }
-            return remaining
+            let fetched = buffer.count - index
+            guard more else { return fetched }
+            let result = try list(.count(after: key))
+            return fetched + Int(result.page?.total ?? 0)
         }
-        return LuaIterator(next: next, count: count)
+        return LuaIterator(next: next, count: count, expect: { n in
+            // Items already fetched count towards what `:first(n)` takes.
+            wanted = n.map { max($0 - (buffer.count - index), 0) }
+        })
+    }
+
+    /// `page = n`: that offset page only.
+    private static func onePage(of name: String, params: JSONObject, store: GroveStore, actor: Actor) -> LuaIterator {
+        var params = params
+        if params["per_page"] == nil { params["per_page"] = .int(100) }
+        var buffer: [JSONValue]?
+        var index = 0
+        func load() throws -> [JSONValue] {
+            if let buffer { return buffer }
+            let loaded = try store.perform(name, params: params, as: actor).body?.arrayValue ?? []
+            buffer = loaded
+            return loaded
+        }
+        func next() throws -> LuaValue? {
+            let items = try load()
+            guard index < items.count else { return nil }
+            defer { index += 1 }
+            return items[index].luaResult
+        }
+        return LuaIterator(next: next, count: { let items = try load(); return items.count - index })
     }
 
     static func signature(_ name: String, hasOptions: Bool, required: Bool, positional: [ParamSpec]) -> String {

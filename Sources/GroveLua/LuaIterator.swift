@@ -7,16 +7,20 @@ import CLuaShim
 public final class LuaIterator: Equatable {
     private let nextItem: () throws -> LuaValue?
     private let total: (() throws -> Int)?
+    private let expect: ((Int?) -> Void)?
     private var finished = false
     /// The function that made the sequence (`groups.subgroups`): its errors are
     /// raised in that name. Set when a Swift function returns the iterator to Lua.
     public internal(set) var function: String?
 
     /// `next` returns nil when the sequence is over; `count`, when given, answers
-    /// `:count()` without draining the sequence.
-    public init(next: @escaping () throws -> LuaValue?, count: (() throws -> Int)? = nil) {
+    /// `:count()` without draining the sequence; `expect`, when given, is told how many
+    /// more items `:first(n)` will take (nil again once it has them), so that a source
+    /// fetching by batches fetches no more than that.
+    public init(next: @escaping () throws -> LuaValue?, count: (() throws -> Int)? = nil, expect: ((Int?) -> Void)? = nil) {
         self.nextItem = next
         self.total = count
+        self.expect = expect
     }
 
     public func next() throws -> LuaValue? {
@@ -35,6 +39,9 @@ public final class LuaIterator: Equatable {
     }
 
     public func first(_ n: Int) throws -> [LuaValue] {
+        guard !finished, n > 0 else { return [] }
+        expect?(n)
+        defer { expect?(nil) }
         var items: [LuaValue] = []
         while items.count < n, let item = try next() { items.append(item) }
         return items

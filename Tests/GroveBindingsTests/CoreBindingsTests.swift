@@ -152,4 +152,50 @@ struct CoreBindingsTests {
             """)
         #expect(results == [130, true, 128])
     }
+
+    @Test func iterationByKeyMatchesTheOffsetPagesInEveryOrder() throws {
+        let results = try lua.run("""
+            for i = 1, 130 do groups.create{name = "G" .. (i % 7), path = "g" .. i} end
+            local mismatches = {}
+            for _, o in ipairs{{"name", "asc"}, {"name", "desc"}, {"path", "desc"}, {"id", "desc"}} do
+              local looped = {}
+              for g in groups.list{order_by = o[1], sort = o[2], per_page = 3} do looped[#looped + 1] = g.id end
+              local paged, page = {}, 1
+              while true do
+                local items = groups.list{order_by = o[1], sort = o[2], page = page, per_page = 20}:all()
+                if #items == 0 then break end
+                for _, g in ipairs(items) do paged[#paged + 1] = g.id end
+                page = page + 1
+              end
+              if table.concat(looped, ",") ~= table.concat(paged, ",") or #looped ~= 130 then mismatches[#mismatches + 1] = o[1] .. " " .. o[2] end
+            end
+            return table.concat(mismatches, "; ")
+            """)
+        #expect(results == [""])
+    }
+
+    @Test func firstFetchesNoMoreThanItTakesAndCountFetchesNoItem() throws {
+        for i in 1...30 { _ = try store.perform("groups.create", params: ["name": .string("G\(i)"), "path": .string("g\(i)")], as: .root) }
+        var requests: [ListRequest] = []
+        var fetched = 0
+        let it = CoreBindings.pages(params: [:]) { [store] request in
+            requests.append(request)
+            let result = try store.perform("groups.list", params: [:], as: .root, list: request)
+            fetched += result.body?.arrayValue?.count ?? 0
+            return result
+        }
+        #expect(try it.count() == 30)
+        #expect(requests == [.count(after: nil)] && fetched == 0)
+        #expect(try it.first(7).count == 7)
+        #expect(requests.last == .after(nil, limit: 7) && fetched == 7)
+        #expect(try it.first(0).isEmpty && fetched == 7)
+        #expect(try it.count() == 23 && fetched == 7)
+        guard case .count(after: .some) = requests.last else { Issue.record("count after the last key: \(requests)"); return }
+        #expect(try it.next() != nil && fetched > 7)
+        let buffered = fetched - 8
+        #expect(try it.first(2).count == 2)
+        #expect(fetched == 8 + max(buffered, 2))
+        #expect(try it.all().count == 20)
+        #expect(fetched == 30)
+    }
 }

@@ -32,7 +32,7 @@ enum GroupHookOperations: OperationModule {
             let group = try service.group(p["id"])
             var f = QueryFilter()
             f.add("group_id = ?", [group.id])
-            let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT * FROM group_hooks", filter: f, orderBy: "id ASC", params: p, countFrom: "FROM group_hooks")
+            let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT * FROM group_hooks", filter: f, order: ListOrder([.asc("id")]), params: p, countFrom: "FROM group_hooks")
             return OperationResult(status: 200, body: .array(try rows.map { try GroupHookRecord.load(ctx.db, $0).json }), page: page)
         }
         registry.add(OperationDescriptor("groups.hooks.get", "GET", "/groups/:id/hooks/:hook_id", lua: "hooks.get", summary: "Get a group hook (Owner)", params: [id, hookId])) { ctx, p in

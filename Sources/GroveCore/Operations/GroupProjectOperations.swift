@@ -94,7 +94,7 @@ enum GroupUserOperations: OperationModule {
     }
 
     static func users(_ ctx: OperationContext, _ f: QueryFilter, _ p: Params) throws -> OperationResult {
-        let (rows, page): ([UserRecord], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT u.* FROM users u", filter: f, orderBy: "u.id ASC", params: p, countFrom: "FROM users u")
+        let (rows, page): ([UserRecord], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT u.* FROM users u", filter: f, order: ListOrder([.asc("u.id")]), params: p, countFrom: "FROM users u")
         let presenter = UserPresenter(ctx: ctx)
         return OperationResult(status: 200, body: .array(rows.map(presenter.full)), page: page)
     }

@@ -8,6 +8,8 @@ public struct PageInfo: Sendable, Equatable, JSONRepresentable {
     public var nextPage: Int64?
     public var prevPage: Int64?
     public var nextCursor: String?
+    /// Where an in-process iteration by key continues (`ListRequest.after`); nil on the last page.
+    public var continuation: ListKey?
 
     public var json: JSONValue {
         .object([

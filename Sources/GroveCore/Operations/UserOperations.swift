@@ -47,7 +47,7 @@ enum UserOperations: OperationModule {
         ])) { ctx, p in
             var f = QueryFilter()
             GroupUserOperations.addUserFilters(&f, p)
-            let (rows, page): ([UserRecord], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT u.* FROM users u", filter: f, orderBy: "u.id ASC", params: p, countFrom: "FROM users u")
+            let (rows, page): ([UserRecord], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT u.* FROM users u", filter: f, order: ListOrder([.asc("u.id")]), params: p, countFrom: "FROM users u")
             let presenter = UserPresenter(ctx: ctx)
             return OperationResult(status: 200, body: .array(rows.map { ctx.caller.isAdmin ? presenter.admin($0) : presenter.basic($0) }), page: page)
         }
@@ -68,7 +68,7 @@ enum MemberOperations: OperationModule {
             f.add("m.group_id = ?", [group.id])
             if let q = p.string("query"), !q.isEmpty { f.add("(u.username LIKE ? OR u.name LIKE ?)", ["%\(q)%", "%\(q)%"]) }
             let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT m.*, u.username, u.name, u.state FROM members m JOIN users u ON u.id = m.user_id",
-                                                                       filter: f, orderBy: "m.id ASC", params: p, countFrom: "FROM members m JOIN users u ON u.id = m.user_id")
+                                                                       filter: f, order: ListOrder([.asc("m.id")]), params: p, countFrom: "FROM members m JOIN users u ON u.id = m.user_id")
             let service = UserService(ctx)
             return OperationResult(status: 200, body: .array(rows.map(service.memberJSON)), page: page)
         }

@@ -11,6 +11,9 @@ public struct UploadedFile: Sendable, Equatable {
 /// `null` is kept as "given, empty" (GitLab's `nil` for e.g. shared_runners_minutes_limit).
 public struct Params: Sendable {
     public private(set) var values: JSONObject
+    /// Set by an in-process front end that iterates a list by key (never a parameter, so
+    /// never a REST request's): the lists answer it instead of an offset page.
+    var list: ListRequest?
 
     init(_ values: JSONObject) { self.values = values }
 

@@ -28,7 +28,7 @@ struct ProtectedBranchService {
             filter.add("(" + c.sql + ")", c.args)
         }
         let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT * FROM protected_branches", filter: filter,
-                                                                   orderBy: "id ASC", params: params, countFrom: "FROM protected_branches")
+                                                                   order: ListOrder([.asc("id")]), params: params, countFrom: "FROM protected_branches")
         return (try rows.map { try ProtectedBranchRule.load(ctx.db, $0) }, page)
     }
 

@@ -37,9 +37,11 @@ struct ServiceAccountService {
     func list(_ group: GroupRecord, _ params: Params) throws -> ([UserRecord], PageInfo) {
         var f = QueryFilter()
         f.add("u.service_account = 1 AND u.provisioned_by_group_id = ?", [group.id])
-        let column = params.string("order_by") == "username" ? "u.username" : "u.id"
-        let direction = params.string("sort") == "asc" ? "ASC" : "DESC"
-        return try Paginator.offset(ctx.db, select: "SELECT u.* FROM users u", filter: f, orderBy: "\(column) \(direction)", params: params, countFrom: "FROM users u")
+        let descending = params.string("sort") != "asc"
+        let byUsername = params.string("order_by") == "username"
+        // Usernames are unique: the id only completes the key of a list ordered by them.
+        let order = ListOrder((byUsername ? [OrderTerm("u.username", descending: descending)] : []) + [OrderTerm("u.id", descending: descending)])
+        return try Paginator.offset(ctx.db, select: "SELECT u.* FROM users u", filter: f, order: order, params: params, countFrom: "FROM users u")
     }
 
     func create(_ group: GroupRecord, _ params: Params) throws -> UserRecord {

@@ -56,33 +56,34 @@ struct GroupFinder {
             }
         }
         let select = Self.select
-        let (orderBy, orderArguments) = order(params)
 
-        if params.string("pagination") == "keyset", case .all = scope, caller.isAnonymous {
+        if params.list == nil, params.string("pagination") == "keyset", case .all = scope, caller.isAnonymous {
             return try keyset(select: select, filter: f, params: params)
         }
-        if case .all = scope, caller.isAnonymous {
-            let page = params.int("page") ?? 1, perPage = params.int("per_page") ?? PaginationParams.defaultPerPage
-            if page * perPage > Self.maxOffset {
+        // Continuing by key skips no row: GitLab's limit on offsets does not apply.
+        if params.list == nil, case .all = scope, caller.isAnonymous {
+            let (page, perPage) = Paginator.pageAndSize(params)
+            if Paginator.rowsBefore(page: page, perPage: perPage) > Self.maxOffset - perPage {
                 throw APIError.grape("Offset pagination has a maximum allowed offset of \(Self.maxOffset) for requests that return objects of type Group. Remaining records can be retrieved using keyset pagination.", status: 405)
             }
         }
-        return try Paginator.offset(ctx.db, select: select, filter: f, orderBy: orderBy, orderArguments: orderArguments, params: params, countFrom: "FROM namespaces n")
+        return try Paginator.offset(ctx.db, select: select, filter: f, order: order(params), params: params, countFrom: "FROM namespaces n")
     }
 
     private static let select = "SELECT \(GroupRecord.columns.split(separator: ",").map { "n." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")) FROM namespaces n"
 
     /// `order_groups` of lib/api/groups.rb: similarity with a search ranks by
     /// `sorted_by_similarity_and_parent_id_desc`; otherwise the order with an `id asc` tie-breaker.
-    private func order(_ params: Params) -> (String, [any DatabaseValueConvertible]) {
-        let dir = params.string("sort") == "desc" ? "DESC" : "ASC"
+    private func order(_ params: Params) -> ListOrder {
+        let desc = params.string("sort") == "desc"
         switch params.string("order_by") ?? "name" {
-        case "path": return ("n.path \(dir), n.id ASC", [])
-        case "id": return ("n.id \(dir)", [])
+        case "path": return ListOrder([OrderTerm("n.path", descending: desc), .asc("n.id")])
+        case "id": return ListOrder([OrderTerm("n.id", descending: desc)])
         case "similarity":
-            guard let s = params.presentString("search") else { return ("n.name \(dir), n.id ASC", []) }
-            return ("similarity_score(?, n.path, 1, n.name, 0.7) DESC, n.parent_id DESC NULLS LAST, n.id DESC", [s])
-        default: return ("n.name \(dir), n.id ASC", [])
+            guard let s = params.presentString("search") else { return ListOrder([OrderTerm("n.name", descending: desc), .asc("n.id")]) }
+            // parent_id DESC puts NULL (top-level groups) last, as NULLS LAST did.
+            return ListOrder([OrderTerm("similarity_score(?, n.path, 1, n.name, 0.7)", descending: true, arguments: [s]), .desc("n.parent_id"), .desc("n.id")])
+        default: return ListOrder([OrderTerm("n.name", descending: desc), .asc("n.id")])
         }
     }
 

@@ -77,6 +77,6 @@ struct GroupTransferService {
         if let parentId = group.parentId { f.add("n.id <> ?", [parentId]) }
         if let search = params.presentString("search") { f.add("n.name LIKE ? ESCAPE '\\'", ["%\(Like.escape(search))%"]) }
         let select = "SELECT \(GroupRecord.columns) FROM namespaces n"
-        return try Paginator.offset(ctx.db, select: select, filter: f, orderBy: "n.name ASC, n.id ASC", params: params, countFrom: "FROM namespaces n")
+        return try Paginator.offset(ctx.db, select: select, filter: f, order: ListOrder([.asc("n.name"), .asc("n.id")]), params: params, countFrom: "FROM namespaces n")
     }
 }

@@ -13,36 +13,188 @@ struct QueryFilter {
     var whereClause: String { conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ") }
 }
 
-/// Offset pagination with GitLab's defaults (page 1, per_page 20, max 100, totals).
+/// One column of a list's order: an SQL expression and its direction. NULL sorts as
+/// SQLite sorts it: before every value ascending, after every value descending.
+struct OrderTerm {
+    let expression: String
+    let descending: Bool
+    /// Values of the expression's `?` (a search for `similarity_score(?, ...)`).
+    let arguments: [any DatabaseValueConvertible]
+
+    init(_ expression: String, descending: Bool = false, arguments: [any DatabaseValueConvertible] = []) {
+        self.expression = expression
+        self.descending = descending
+        self.arguments = arguments
+    }
+
+    static func asc(_ expression: String) -> OrderTerm { OrderTerm(expression) }
+    static func desc(_ expression: String) -> OrderTerm { OrderTerm(expression, descending: true) }
+
+    var sql: String { expression + (descending ? " DESC" : " ASC") }
+}
+
+/// A list's order: its terms, the last of which is unique (the id), so that the values of
+/// the order's expressions for one row (its key) say exactly which rows come after it.
+struct ListOrder {
+    let terms: [OrderTerm]
+
+    init(_ terms: [OrderTerm]) {
+        precondition(!terms.isEmpty, "a list order needs at least its id")
+        self.terms = terms
+    }
+
+    var sql: String { terms.map(\.sql).joined(separator: ", ") }
+    var arguments: [any DatabaseValueConvertible] { terms.flatMap(\.arguments) }
+
+    /// The rows after `key` in this order. Ascending terms with a key without NULL are one
+    /// row-value comparison, `(name, id) > (?, ?)`, which SQLite answers by seeking an index;
+    /// otherwise the comparison is spelled out term by term, NULL placed as ORDER BY does.
+    func after(_ key: ListKey) -> (sql: String, args: [any DatabaseValueConvertible]) {
+        precondition(key.values.count == terms.count, "a list key has one value per order term")
+        if terms.allSatisfy({ !$0.descending && $0.arguments.isEmpty }), !key.values.contains(where: \.isNull) {
+            let marks = Array(repeating: "?", count: terms.count).joined(separator: ", ")
+            return ("(" + terms.map(\.expression).joined(separator: ", ") + ") > (" + marks + ")", key.values.map { $0 as any DatabaseValueConvertible })
+        }
+        var alternatives: [String] = []
+        var args: [any DatabaseValueConvertible] = []
+        var equalSQL: [String] = []
+        var equalArgs: [any DatabaseValueConvertible] = []
+        for (term, value) in zip(terms, key.values) {
+            let greater: (String, [any DatabaseValueConvertible])? = switch (term.descending, value.isNull) {
+            case (false, true): ("\(term.expression) IS NOT NULL", term.arguments)
+            case (false, false): ("\(term.expression) > ?", term.arguments + [value])
+            case (true, true): nil  // nothing sorts after NULL descending
+            case (true, false): ("(\(term.expression) < ? OR \(term.expression) IS NULL)", term.arguments + [value] + term.arguments)
+            }
+            if let greater {
+                alternatives.append("(" + (equalSQL + [greater.0]).joined(separator: " AND ") + ")")
+                args += equalArgs + greater.1
+            }
+            if value.isNull {
+                equalSQL.append("\(term.expression) IS NULL")
+                equalArgs += term.arguments
+            } else {
+                equalSQL.append("\(term.expression) = ?")
+                equalArgs += term.arguments + [value]
+            }
+        }
+        return alternatives.isEmpty ? ("0", []) : ("(" + alternatives.joined(separator: " OR ") + ")", args)
+    }
+}
+
+/// Where a list continues: the values of its order's expressions for the last row seen.
+/// Only the core makes them; front ends hand them back (`GroveStore.perform(_:params:as:list:)`).
+public struct ListKey: Sendable, Equatable {
+    let values: [DatabaseValue]
+}
+
+/// How a front end that iterates a list in-process asks for it, instead of offset pages:
+/// the next `limit` rows after a key (no totals), or only how many rows there are (after
+/// a key, when given).
+public enum ListRequest: Sendable, Equatable {
+    case after(ListKey?, limit: Int)
+    case count(after: ListKey?)
+}
+
+/// Offset pagination with GitLab's defaults (page 1, per_page 20, max 100, totals), or
+/// the continuation by key of a `ListRequest` (no rows skipped, no totals unless counting).
 enum Paginator {
-    static func offset<R: FetchableRecord>(_ db: Database, select: String, filter: QueryFilter, orderBy: String, orderArguments: [any DatabaseValueConvertible] = [], params: Params,
+    static func offset<R: FetchableRecord>(_ db: Database, select: String, filter: QueryFilter, order: ListOrder, params: Params,
                                            countFrom: String) throws -> ([R], PageInfo) {
-        try offset(db, select: select, filter: filter, orderBy: orderBy, orderArguments: orderArguments, params: params, countFrom: countFrom) { try R.fetchAll($0, arguments: StatementArguments($1)) }
+        try page(db, select: select, filter: filter, order: order, params: params, countFrom: countFrom) { statement, arguments, keyColumns in
+            try rowsAndLastKey(statement, arguments, keyColumns) { try R(row: $0) }
+        }
     }
 
     /// Records read straight from the statement's columns (no GRDB `Row` per record).
-    static func offset<R: FetchableRecord & ColumnDecodable>(_ db: Database, select: String, filter: QueryFilter, orderBy: String, orderArguments: [any DatabaseValueConvertible] = [], params: Params,
+    static func offset<R: FetchableRecord & ColumnDecodable>(_ db: Database, select: String, filter: QueryFilter, order: ListOrder, params: Params,
                                                              countFrom: String) throws -> ([R], PageInfo) {
-        try offset(db, select: select, filter: filter, orderBy: orderBy, orderArguments: orderArguments, params: params, countFrom: countFrom) { try R.fetchAll($0, arguments: $1.map { $0 }) }
+        try page(db, select: select, filter: filter, order: order, params: params, countFrom: countFrom) { statement, arguments, keyColumns in
+            try R.fetchAll(statement, arguments: arguments, lastKeyColumns: keyColumns)
+        }
     }
 
-    static func offset(_ db: Database, select: String, filter: QueryFilter, orderBy: String, orderArguments: [any DatabaseValueConvertible] = [], params: Params,
+    static func offset(_ db: Database, select: String, filter: QueryFilter, order: ListOrder, params: Params,
                        countFrom: String) throws -> ([Row], PageInfo) {
-        try offset(db, select: select, filter: filter, orderBy: orderBy, orderArguments: orderArguments, params: params, countFrom: countFrom) { try Row.fetchAll($0, arguments: StatementArguments($1)) }
+        try page(db, select: select, filter: filter, order: order, params: params, countFrom: countFrom) { statement, arguments, keyColumns in
+            try rowsAndLastKey(statement, arguments, keyColumns) { $0.copy() }
+        }
     }
 
-    private static func offset<R>(_ db: Database, select: String, filter: QueryFilter, orderBy: String, orderArguments: [any DatabaseValueConvertible], params: Params, countFrom: String,
-                                  fetch: (Statement, [any DatabaseValueConvertible]) throws -> [R]) throws -> ([R], PageInfo) {
-        let page = params.int("page") ?? 1
-        let perPage = params.int("per_page") ?? PaginationParams.defaultPerPage
-        let count = try db.statement(varyingSQL: "SELECT COUNT(*) " + countFrom + filter.whereClause)
-        let total = try Int64.fetchOne(count, arguments: StatementArguments(filter.args)) ?? 0
-        let rows = try fetch(db.statement(varyingSQL: select + filter.whereClause + " ORDER BY " + orderBy + " LIMIT ? OFFSET ?"),
-                             filter.args + orderArguments + [perPage, (page - 1) * perPage])
-        let totalPages = max(1, (total + perPage - 1) / perPage)
-        let info = PageInfo(page: page, perPage: perPage, total: total, totalPages: totalPages,
-                            nextPage: page < totalPages ? page + 1 : nil, prevPage: page > 1 ? page - 1 : nil)
-        return (rows, info)
+    private static func rowsAndLastKey<R>(_ statement: Statement, _ arguments: SQLArguments, _ keyColumns: Range<Int>,
+                                          _ make: (Row) throws -> R) throws -> ([R], [DatabaseValue]) {
+        var records: [R] = []
+        var key: [DatabaseValue] = []
+        let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
+        while let row = try rows.next() {
+            records.append(try make(row))
+            if !keyColumns.isEmpty { key = keyColumns.map { row[$0] as DatabaseValue } }
+        }
+        return (records, key)
+    }
+
+    private static func page<R>(_ db: Database, select: String, filter: QueryFilter, order: ListOrder, params: Params, countFrom: String,
+                                fetch: (Statement, SQLArguments, Range<Int>) throws -> ([R], [DatabaseValue])) throws -> ([R], PageInfo) {
+        switch params.list {
+        case .count(let key)?:
+            var f = filter
+            if let key { let after = order.after(key); f.add(after.sql, after.args) }
+            let total = try Int64.fetchOne(db.statement(varyingSQL: "SELECT COUNT(*) " + countFrom + f.whereClause), arguments: StatementArguments(f.args)) ?? 0
+            return ([], PageInfo(page: nil, perPage: 0, total: total))
+        case .after(let key, let limit)?:
+            var f = filter
+            if let key { let after = order.after(key); f.add(after.sql, after.args) }
+            // The order's expressions are read back as the last columns: the key of the last row.
+            let statement = try db.statement(varyingSQL: try selectingKey(select, order) + f.whereClause + " ORDER BY " + order.sql + " LIMIT ?")
+            let keyColumns = (statement.columnCount - order.terms.count)..<statement.columnCount
+            let (rows, lastKey) = try fetch(statement, order.arguments + f.args + order.arguments + [Int64(limit)], keyColumns)
+            var info = PageInfo(page: nil, perPage: Int64(limit))
+            if rows.count == limit, !lastKey.isEmpty { info.continuation = ListKey(values: lastKey) }
+            return (rows, info)
+        case nil:
+            let (page, perPage) = pageAndSize(params)
+            let count = try db.statement(varyingSQL: "SELECT COUNT(*) " + countFrom + filter.whereClause)
+            let total = try Int64.fetchOne(count, arguments: StatementArguments(filter.args)) ?? 0
+            let (rows, _) = try fetch(db.statement(varyingSQL: select + filter.whereClause + " ORDER BY " + order.sql + " LIMIT ? OFFSET ?"),
+                                      filter.args + order.arguments + [perPage, rowsBefore(page: page, perPage: perPage)], 0..<0)
+            let totalPages = max(1, (total + perPage - 1) / perPage)
+            let info = PageInfo(page: page, perPage: perPage, total: total, totalPages: totalPages,
+                                nextPage: page < totalPages ? page + 1 : nil, prevPage: page > 1 ? page - 1 : nil)
+            return (rows, info)
+        }
+    }
+
+    /// `select` with the order's expressions added as its last result columns, and where
+    /// they are. They go before the FROM of the outer query (a column may hold a subquery).
+    static func selectingKey(_ select: String, _ order: ListOrder) throws -> String {
+        var depth = 0
+        var from: String.Index?
+        var i = select.startIndex
+        while i < select.endIndex {
+            let c = select[i]
+            if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
+            else if depth == 0, c.isWhitespace, select[select.index(after: i)...].hasPrefix("FROM"),
+                    select[select.index(after: i)...].dropFirst(4).first?.isWhitespace == true { from = i; break }
+            i = select.index(after: i)
+        }
+        guard let from else { throw APIError(status: 500, body: .message("500 Internal Server Error - list select without FROM")) }
+        let keys = order.terms.enumerated().map { "\($1.expression) AS grove_key\($0)" }.joined(separator: ", ")
+        return String(select[..<from]) + ", " + keys + String(select[from...])
+    }
+
+    /// `page` (at least 1) and `per_page` clamped to 1...100 as GitLab does, whatever the
+    /// caller passed (the parser refuses 0 and negatives for REST and Lua already).
+    static func pageAndSize(_ params: Params) -> (page: Int64, perPage: Int64) {
+        let page = max(1, params.int("page") ?? 1)
+        let perPage = min(max(1, params.int("per_page") ?? PaginationParams.defaultPerPage), PaginationParams.maxPerPage)
+        return (page, perPage)
+    }
+
+    /// How many rows come before `page`: `(page - 1) * perPage`, or Int64.max when that
+    /// overflows (`page=1000000000000000000`): a page past every row is an empty page.
+    static func rowsBefore(page: Int64, perPage: Int64) -> Int64 {
+        let (skipped, overflow) = (max(1, page) - 1).multipliedReportingOverflow(by: perPage)
+        return overflow ? Int64.max : skipped
     }
 
     /// A whole list in one page (unpaginated endpoints).

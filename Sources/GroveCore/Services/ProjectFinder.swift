@@ -115,26 +115,28 @@ struct ProjectFinder {
         if params.bool("with_issues_enabled") == true { f.add("p.issues_enabled = 1") }
         if params.bool("with_merge_requests_enabled") == true { f.add("p.merge_requests_enabled = 1") }
         if params.bool("with_security_reports") == true { f.add("0") } // no security reports are stored
-        let (orderBy, orderArguments) = order(params)
-        return try Paginator.offset(ctx.db, select: ProjectRecord.select, filter: f, orderBy: orderBy, orderArguments: orderArguments, params: params,
+        return try Paginator.offset(ctx.db, select: ProjectRecord.select, filter: f, order: order(params), params: params,
                                     countFrom: "FROM projects p JOIN namespaces n ON n.id = p.namespace_id")
     }
 
-    private func order(_ params: Params) -> (String, [any DatabaseValueConvertible]) {
-        let dir = params.string("sort") == "asc" ? "ASC" : "DESC"
+    private func order(_ params: Params) -> ListOrder {
+        let desc = params.string("sort") != "asc"
+        let id = OrderTerm("p.id", descending: desc)
+        func by(_ expression: String) -> ListOrder { ListOrder([OrderTerm(expression, descending: desc), id]) }
         switch params.string("order_by") ?? "created_at" {
-        case "id": return ("p.id \(dir)", [])
-        case "name": return ("p.name \(dir), p.id \(dir)", [])
-        case "path": return ("p.path \(dir), p.id \(dir)", [])
-        case "updated_at": return ("p.updated_at \(dir), p.id \(dir)", [])
-        case "star_count": return ("star_count \(dir), p.id \(dir)", [])
-        case "last_activity_at": return ("p.last_activity_at \(dir), p.id \(dir)", [])
+        case "id": return ListOrder([id])
+        case "name": return by("p.name")
+        case "path": return by("p.path")
+        case "updated_at": return by("p.updated_at")
+        // The select's star_count, spelled out: a list's key reads it as a column of its own.
+        case "star_count": return by("(SELECT COUNT(*) FROM project_stars s WHERE s.project_id = p.id)")
+        case "last_activity_at": return by("p.last_activity_at")
         case "similarity":
             // handle_similarity_order (lib/api/groups.rb): `sort` is ignored with a search
             // (Project.sorted_by_similarity_desc); without one, name asc then id in `sort`'s direction.
-            guard let s = params.presentString("search") else { return ("p.name ASC, p.id \(dir)", []) }
-            return ("similarity_score(?, p.path, 1, p.name, 0.7, p.description, 0.2) DESC, p.id DESC", [s])
-        default: return ("p.created_at \(dir), p.id \(dir)", [])
+            guard let s = params.presentString("search") else { return ListOrder([.asc("p.name"), id]) }
+            return ListOrder([OrderTerm("similarity_score(?, p.path, 1, p.name, 0.7, p.description, 0.2)", descending: true, arguments: [s]), .desc("p.id")])
+        default: return by("p.created_at")
         }
     }
 }

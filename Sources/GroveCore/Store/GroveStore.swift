@@ -228,10 +228,26 @@ public final class GroveStore: @unchecked Sendable {
     /// checked against its description; unknown names are an error unless `ignoreUnknown`
     /// (REST may ignore them, Lua never does).
     public func perform(_ name: String, params: JSONObject = JSONObject(), as actor: Actor, ignoreUnknown: Bool = false) throws -> OperationResult {
+        try perform(name, params: params, as: actor, ignoreUnknown: ignoreUnknown, list: nil)
+    }
+
+    /// A list operation asked by key instead of by page (in-process iteration): the next
+    /// `limit` items after a key, with `page.continuation` to go on from, and no totals; or
+    /// `.count` (an empty body and `page.total`), which reads no item.
+    public func perform(_ name: String, params: JSONObject, as actor: Actor, list: ListRequest) throws -> OperationResult {
+        try perform(name, params: params, as: actor, ignoreUnknown: false, list: list)
+    }
+
+    private func perform(_ name: String, params: JSONObject, as actor: Actor, ignoreUnknown: Bool, list: ListRequest?) throws -> OperationResult {
         guard let operation = registry[name] else {
             throw APIError.grape("unknown operation \(name)", status: 404)
         }
-        let parsed = try ParamParser.parse(params, for: operation.descriptor, ignoreUnknown: ignoreUnknown)
+        var parsed = try ParamParser.parse(params, for: operation.descriptor, ignoreUnknown: ignoreUnknown)
+        if let list {
+            guard operation.descriptor.pagination != .none else { throw APIError.grape("\(name) is not a list", status: 400) }
+            if case .after(_, let limit) = list, limit < 1 { throw APIError.grape("limit must be at least 1", status: 400) }
+            parsed.list = list
+        }
         let run = { (db: Database) throws -> OperationResult in
             let context = try OperationContext(store: self, db: db, actor: actor, mutating: operation.descriptor.isMutation)
             return try operation.run(context, parsed)
