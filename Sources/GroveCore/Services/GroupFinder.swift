@@ -63,7 +63,8 @@ struct GroupFinder {
         }
         if case .all = scope, caller.isAnonymous {
             let page = params.int("page") ?? 1, perPage = params.int("per_page") ?? PaginationParams.defaultPerPage
-            if page * perPage > Self.maxOffset {
+            let (offset, overflow) = page.multipliedReportingOverflow(by: perPage)
+            if overflow || offset > Self.maxOffset {
                 throw APIError.grape("Offset pagination has a maximum allowed offset of \(Self.maxOffset) for requests that return objects of type Group. Remaining records can be retrieved using keyset pagination.", status: 405)
             }
         }
