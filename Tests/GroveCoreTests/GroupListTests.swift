@@ -60,6 +60,25 @@ struct GroupListTests {
         #expect(f.error("groups.list", ["page": 0])?.json == .object([("error", "page does not have a valid value")]))
     }
 
+    @Test("a page past every row is an empty page with correct totals, not an overflow (page=10^18)")
+    func pageFarBeyondTheLastDoesNotOverflow() throws {
+        let f = try Fixture()
+        let g = try f.group("gg")
+        for i in 0..<3 { try f.project("p\(i)", in: g) }
+        let huge: Int64 = 1_000_000_000_000_000_000
+        let r = try f.run("groups.projects", ["id": .int(g), "page": .int(huge), "per_page": 100])
+        #expect(r.body?.arrayValue?.isEmpty == true)
+        #expect(r.page == PageInfo(page: huge, perPage: 100, total: 3, totalPages: 1, nextPage: nil, prevPage: huge - 1))
+        let max = try f.run("groups.list", ["page": .int(Int64.max), "per_page": 100])
+        #expect(max.body?.arrayValue?.isEmpty == true && max.page?.total == 1)
+        // The anonymous offset limit is checked without overflowing too.
+        #expect(f.error("groups.list", ["page": .int(huge), "per_page": 100], as: .anonymous)?.status == 405)
+        #expect(Paginator.rowsBefore(page: huge, perPage: 100) == Int64.max)
+        #expect(Paginator.rowsBefore(page: 3, perPage: 20) == 40)
+        let clamped = Paginator.pageAndSize(Params(["page": 0, "per_page": 1000]))
+        #expect(clamped.page == 1 && clamped.perPage == 100)
+    }
+
     @Test func keysetPaginationForAnonymous() throws {
         let f = try Fixture()
         for i in 0..<5 { try f.group("k\(i)", visibility: "public") }

@@ -90,4 +90,24 @@ struct PaginationTests {
             #expect(pages == 3)
         }
     }
+
+    @Test("page=1000000000000000000 answers an empty page with its headers; the server keeps serving")
+    func pageBeyondEveryRow() async throws {
+        try await withServer { server in
+            let token = try server.token()
+            let group = try server.store.perform("groups.create", params: ["name": "Big", "path": "big"], as: .root).body?["id"]?.intValue
+            let id = try #require(group)
+            _ = try server.store.perform("projects.create", params: ["name": "p1", "path": "p1", "namespace_id": .int(id)], as: .root)
+            let page = try await server.request("GET", "/api/v4/groups/\(id)/projects?page=1000000000000000000", token: token)
+            #expect(page.status == 200, "\(page)")
+            #expect(page.json?.arrayValue?.isEmpty == true)
+            #expect(page.header("X-Page") == "1000000000000000000")
+            #expect(page.header("X-Total") == "1")
+            #expect(page.header("X-Total-Pages") == "1")
+            #expect(page.header("X-Next-Page") == "")
+            let again = try await server.request("GET", "/api/v4/groups/\(id)/projects", token: token)
+            #expect(again.status == 200)
+            #expect(again.json?.arrayValue?.count == 1)
+        }
+    }
 }

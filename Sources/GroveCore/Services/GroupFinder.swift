@@ -62,9 +62,8 @@ struct GroupFinder {
             return try keyset(select: select, filter: f, params: params)
         }
         if case .all = scope, caller.isAnonymous {
-            let page = params.int("page") ?? 1, perPage = params.int("per_page") ?? PaginationParams.defaultPerPage
-            let (offset, overflow) = page.multipliedReportingOverflow(by: perPage)
-            if overflow || offset > Self.maxOffset {
+            let (page, perPage) = Paginator.pageAndSize(params)
+            if Paginator.rowsBefore(page: page, perPage: perPage) > Self.maxOffset - perPage {
                 throw APIError.grape("Offset pagination has a maximum allowed offset of \(Self.maxOffset) for requests that return objects of type Group. Remaining records can be retrieved using keyset pagination.", status: 405)
             }
         }

@@ -33,16 +33,30 @@ enum Paginator {
 
     private static func offset<R>(_ db: Database, select: String, filter: QueryFilter, orderBy: String, orderArguments: [any DatabaseValueConvertible], params: Params, countFrom: String,
                                   fetch: (Statement, [any DatabaseValueConvertible]) throws -> [R]) throws -> ([R], PageInfo) {
-        let page = params.int("page") ?? 1
-        let perPage = params.int("per_page") ?? PaginationParams.defaultPerPage
+        let (page, perPage) = pageAndSize(params)
         let count = try db.statement(varyingSQL: "SELECT COUNT(*) " + countFrom + filter.whereClause)
         let total = try Int64.fetchOne(count, arguments: StatementArguments(filter.args)) ?? 0
         let rows = try fetch(db.statement(varyingSQL: select + filter.whereClause + " ORDER BY " + orderBy + " LIMIT ? OFFSET ?"),
-                             filter.args + orderArguments + [perPage, (page - 1) * perPage])
+                             filter.args + orderArguments + [perPage, rowsBefore(page: page, perPage: perPage)])
         let totalPages = max(1, (total + perPage - 1) / perPage)
         let info = PageInfo(page: page, perPage: perPage, total: total, totalPages: totalPages,
                             nextPage: page < totalPages ? page + 1 : nil, prevPage: page > 1 ? page - 1 : nil)
         return (rows, info)
+    }
+
+    /// `page` (at least 1) and `per_page` clamped to 1...100 as GitLab does, whatever the
+    /// caller passed (the parser refuses 0 and negatives for REST and Lua already).
+    static func pageAndSize(_ params: Params) -> (page: Int64, perPage: Int64) {
+        let page = max(1, params.int("page") ?? 1)
+        let perPage = min(max(1, params.int("per_page") ?? PaginationParams.defaultPerPage), PaginationParams.maxPerPage)
+        return (page, perPage)
+    }
+
+    /// How many rows come before `page`: `(page - 1) * perPage`, or Int64.max when that
+    /// overflows (`page=1000000000000000000`): a page past every row is an empty page.
+    static func rowsBefore(page: Int64, perPage: Int64) -> Int64 {
+        let (skipped, overflow) = (max(1, page) - 1).multipliedReportingOverflow(by: perPage)
+        return overflow ? Int64.max : skipped
     }
 
     /// A whole list in one page (unpaginated endpoints).
