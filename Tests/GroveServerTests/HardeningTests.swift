@@ -189,4 +189,19 @@ struct HardeningTests {
             #expect(purge.status == 200 && purge.json == [], "\(purge)")
         }
     }
+
+    @Test("limits: a body over the limit is GitLab's 413, per_page is capped at 100, and the server answers on")
+    func limits() async throws {
+        let server = try await TestServer.start(configuration: ServerConfiguration(port: 0, maxBodySize: 1024, accessLog: false, logLevel: .critical))
+        defer { Task { await server.stop() } }
+        let token = try server.token()
+        let big = try await server.request("POST", "/api/v4/groups", token: token,
+                                           body: .json(["name": "Big", "path": "big", "description": .string(String(repeating: "x", count: 4096))]))
+        #expect(big.status == 413, "\(big)")
+        #expect(big.json == ["message": "413 Request Entity Too Large"])
+        let capped = try await server.request("GET", "/api/v4/groups?per_page=9223372036854775807", token: token)
+        #expect(capped.status == 200 && capped.header("X-Per-Page") == "100", "\(capped)")
+        let small = try await server.request("POST", "/api/v4/groups", token: token, body: .json(["name": "Small", "path": "small"]))
+        #expect(small.status == 201, "\(small)")
+    }
 }
