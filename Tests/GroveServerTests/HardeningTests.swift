@@ -204,4 +204,24 @@ struct HardeningTests {
         let small = try await server.request("POST", "/api/v4/groups", token: token, body: .json(["name": "Small", "path": "small"]))
         #expect(small.status == 201, "\(small)")
     }
+
+    @Test("parameter names nested past Rack's 32 levels are a 400, not a stack overflow (found by probing: 20,000 levels killed grove serve)")
+    func deeplyNestedParameterNames() async throws {
+        try await withServer { server in
+            let token = try server.token()
+            let deep = "a" + String(repeating: "[b]", count: 20_000)
+            let expected: JSONValue = ["message": "400 Bad request - parameters nested more than 32 levels"]
+            // (a request line of 60 KB is refused by the HTTP parser already)
+            let query = try await server.request("GET", "/api/v4/groups?a\(String(repeating: "[b]", count: 1000))=1", token: token)
+            #expect(query.status == 400 && query.json == expected, "\(query)")
+            let form = try await server.request("POST", "/api/v4/groups", token: token, body: .form("name=x&path=xy&\(deep)=1"))
+            #expect(form.status == 400 && form.json == expected, "\(form)")
+            let multipart = try await server.request("POST", "/api/v4/groups", token: token, body: .raw(
+                contentType: "multipart/form-data; boundary=x",
+                bytes: Array("--x\r\nContent-Disposition: form-data; name=\"\(deep)\"\r\n\r\nv\r\n--x--\r\n".utf8)))
+            #expect(multipart.status == 400 && multipart.json == expected, "\(multipart)")
+            let shallow = try await server.request("GET", "/api/v4/groups?custom_attributes[key]=value", token: token)
+            #expect(shallow.status == 200, "\(shallow)")
+        }
+    }
 }
