@@ -97,3 +97,24 @@ struct CrashSafetyTests {
         #expect(perTrial.contains { !$0.contains(": 0 printed") }, "no trial was killed during the bulk creation")
     }
 }
+
+/// Issue 15: the fuzzer's timestamp from a one-liner and the REPL: a result or a Grove error
+/// on stderr and exit 1, never a trap of the interpreter.
+@Suite("Extreme inputs from the grove executable")
+struct ExecutableInputExtremesTests {
+    @Test func fuzzerTimestampInOneLinersAndTheShell() throws {
+        let listed = try GroveProcess.run(["--memory", "-e", "print(#audit.list{created_after = '0316-08-04T04:44:12.218347+19:38'})"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let refused = try GroveProcess.run(["--memory", "-e", "audit.list{created_after = '10000-01-01T00:00:00+24:00'}"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("created_after is invalid"), "\(refused.stderr)")
+        // The shell reads standard input when it is not a terminal: the error is reported
+        // and the next line still runs.
+        let shell = try GroveProcess.run(["--memory", "-i"], stdin: """
+            audit.list{created_after = '0316-08-04T04:44:12.218347+19:38', page = math.maxinteger}
+            print(pcall(audit.list, {created_after = '2026-01-01T00:00:00.'}))
+            print('still here')
+            """)
+        #expect(shell.stdout.contains("still here"), "\(shell.stdout)\n\(shell.stderr)")
+    }
+}
