@@ -97,7 +97,7 @@ public enum CoreBindings {
         case .integer(let number): return .int(number)
         case .string(let text): return .string(text)
         case .bytes(let bytes): return .string(String(decoding: bytes, as: UTF8.self))
-        case .number(let d) where d.rounded() == d: return .int(Int64(d))
+        case .number(let d) where Int64(exactly: d) != nil: return .int(Int64(exactly: d) ?? 0)
         default: break
         }
         let expected = switch spec.type {

@@ -2,6 +2,18 @@ import GroveCore
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
+
+/// Hummingbird's basic context plus the client's address (for the failed-authentication ban).
+public struct GroveRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}
 
 /// The server: every route of `RouteTable` on a Hummingbird router, behind the access log
 /// and GitLab's error shapes. `grove serve` runs it; tests build it on port 0 and read the
@@ -24,10 +36,13 @@ public func buildApplication(
 }
 
 /// The router alone (middleware first: Hummingbird wraps each route as it is added).
-public func buildRouter(store: GroveStore, configuration: ServerConfiguration, logger: Logger) -> Router<BasicRequestContext> {
-    let router = Router()
+public func buildRouter(store: GroveStore, configuration: ServerConfiguration, logger: Logger) -> Router<GroveRequestContext> {
+    let router = Router(context: GroveRequestContext.self)
     if configuration.accessLog { router.add(middleware: AccessLogMiddleware(logger: logger)) }
     router.add(middleware: GitLabErrorMiddleware(logger: logger))
+    if let limit = configuration.failedAuthenticationLimit {
+        router.add(middleware: FailedAuthenticationMiddleware(limiter: FailedAuthenticationLimiter(limit)))
+    }
     let responder = OperationResponder(executor: StoreExecutor(store: store), configuration: configuration, logger: logger)
     let routes = RouteTable.entries(store.registry)
     for route in routes {

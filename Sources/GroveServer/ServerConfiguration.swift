@@ -13,15 +13,19 @@ public struct ServerConfiguration: Sendable {
     /// Writes one access-log line per request.
     public var accessLog: Bool
     public var logLevel: Logger.Level
+    /// The ban of an address after repeated failed authentications (nil: none).
+    public var failedAuthenticationLimit: FailedAuthenticationLimit?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, externalURL: String? = nil, maxBodySize: Int = 10 * 1024 * 1024,
-                accessLog: Bool = true, logLevel: Logger.Level = .info) {
+                accessLog: Bool = true, logLevel: Logger.Level = .info,
+                failedAuthenticationLimit: FailedAuthenticationLimit? = FailedAuthenticationLimit()) {
         self.host = host
         self.port = port
         self.externalURL = externalURL
         self.maxBodySize = maxBodySize
         self.accessLog = accessLog
         self.logLevel = logLevel
+        self.failedAuthenticationLimit = failedAuthenticationLimit
     }
 }
 

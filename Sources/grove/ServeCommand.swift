@@ -29,6 +29,10 @@ struct Serve: ParsableCommand {
     @Flag(help: "No access log.")
     var quiet = false
 
+    @Option(name: .customLong("failed-auth-limit"),
+            help: ArgumentHelp("Failed authentications from one address within a minute before it is refused (429) for an hour; 0: never.", valueName: "n"))
+    var failedAuthLimit = 10
+
     func run() throws {
         // Swift concurrency's jobs then run on NIO's event loops: a request's handler runs
         // on the thread that read it, instead of hopping to the concurrency pool and back
@@ -46,7 +50,8 @@ struct Serve: ParsableCommand {
             throw ValidationError("cannot open the store \(store.location.description): \(error)")
         }
         groveStore.baseURL = externalURL ?? "http://\(host):\(port)"
-        let configuration = ServerConfiguration(host: host, port: port, externalURL: externalURL, accessLog: !quiet)
+        let configuration = ServerConfiguration(host: host, port: port, externalURL: externalURL, accessLog: !quiet,
+                                                failedAuthenticationLimit: failedAuthLimit > 0 ? FailedAuthenticationLimit(maxRetry: failedAuthLimit) : nil)
         let logger = Logger(label: "grove.server")
         let app = buildApplication(store: groveStore, configuration: configuration, logger: logger) { boundPort in
             logger.info("grove serve: listening on http://\(configuration.host):\(boundPort)/api/v4 (store \(store.location.description))")

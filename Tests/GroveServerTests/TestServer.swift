@@ -18,13 +18,14 @@ final class TestServer: @unchecked Sendable {
         self.task = task
     }
 
-    static func start(store: GroveStore? = nil, configuration: ServerConfiguration = ServerConfiguration(port: 0, accessLog: false, logLevel: .critical)) async throws -> TestServer {
+    static func start(store: GroveStore? = nil, configuration: ServerConfiguration = ServerConfiguration(port: 0, accessLog: false, logLevel: .critical),
+                      logger: Logger? = nil) async throws -> TestServer {
         let store = try store ?? GroveStore.inMemory()
         var configuration = configuration
         configuration.port = 0
         configuration.host = "127.0.0.1"
         // (.critical: cancelling the server at the end of a test logs an error)
-        let logger = Logger(label: "grove.server.test")
+        let logger = logger ?? Logger(label: "grove.server.test")
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = buildApplication(store: store, configuration: configuration, logger: logger) { port in
             continuation.yield(port)

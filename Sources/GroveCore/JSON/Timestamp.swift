@@ -43,50 +43,74 @@ public enum Timestamp {
         append(c.d, width: 2, to: &bytes)
     }
 
-    /// Parses `YYYY-MM-DD` to the first millisecond of that UTC day.
+    /// Parses `YYYY-MM-DD` (a four-digit year, 0000-9999) to the first millisecond of that UTC day.
     public static func parseDay(_ text: String) -> Int64? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+        parseDay(Array(text.utf8)[...])
+    }
+
+    private static func parseDay(_ s: ArraySlice<UInt8>) -> Int64? {
+        let b = s.startIndex
+        guard s.count == 10, s[b + 4] == UInt8(ascii: "-"), s[b + 7] == UInt8(ascii: "-"),
+              let y = digits(s[b..<b + 4]), let m = digits(s[b + 5..<b + 7]), let d = digits(s[b + 8..<b + 10]),
               (1...12).contains(m), (1...daysIn(month: m, year: y)).contains(d) else { return nil }
         return daysFromCivil(y, m, d) * 86_400_000
     }
 
-    /// Parses ISO-8601 date-times (`2026-01-02T03:04:05Z`, with optional fraction and offset)
-    /// or a bare date.
+    /// Parses ISO-8601 date-times (`2026-01-02T03:04:05Z`, with an optional fraction of any
+    /// length, read to the millisecond, and an optional offset `±HH:MM`, `±HHMM` or `±HH` up
+    /// to 23:59) or a bare date. Anything else, a year outside 0000-9999 included, is nil
+    /// (the caller's `<param> is invalid`), never a trap.
     public static func parseDateTime(_ text: String) -> Int64? {
-        if let day = parseDay(text) { return day }
         let s = Array(text.utf8)
-        guard s.count >= 19, let day = parseDay(String(decoding: s[0..<10], as: UTF8.self)),
-              s[10] == UInt8(ascii: "T") || s[10] == UInt8(ascii: " "),
-              let hh = Int(String(decoding: s[11..<13], as: UTF8.self)), s[13] == UInt8(ascii: ":"),
-              let mi = Int(String(decoding: s[14..<16], as: UTF8.self)), s[16] == UInt8(ascii: ":"),
-              let ss = Int(String(decoding: s[17..<19], as: UTF8.self)), hh < 24, mi < 60, ss < 61 else { return nil }
+        if s.count == 10 { return parseDay(s[...]) }
+        guard s.count >= 19, let day = parseDay(s[0..<10]),
+              s[10] == UInt8(ascii: "T") || s[10] == UInt8(ascii: "t") || s[10] == UInt8(ascii: " "),
+              s[13] == UInt8(ascii: ":"), s[16] == UInt8(ascii: ":"),
+              let hh = digits(s[11..<13]), let mi = digits(s[14..<16]), let ss = digits(s[17..<19]),
+              hh < 24, mi < 60, ss < 61 else { return nil }
         var i = 19
         var ms: Int64 = 0
-        if i < s.count, s[i] == UInt8(ascii: ".") {
+        if i < s.count, s[i] == UInt8(ascii: ".") || s[i] == UInt8(ascii: ",") {
             i += 1
-            var digits = 0
-            while i < s.count, s[i] >= 0x30, s[i] <= 0x39 {
-                if digits < 3 { ms = ms * 10 + Int64(s[i] - 0x30) }
-                digits += 1; i += 1
+            var count = 0
+            while i < s.count, isDigit(s[i]) {
+                if count < 3 { ms = ms * 10 + Int64(s[i] - 0x30) }
+                count += 1; i += 1
             }
-            guard digits > 0 else { return nil }
-            for _ in digits..<3 where digits < 3 { ms *= 10 }
+            guard count > 0 else { return nil }
+            var scale = count
+            while scale < 3 { ms *= 10; scale += 1 }
         }
         var offset: Int64 = 0
         if i < s.count {
-            if s[i] == UInt8(ascii: "Z") { i += 1 }
+            if s[i] == UInt8(ascii: "Z") || s[i] == UInt8(ascii: "z") { i += 1 }
             else if s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") {
                 let sign: Int64 = s[i] == UInt8(ascii: "+") ? 1 : -1
-                let rest = String(decoding: s[(i + 1)...], as: UTF8.self).replacingOccurrences(of: ":", with: "")
-                guard rest.count == 4, let v = Int64(rest) else { return nil }
-                offset = sign * ((v / 100) * 3600 + (v % 100) * 60) * 1000
+                let t = i + 1, n = s.count - t
+                let minutes: ArraySlice<UInt8>? = switch n {
+                case 2: []
+                case 4: s[t + 2..<t + 4]
+                case 5 where s[t + 2] == UInt8(ascii: ":"): s[t + 3..<t + 5]
+                default: nil
+                }
+                guard let minutes, let oh = digits(s[t..<t + 2]), let om = minutes.isEmpty ? 0 : digits(minutes),
+                      oh < 24, om < 60 else { return nil }
+                offset = sign * Int64(oh * 3600 + om * 60) * 1000
                 i = s.count
             } else { return nil }
         }
         guard i == s.count else { return nil }
         return day + Int64(hh * 3600 + mi * 60 + ss) * 1000 + ms - offset
+    }
+
+    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+    /// The value of a run of ASCII digits only (no sign, no space: `Int("+1")` is 1).
+    private static func digits(_ s: ArraySlice<UInt8>) -> Int? {
+        guard !s.isEmpty, s.count <= 9 else { return nil }
+        var v = 0
+        for c in s { guard isDigit(c) else { return nil }; v = v * 10 + Int(c - 0x30) }
+        return v
     }
 
     private static func floorDiv(_ a: Int64, _ b: Int64) -> (Int64, Int64) {

@@ -90,7 +90,7 @@ enum GroupDeletionOperations: OperationModule {
             let group = try GroupDestroyService(ctx).restore(try ctx.findGroup(p["id"]))
             return .ok(try GroupPresenter(ctx: ctx).detail(group), status: 201)
         }
-        registry.add(OperationDescriptor("groups.purge_scheduled", "POST", "/admin/groups/purge_scheduled", summary: "Purge groups whose deletion retention period is over (administrators)", params: [])) { ctx, _ in
+        registry.add(OperationDescriptor("groups.purge_scheduled", "POST", "/admin/groups/purge_scheduled", summary: "Purge groups whose deletion retention period is over (administrators)", success: 200, params: [])) { ctx, _ in
             try ctx.requireAdmin()
             return .ok(.array(try GroupDestroyService(ctx).purgeDue().map { .string($0) }))
         }

@@ -81,7 +81,9 @@ struct PushRuleChecker {
             if rule.flag("prevent_secrets"), let pattern = Self.secretsDenylist.first(where: { UntrustedRegexp.matches($0, file.path) }) {
                 add("prevent_secrets", "File name \(file.path) was prohibited by the pattern \"\(pattern)\".")
             }
-            if rule.maxFileSize > 0, file.size > rule.maxFileSize * 1024 * 1024 {
+            // A limit too large for bytes in 64 bits (the caller's number) bounds nothing.
+            let (limit, overflow) = rule.maxFileSize.multipliedReportingOverflow(by: 1024 * 1024)
+            if rule.maxFileSize > 0, !overflow, file.size > limit {
                 add("max_file_size", "File \"\(file.path)\" is larger than the allowed size of \(rule.maxFileSize) MiB. Use Git LFS to manage this file.")
             }
         }

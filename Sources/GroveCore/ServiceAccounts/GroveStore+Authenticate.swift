@@ -35,7 +35,8 @@ extension GroveStore {
         return try read { db in
             guard let record = try PersonalAccessTokenRecord.fetchOne(
                 db, cachedSQL: "SELECT \(PersonalAccessTokenRecord.columns) FROM personal_access_tokens WHERE token_digest = ?", arguments: [digest]
-            ) else { return nil }
+            ), let stored = try String.fetchOne(db, cachedSQL: "SELECT token_digest FROM personal_access_tokens WHERE id = ?", arguments: [record.id]),
+                  TokenDigest.matches(token, digest: stored) else { return nil }
             guard record.isActive(today: Timestamp.day(nowMillis)),
                   let user = try UserRecord.find(db, id: record.userId), user.state == "active" else { return nil }
             let identity = TokenIdentity(tokenId: record.id, userId: user.id, username: user.username, scopes: record.scopes, expiresAt: record.expiresAt)

@@ -16,6 +16,17 @@ enum TokenDigest {
         Data(SHA256.hash(data: Data(token.utf8))).base64EncodedString()
     }
 
+    /// Whether `token` hashes to `stored`, in time independent of where they differ (the
+    /// store finds a row by its digest; this check does not answer sooner for a closer guess).
+    static func matches(_ token: String, digest stored: String) -> Bool {
+        let a = Array(digest(token).utf8), b = Array(stored.utf8)
+        var difference: UInt8 = a.count == b.count ? 0 : 1
+        for i in 0..<max(a.count, b.count) {
+            difference |= (i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)
+        }
+        return difference == 0
+    }
+
     /// 32 lower-case hex digits (usernames of service accounts).
     static func randomHex() -> String {
         var rng = SystemRandomNumberGenerator()

@@ -79,13 +79,19 @@ public enum OpenAPIDocument {
                 ($0, JSONValue.object([("schema", .object([("type", "string")]))]))
             })
         }
-        op["responses"] = .object([
-            (String(status), .object(success)),
-            ("default", .object([("description", "GitLab's error body"),
-                                 ("content", .object([("application/json", .object([("schema", .object([("$ref", "#/components/schemas/Error")]))]))]))])),
-        ])
+        var responses = JSONObject([(String(status), .object(success))])
+        // GitLab's `not_modified!`: an empty 304 when there is nothing to do.
+        if let name = route.operationName, notModified.contains(name) {
+            responses["304"] = .object([("description", "Not Modified (nothing to do)")])
+        }
+        responses["default"] = .object([("description", "GitLab's error body"),
+                                        ("content", .object([("application/json", .object([("schema", .object([("$ref", "#/components/schemas/Error")]))]))]))])
+        op["responses"] = .object(responses)
         return .object(op)
     }
+
+    /// Operations that answer an empty 304 when already in the state asked for.
+    static let notModified: Set<String> = ["projects.star"]
 
     static func schema(_ spec: ParamSpec) -> JSONValue {
         var s = typeSchema(spec.type)

@@ -36,8 +36,18 @@ enum FormEncoding {
 /// `skip_groups[]=1` → `[1]`, `custom_attributes[key]=v` → `{key: v}`,
 /// `allowed_to_push[][access_level]=30&allowed_to_push[][user_id]=5` → `[{access_level: 30}, {user_id: 5}]`.
 enum RailsParams {
-    static func nest(_ pairs: [(key: String, value: JSONValue)], into object: inout JSONObject) {
-        for (key, value) in pairs { normalize(&object, name: key, value: value) }
+    /// Rack 3's `param_depth_limit`: deeper names are refused, not recursed into (20,000
+    /// levels of `[a]` overflowed the stack and killed the server).
+    static let depthLimit = 32
+
+    static func nest(_ pairs: [(key: String, value: JSONValue)], into object: inout JSONObject) throws {
+        for (key, value) in pairs {
+            let depth = key.utf8.lazy.filter { $0 == UInt8(ascii: "[") }.count
+            guard depth <= depthLimit else {
+                throw APIError.badRequest("parameters nested more than \(depthLimit) levels")
+            }
+            normalize(&object, name: key, value: value)
+        }
     }
 
     static func normalize(_ object: inout JSONObject, name: String, value: JSONValue) {

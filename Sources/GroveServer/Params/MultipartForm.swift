@@ -42,7 +42,7 @@ enum MultipartForm {
     }
 
     /// Adds the parts to `object` the way the core expects them.
-    static func merge(_ parts: [Part], into object: inout JSONObject) {
+    static func merge(_ parts: [Part], into object: inout JSONObject) throws {
         for part in parts {
             let value: JSONValue
             if let filename = part.filename {
@@ -50,7 +50,7 @@ enum MultipartForm {
             } else {
                 value = .string(String(decoding: part.data, as: UTF8.self))
             }
-            RailsParams.normalize(&object, name: part.name, value: value)
+            try RailsParams.nest([(part.name, value)], into: &object)
         }
     }
 

@@ -19,7 +19,7 @@ struct RequestParameters {
     static func decode(_ request: inout Request, pathParameters: [(String, String)], maxBodySize: Int) async throws -> RequestParameters {
         let query = Self.query(of: request)
         var values = JSONObject()
-        RailsParams.nest(query.filter { !credentialNames.contains($0.key) }.map { ($0.key, JSONValue.string($0.value)) }, into: &values)
+        try RailsParams.nest(query.filter { !credentialNames.contains($0.key) }.map { ($0.key, JSONValue.string($0.value)) }, into: &values)
         try await mergeBody(&request, into: &values, maxBodySize: maxBodySize)
         for name in credentialNames { values[name] = nil }
         for (name, value) in pathParameters { values[name] = .string(value) }
@@ -43,10 +43,10 @@ struct RequestParameters {
             for (key, value) in object { values[key] = value }
         } else if contentType.hasPrefix("multipart/form-data") {
             guard let boundary = MultipartForm.boundary(contentType: request.headers[.contentType] ?? "") else { throw MultipartForm.malformed }
-            MultipartForm.merge(try MultipartForm.parts(bytes, boundary: boundary), into: &values)
+            try MultipartForm.merge(try MultipartForm.parts(bytes, boundary: boundary), into: &values)
         } else if contentType.isEmpty || contentType.hasPrefix("application/x-www-form-urlencoded") {
             let pairs = FormEncoding.pairs(String(decoding: bytes, as: UTF8.self)[...])
-            RailsParams.nest(pairs.map { ($0.key, JSONValue.string($0.value)) }, into: &values)
+            try RailsParams.nest(pairs.map { ($0.key, JSONValue.string($0.value)) }, into: &values)
         }
         // Other content types carry no parameters (Grape ignores what it cannot parse).
     }

@@ -59,7 +59,7 @@ struct OperationResponder: Sendable {
         } catch let error as APIError {
             return ResponseRendering.error(error)
         } catch {
-            logger.error("\(request.method.rawValue) \(request.uri.path) failed: \(String(describing: error))")
+            FailureLog.log(logger, context.id, request, error)
             return ResponseRendering.error(ResponseRendering.internalError)
         }
     }
