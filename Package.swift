@@ -59,15 +59,28 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
-        // Lua bindings: thin adapters from Lua calls to core operations.
+        // The core's operations sent to a real GitLab: requests built from the descriptors,
+        // GitLab's answers read back as the core's values and errors.
+        .target(
+            name: "GroveRemote",
+            dependencies: [
+                "GroveCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // Lua bindings: thin adapters from Lua calls to core operations, on either backend.
         .target(
             name: "GroveBindings",
-            dependencies: ["GroveLua", "GroveCore", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: ["GroveLua", "GroveCore", "GroveRemote", .product(name: "CSV", package: "CSV.swift")]
         ),
         .executableTarget(
             name: "grove",
             dependencies: [
-                "GroveLua", "GroveCore", "GroveBindings", "GroveServer", "CEditline",
+                "GroveLua", "GroveCore", "GroveBindings", "GroveServer", "GroveRemote", "CEditline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -99,6 +112,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GroveBindingsTests", dependencies: ["GroveBindings", "GroveLua", "GroveCore"]),
+        .testTarget(
+            name: "GroveRemoteTests",
+            dependencies: [
+                "GroveRemote", "GroveBindings", "GroveCore", "GroveLua", "GroveServer",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "GroveCLITests", dependencies: ["grove"]),
         .testTarget(
             name: "GroveServerTests",

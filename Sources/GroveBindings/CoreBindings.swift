@@ -1,23 +1,27 @@
 import GroveCore
 import GroveLua
 
-/// Where Lua calls land: the store (opened on first use, so a script that never
-/// touches it starts fast) and the actor operations run as.
+/// Where Lua calls land: a backend (the embedded store, or a GitLab over HTTP) and the
+/// user calls act as (`grove.as`, `--as`).
 public final class GroveSession {
-    private let openStore: () throws -> GroveStore
-    private var opened: GroveStore?
-    public var actor: Actor
+    public let backend: any GroveBackend
+    public var actingAs: ActingUser?
 
-    public init(actor: Actor = .root, open: @escaping () throws -> GroveStore) {
-        self.actor = actor
-        self.openStore = open
+    public init(backend: any GroveBackend) {
+        self.backend = backend
     }
 
+    /// The embedded store, opened on first use.
+    public convenience init(actor: Actor = .root, open: @escaping () throws -> GroveStore) {
+        self.init(backend: EmbeddedBackend(actor: actor, open: open))
+    }
+
+    /// The embedded store behind this session; a remote connection has none.
     public func store() throws -> GroveStore {
-        if let opened { return opened }
-        let store = try openStore()
-        opened = store
-        return store
+        guard let embedded = backend as? EmbeddedBackend else {
+            throw APIError(status: 400, body: .message("400 Bad request - \(backend.name) is a remote GitLab, not the embedded store"))
+        }
+        return try embedded.store()
     }
 }
 
@@ -29,7 +33,9 @@ public final class GroveSession {
 /// its table accepts; their values are checked by the core. Lists are lazy
 /// iterators that fetch page after page as the loop advances.
 public enum CoreBindings {
-    public static func install(into lua: LuaState, session: GroveSession, registry: OperationRegistry) throws {
+    /// `under`: the table the modules go in, the globals when nil (`grove.connect` puts a
+    /// connection's modules in a table of its own).
+    public static func install(into lua: LuaState, session: GroveSession, registry: OperationRegistry, under prefix: String? = nil) throws {
         var modules: [String: [LuaFunction]] = [:]
         for descriptor in registry.descriptors {
             // `groups.custom_attributes.get` lives in the table `groups.custom_attributes`.
@@ -39,7 +45,7 @@ public enum CoreBindings {
             }
         }
         for (module, functions) in modules.sorted(by: { $0.key < $1.key }) {
-            try lua.register(module: module, summary: registry.moduleSummaries[module] ?? "", functions)
+            try lua.register(module: prefix.map { $0 + "." + module } ?? module, summary: registry.moduleSummaries[module] ?? "", functions)
         }
     }
 
@@ -73,13 +79,10 @@ public enum CoreBindings {
                 }
                 params[key] = json
             }
-            let store = try session.store()
-            let actor = session.actor
             if descriptor.pagination != .none {
-                return [.iterator(pages(of: descriptor.name, params: params, store: store, actor: actor))]
+                return [.iterator(try session.backend.list(descriptor, params: params, as: session.actingAs))]
             }
-            let result = try store.perform(descriptor.name, params: params, as: actor)
-            return [result.body?.luaResult ?? .nil]
+            return [try session.backend.perform(descriptor, params: params, as: session.actingAs)?.luaResult ?? .nil]
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GroveLua
+import GroveRemote
 
 #if canImport(Glibc)
 import Glibc
@@ -31,7 +32,7 @@ struct GroveCommand: ParsableCommand {
     /// `grove --db x run FILE` means `grove run --db x FILE` (and so for `serve`):
     /// a subcommand among the leading options moves to first place, where the parser looks.
     static func subcommandFirst(_ arguments: [String]) -> [String] {
-        let takesValue: Set<String> = ["--db", "--as", "-e"]
+        let takesValue: Set<String> = ["--db", "--as", "-e", "--url", "--gitlab", "--token-file"]
         var index = 0
         while index < arguments.count {
             let word = arguments[index]
@@ -91,12 +92,51 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+/// Which GitLab the global modules talk to, when not the embedded store: `--url` (token
+/// from `--token-file` or `GITLAB_TOKEN`), or a section of python-gitlab's configuration
+/// file (`--gitlab NAME`; `--gitlab ''` for its default section). A token is never a
+/// command-line argument: arguments show in `ps` and shell history.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("A GitLab's address (token from --token-file or GITLAB_TOKEN).", valueName: "url"))
+    var url: String?
+
+    @Option(name: .long, help: ArgumentHelp("A section of python-gitlab's configuration file ('' for its default).", valueName: "name"))
+    var gitlab: String?
+
+    @Option(name: .long, help: ArgumentHelp("A file whose first line is the token.", valueName: "file"))
+    var tokenFile: String?
+
+    @Flag(name: .long, help: "Report each retry of a request to GitLab on stderr.")
+    var verbose = false
+
+    func validate() throws {
+        if url != nil && gitlab != nil { throw ValidationError("--url and --gitlab exclude each other") }
+        if tokenFile != nil && url == nil && gitlab == nil { throw ValidationError("--token-file needs --url or --gitlab") }
+    }
+
+    /// nil: the embedded store.
+    func configuration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RemoteConfiguration? {
+        var configuration: RemoteConfiguration
+        if let gitlab {
+            configuration = try PythonGitLabConfig.locate(environment: environment).configuration(section: gitlab.isEmpty ? nil : gitlab)
+            if let tokenFile { configuration.credential = .privateToken(try RemoteConfiguration.readTokenFile(tokenFile)) }
+        } else if let url {
+            configuration = try RemoteConfiguration.fromEnvironment(url: url, tokenFile: tokenFile, environment: environment)
+        } else {
+            return nil
+        }
+        return configuration
+    }
+}
+
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a Lua script, a one-liner, or the interactive shell (the default)."
     )
 
     @OptionGroup var store: StoreOptions
+
+    @OptionGroup var connection: ConnectionOptions
 
     @Option(name: .customShort("e"), help: ArgumentHelp("Run CODE; print the value of an expression.", valueName: "code"))
     var execute: [String] = []
@@ -120,14 +160,30 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         if dryRun && atomic { throw ValidationError("--dry-run and --atomic exclude each other") }
+        if (connection.url != nil || connection.gitlab != nil) && (store.db != nil || store.memory) {
+            throw ValidationError("--db and --memory choose the embedded store; --url and --gitlab a GitLab")
+        }
     }
 
     func run() throws {
         if let script = scriptAndArguments.first { try GroveCommand.checkScriptWord(script) }
-        let host = try ScriptHost(store: store.location, invocation: CommandLine.arguments, scriptArguments: scriptAndArguments)
+        let remote: RemoteConfiguration?
+        do {
+            remote = try connection.configuration()
+        } catch let error as RemoteConfigurationError {
+            throw ValidationError(error.description)
+        }
+        if remote != nil, atomic || dryRun {
+            let mode = atomic ? "--atomic" : "--dry-run"
+            throw ValidationError(atomic
+                ? "--atomic needs the embedded store: GitLab's API has no transactions"
+                : "\(mode) needs the embedded store: a rehearsal against a GitLab is the plan feature (not available yet)")
+        }
+        let host = try ScriptHost(store: store.location, remote: remote, verbose: connection.verbose,
+                                  invocation: CommandLine.arguments, scriptArguments: scriptAndArguments)
         if let actAs {
             do {
-                host.session.actor = try host.session.actor(named: actAs)
+                host.session.actingAs = try host.session.backend.user(named: actAs, as: nil)
             } catch {
                 throw ExitCode(host.report("--as \(actAs): \(error)"))
             }

@@ -2,6 +2,7 @@ import Foundation
 import GroveBindings
 import GroveCore
 import GroveLua
+import GroveRemote
 
 /// One Lua state set up the way every grove run needs it: `require` finding
 /// Grove's stdlib and the user's modules, `arg`, the store, and the printer
@@ -16,7 +17,8 @@ final class ScriptHost {
     private var printer: LuaRef?
     let session: GroveSession
 
-    init(store: StoreLocation, invocation: [String], scriptArguments: [String],
+    /// `remote`: the GitLab the global modules talk to; the embedded store at `store` when nil.
+    init(store: StoreLocation, remote: RemoteConfiguration? = nil, verbose: Bool = false, invocation: [String], scriptArguments: [String],
          environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.lua = LuaState()
         self.store = store
@@ -24,19 +26,30 @@ final class ScriptHost {
         self.scriptArguments = scriptArguments
         self.stdlibDirectory = Self.locateStdlib(environment: environment)
         let registry = OperationRegistry.standard()
-        self.session = GroveSession { try Self.open(store, registry: registry) }
+        let log: (@Sendable (String) -> Void)? = verbose ? Self.logRetry : nil
+        if let remote {
+            self.session = GroveSession(backend: RemoteBackend(try RemoteClient(remote, log: log)))
+        } else {
+            self.session = GroveSession { try Self.open(store, registry: registry) }
+        }
         try configurePackagePath(environment: environment)
         try installArgTable()
-        let storeInfo: LuaValue = switch store {
-        case .memory: ["memory": true, "path": ":memory:"]
-        case .file(let path): ["memory": false, "path": .string(path)]
+        let storeInfo: LuaValue = switch (remote, store) {
+        case (let remote?, _): ["memory": false, "url": .string(remote.url)]
+        case (nil, .memory): ["memory": true, "path": ":memory:"]
+        case (nil, .file(let path)): ["memory": false, "path": .string(path)]
         }
         try lua.call(lua.load("grove.store = ...", chunkName: "=[grove]"), [storeInfo])
         try CoreBindings.install(into: lua, session: session, registry: registry)
         try SessionBindings.install(into: lua, session: session)
+        try ConnectionBindings.install(into: lua, context: .init(registry: registry, environment: environment, log: log))
         try SecretFiles.install(into: lua)
         try CSVBindings.install(into: lua)
         if stdlibDirectory != nil { try lua.run("require 'grove.ensure'", chunkName: "=[grove]") }
+    }
+
+    @Sendable static func logRetry(_ line: String) {
+        FileHandle.standardError.write(Data("grove: \(line)\n".utf8))
     }
 
     /// How the store sees a whole run: change as it goes, all or nothing, or not at all.
@@ -58,7 +71,7 @@ final class ScriptHost {
             case .atomic:
                 var status: Int32 = 0
                 do {
-                    try session.store().transaction {
+                    try session.backend.transaction {
                         status = body()
                         if status != 0 { throw Failed() }
                     }
@@ -67,7 +80,7 @@ final class ScriptHost {
                 }
                 return status
             case .dryRun:
-                let (status, events) = try session.store().dryRun { body() }
+                let (status, events) = try session.backend.dryRun { body() }
                 print("dry run: \(events.count) change\(events.count == 1 ? "" : "s") would have been made; nothing was written")
                 for event in events { print("  \(event)") }
                 return status

@@ -112,6 +112,29 @@ t.eq(groups.list():count(), before, "grove.dry_run: rolled back before raising")
 t.is_argument_error(t.call_err(grove.dry_run), "bad argument #1 to 'grove.dry_run' (function expected, got no value)",
   "grove.dry_run: no function")
 
+-- grove.connect, grove.backend
+t.eq(grove.backend(), "embedded", "grove.backend: the embedded store")
+local other_db = os.tmpname()
+local other = t.call_ok(grove.connect, { db = other_db })
+t.eq(other.backend(), "embedded", "grove.connect{db}: another embedded store")
+local copied = other.groups.create { name = "Platform", path = "platform" }
+t.eq(copied.full_path, "platform", "grove.connect{db}: its groups.create writes there")
+t.eq(other.groups.list {}:count(), 1, "grove.connect{db}: its lists read there")
+t.is_error(t.call_err(other.groups.get, "ops"), 404, "404 Group Not Found", "grove.connect{db}: the default store's groups are not there")
+t.eq(groups.get("platform").id, platform.id, "grove.connect{db}: the default connection is untouched")
+t.eq(select(2, pcall(other.as, "alice", function() end)).status, 404, "grove.connect{db}: its own users (no alice)")
+os.remove(other_db)
+t.is_error(t.call_err(grove.connect, { url = "ftp://gitlab.example.com" }), 400, "url ftp://gitlab.example.com is not an http(s) address",
+  "grove.connect: a URL that is not http(s)")
+t.is_error(t.call_err(grove.connect, { url = "https://gitlab.example.com", tokn = "x" }), 400,
+  "unknown option tokn; accepted: url, token, token_file, ssl_verify, timeout, max_retries, per_page, or db alone", "grove.connect: an unknown option")
+local cfg = t.temp_file("[global]\ndefault = here\n[here]\nurl = http://127.0.0.1:9\nprivate_token = helper: echo from-helper\n")
+local with_cfg = "PYTHON_GITLAB_CFG=" .. t.shell_quote(cfg) .. " " .. t.shell_quote(t.grove()) .. " -e "
+t.eq(t.capture(with_cfg .. t.shell_quote("grove.connect().backend()")), '"http://127.0.0.1:9"\n', "grove.connect(): python-gitlab's default section")
+t.ok(t.capture(with_cfg .. t.shell_quote("select(2, pcall(grove.connect, 'there')).message") .. " 2>&1"):find("no section [there]", 1, true),
+  "grove.connect(name): a missing section is named")
+os.remove(cfg)
+
 -- grove.write_secret_file
 local secret = os.tmpname()
 t.eq(t.call_ok(grove.write_secret_file, secret, "glpat-secret\n"), nil, "grove.write_secret_file: no value")

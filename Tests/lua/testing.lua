@@ -93,6 +93,7 @@ M.not_bindings = {
   ["grove.is_conflict"] = "predicate on error values (the Lua prelude), cannot fail",
   ["grove.is_unprocessable"] = "predicate on error values (the Lua prelude), cannot fail",
   ["grove.is_rate_limited"] = "predicate on error values (the Lua prelude), cannot fail",
+  ["grove.backend"] = "the name of the session's backend (SessionBindings), takes no arguments and cannot fail",
 }
 
 local standard_globals = {

@@ -1,0 +1,167 @@
+import Foundation
+import GroveCore
+import GroveLua
+import GroveRemote
+
+/// Who a session's calls act as: a user of the embedded store (its actor) or, on a
+/// remote connection, the username GitLab's `Sudo` header names.
+public struct ActingUser: Sendable, Equatable {
+    public let username: String
+    let actor: Actor
+}
+
+/// Where the bindings send an operation. The embedded store runs it in process; a remote
+/// GitLab gets the same operation as an HTTP request built from its descriptor. Both
+/// answer with GitLab's JSON and GitLab's errors (`APIError`), so scripts cannot tell
+/// them apart.
+public protocol GroveBackend: AnyObject {
+    /// `"embedded"` or the instance's URL (`grove.backend()`).
+    var name: String { get }
+    func perform(_ operation: OperationDescriptor, params: JSONObject, as user: ActingUser?) throws -> JSONValue?
+    /// A lazy list: pages are fetched as the loop reaches them.
+    func list(_ operation: OperationDescriptor, params: JSONObject, as user: ActingUser?) throws -> LuaIterator
+    /// The user `grove.as(username, fn)` acts as; 404 when there is none.
+    func user(named username: String, as current: ActingUser?) throws -> ActingUser
+    func transaction<T>(_ body: () throws -> T) throws -> T
+    func dryRun<T>(_ body: () throws -> T) throws -> (T, [AuditEvent])
+}
+
+/// Grove's own store: one SQLite file, opened on first use so a script that never
+/// touches it starts fast.
+public final class EmbeddedBackend: GroveBackend {
+    private let openStore: () throws -> GroveStore
+    private var opened: GroveStore?
+    /// Who acts when no `grove.as` is in force (root, or `--as`).
+    let defaultActor: Actor
+
+    public init(actor: Actor = .root, open: @escaping () throws -> GroveStore) {
+        self.openStore = open
+        self.defaultActor = actor
+    }
+
+    public var name: String { "embedded" }
+
+    public func store() throws -> GroveStore {
+        if let opened { return opened }
+        let store = try openStore()
+        opened = store
+        return store
+    }
+
+    public func perform(_ operation: OperationDescriptor, params: JSONObject, as user: ActingUser?) throws -> JSONValue? {
+        try store().perform(operation.name, params: params, as: user?.actor ?? defaultActor).body
+    }
+
+    public func list(_ operation: OperationDescriptor, params: JSONObject, as user: ActingUser?) throws -> LuaIterator {
+        CoreBindings.pages(of: operation.name, params: params, store: try store(), actor: user?.actor ?? defaultActor)
+    }
+
+    public func user(named username: String, as current: ActingUser?) throws -> ActingUser {
+        guard let id = try store().userId(username: username) else { throw APIError.notFound("User") }
+        return ActingUser(username: username, actor: .user(id: id))
+    }
+
+    public func transaction<T>(_ body: () throws -> T) throws -> T { try store().transaction(body) }
+    public func dryRun<T>(_ body: () throws -> T) throws -> (T, [AuditEvent]) { try store().dryRun(body) }
+}
+
+/// A GitLab over HTTP: each operation's descriptor becomes a request (`RemoteRequest`),
+/// GitLab's answer the same value or error the embedded store gives. `grove.as` sends
+/// `Sudo` (administrator tokens with the `sudo` scope).
+public final class RemoteBackend: GroveBackend {
+    public let client: RemoteClient
+
+    public init(_ client: RemoteClient) { self.client = client }
+
+    public var name: String { client.configuration.url }
+
+    public func perform(_ operation: OperationDescriptor, params: JSONObject, as user: ActingUser?) throws -> JSONValue? {
+        let answer = try send(RemoteRequest(operation, params: params), as: user)
+        return try answer.value()
+    }
+
+    func send(_ request: RemoteRequest, as user: ActingUser?) throws -> RemoteAnswer {
+        do {
+            return try Self.checked(try client.send(request, sudo: user?.username))
+        } catch let failure as RemoteFailure {
+            throw APIError(status: 0, body: .message("cannot reach \(client.configuration.url): \(failure)"))
+        }
+    }
+
+    /// A success as it is; anything else as GitLab's error, saying how often it was tried.
+    static func checked(_ answer: RemoteAnswer) throws -> RemoteAnswer {
+        guard answer.status >= 400 else { return answer }
+        let error = answer.error
+        guard answer.tries > 1 else { throw error }
+        throw APIError(status: error.status, body: .message(error.message + " (after \(answer.tries) tries)"), fieldErrors: error.fieldErrors)
+    }
+
+    public func list(_ operation: OperationDescriptor, params: JSONObject, as user: ActingUser?) throws -> LuaIterator {
+        var params = params
+        let onePage = params["page"] != nil
+        if params["per_page"] == nil { params["per_page"] = .int(client.configuration.perPage) }
+        let first = try RemoteRequest(operation, params: params)
+        var buffer: [JSONValue] = []
+        var index = 0
+        var next: String?
+        var started = false
+        /// Items of the pages read so far, and X-Total when GitLab sent it.
+        var read = 0
+        var total: Int?
+        func load(_ answer: RemoteAnswer) throws {
+            let answer = try Self.checked(answer)
+            buffer = try answer.value()?.arrayValue ?? []
+            index = 0
+            read += buffer.count
+            total = answer.header("x-total").flatMap(Int.init)
+            next = onePage ? nil : answer.nextLink
+        }
+        func fetch() throws -> Bool {
+            if !started {
+                started = true
+                try load(send(first, as: user))
+                return true
+            }
+            guard let url = next else { return false }
+            do {
+                try load(try Self.checked(try client.get(url: url, sudo: user?.username).wait()))
+            } catch let failure as RemoteFailure {
+                throw APIError(status: 0, body: .message("cannot reach \(client.configuration.url): \(failure)"))
+            }
+            return true
+        }
+        func item() throws -> LuaValue? {
+            while index >= buffer.count {
+                guard try fetch() else { return nil }
+            }
+            defer { index += 1 }
+            return buffer[index].luaResult
+        }
+        /// What is left: X-Total less what was taken when GitLab counts, else every page read.
+        func count() throws -> Int {
+            if !started { _ = try fetch() }
+            if let total, !onePage { return max(total - (read - (buffer.count - index)), 0) }
+            // No X-Total (GitLab omits it past 10,000 rows): read the rest, keeping it for the loop.
+            var left = Array(buffer[index...])
+            while next != nil, try fetch() { left += buffer }
+            buffer = left
+            index = 0
+            return left.count
+        }
+        return LuaIterator(next: item, count: count)
+    }
+
+    public func user(named username: String, as current: ActingUser?) throws -> ActingUser {
+        let answer = try send(RemoteRequest(get: "/users", query: [("username", username)]), as: current)
+        guard let found = try answer.value()?.arrayValue?.first, let id = found["id"]?.intValue else { throw APIError.notFound("User") }
+        return ActingUser(username: found["username"]?.stringValue ?? username, actor: .user(id: id))
+    }
+
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        throw APIError(status: 400, body: .message("400 Bad request - transactions need the embedded store: GitLab's API has no transactions (\(name))"))
+    }
+
+    public func dryRun<T>(_ body: () throws -> T) throws -> (T, [AuditEvent]) {
+        throw APIError(status: 400, body: .message("400 Bad request - dry runs need the embedded store: a remote dry run is the plan feature (grove plan), not available yet (\(name))"))
+    }
+}
