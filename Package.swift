@@ -112,19 +112,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GroveBindingsTests", dependencies: ["GroveBindings", "GroveLua", "GroveCore"]),
-        .testTarget(
-            name: "GroveRemoteTests",
-            dependencies: [
-                "GroveRemote", "GroveBindings", "GroveCore", "GroveLua", "GroveServer",
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-            ]
-        ),
+        .testTarget(name: "GroveRemoteTests", dependencies: ["GroveRemote", "GroveCore"]),
         .testTarget(name: "GroveCLITests", dependencies: ["grove"]),
         .testTarget(
             name: "GroveServerTests",
             dependencies: [
-                "GroveServer", "GroveCore",
+                "GroveServer", "GroveCore", "GroveRemote", "GroveBindings", "GroveLua",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
     ]

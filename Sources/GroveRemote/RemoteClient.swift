@@ -46,7 +46,9 @@ public final class RemoteClient: @unchecked Sendable {
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
     }
 
-    deinit { try? http.syncShutdown() }
+    // The last answer's callbacks may release the client on an event loop, where a
+    // blocking shutdown would deadlock: shut down without waiting.
+    deinit { _ = http.shutdown() }
 
     /// Sends `request`, retrying as the rules allow, and waits for GitLab's answer (any
     /// status); a failure to get one after the last try throws `RemoteFailure`.

@@ -310,12 +310,23 @@ function M.in_temporary_store(modules)
     os.exit(0)
   end
   if arg[1] == "--temporary-store" then
-    M.ok(grove.store.memory == false and grove.store.path == arg[2], "the store is the temporary file " .. arg[2])
+    M.remote = grove.backend() ~= "embedded"
+    if M.remote then
+      M.ok(grove.store.url == grove.backend(), "the child talks to grove serve over the temporary file at " .. grove.backend())
+    else
+      M.ok(grove.store.memory == false and grove.store.path == arg[2], "the store is the temporary file " .. arg[2])
+    end
     return
   end
   local db, stderr = os.tmpname(), os.tmpname()
-  local command = M.shell_quote(M.grove()) .. " --db " .. M.shell_quote(db) .. " " .. M.shell_quote(arg[0])
-    .. " --temporary-store " .. M.shell_quote(db) .. " 2>" .. M.shell_quote(stderr)
+  local server
+  local connection = " --db " .. M.shell_quote(db)
+  if M.backend == "remote" then
+    server = M.serve(db)
+    connection = " --url " .. server.url
+  end
+  local command = (server and "GITLAB_TOKEN=" .. server.token .. " " or "") .. M.shell_quote(M.grove()) .. connection
+    .. " " .. M.shell_quote(arg[0]) .. " --temporary-store " .. M.shell_quote(db) .. " 2>" .. M.shell_quote(stderr)
   local child = assert(io.popen(command, "r"))
   local last, groups_line
   for line in child:lines() do
@@ -328,6 +339,7 @@ function M.in_temporary_store(modules)
     end
   end
   local exited, _, status = child:close()
+  if server then server.stop() end
   local f = io.open(stderr, "r")
   local errors = f and f:read("a") or ""
   if f then f:close() end
@@ -344,6 +356,41 @@ function M.in_temporary_store(modules)
   M.ok(io.open(db, "r") == nil, "the temporary store is removed")
   M.done()
   os.exit(0)
+end
+
+--- Which backend the binding tests' children use: "embedded" (`grove --db FILE`) or
+--- "remote" (`grove --url` to a `grove serve --db FILE` this process starts on
+--- 127.0.0.1), from GROVE_TEST_BACKEND. The same checks run on both: a difference is
+--- a bug in the remote backend or in the server. In the child, `t.remote` is true on
+--- the remote backend, for what GitLab's API cannot do (transactions, dry runs).
+M.backend = os.getenv("GROVE_TEST_BACKEND") or "embedded"
+
+--- Starts `grove serve --db db` on a free port of 127.0.0.1 with a fresh administrator
+--- token (scopes api and sudo): {url =, token =, stop = function}.
+function M.serve(db)
+  local grove = M.shell_quote(M.grove())
+  local token = M.capture(grove .. " admin token --db " .. M.shell_quote(db) .. " --scopes api,sudo"):gsub("%s+$", "")
+  assert(token:match("^glpat%-"), "grove admin token gave no token: " .. token)
+  local log = os.tmpname()
+  local pid = M.capture("sh -c " .. M.shell_quote(grove .. " serve --quiet --failed-auth-limit 0 --port 0 --db " .. M.shell_quote(db)
+    .. " >" .. M.shell_quote(log) .. " 2>&1 & echo $!")):gsub("%s+$", "")
+  local url
+  for _ = 1, 300 do
+    local f = io.open(log, "r")
+    local text = f and f:read("a") or ""
+    if f then f:close() end
+    url = text:match("listening on (http://127%.0%.0%.1:%d+)/api/v4")
+    if url then break end
+    os.execute("sleep 0.05")
+  end
+  assert(url, "grove serve did not start")
+  return {
+    url = url, token = token,
+    stop = function()
+      os.execute("kill " .. pid .. " 2>/dev/null; while kill -0 " .. pid .. " 2>/dev/null; do sleep 0.05; done")
+      os.remove(log)
+    end,
+  }
 end
 
 --- The child's last line before t.done(): how many groups it left in the store.

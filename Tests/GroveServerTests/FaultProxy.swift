@@ -1,0 +1,163 @@
+import AsyncHTTPClient
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// An HTTP proxy on 127.0.0.1 between a client and a server, which injects faults chosen
+/// per request: GitLab's rate limits and outages, answers slower than the client's
+/// timeout, connections dropped before or after the request reached the server, and
+/// latency each way. It logs what it did to every request.
+final class FaultProxy: @unchecked Sendable {
+    enum Fault: Sendable, Equatable {
+        case pass
+        /// An answer of its own with this status, the server never sees the request.
+        case answer(status: Int, retryAfter: Int?)
+        /// The connection is closed without an answer and without forwarding.
+        case dropBeforeForwarding
+        /// The request reaches the server; its answer is thrown away and the connection closed.
+        case dropAfterForwarding
+        /// The answer comes after this many seconds.
+        case delay(Double)
+    }
+
+    struct Entry: Sendable {
+        let method: String
+        let uri: String
+        let fault: Fault
+        let at: Date
+    }
+
+    private let upstream: String
+    private let choose: @Sendable (_ method: String, _ uri: String, _ index: Int) -> Fault
+    /// Seconds added before forwarding and before answering (a network's round trip / 2).
+    private let latency: Double
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private let client: HTTPClient
+    private var channel: Channel?
+    private let state = NIOLockedValueBox<(count: Int, log: [Entry])>((0, []))
+    private(set) var port = 0
+
+    init(upstream: String, latency: Double = 0, choose: @escaping @Sendable (_ method: String, _ uri: String, _ index: Int) -> Fault) throws {
+        self.upstream = upstream
+        self.latency = latency
+        self.choose = choose
+        self.client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: .init(redirectConfiguration: .disallow))
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(Handler(proxy: self))
+                }
+            }
+        let channel = try bootstrap.bind(host: "127.0.0.1", port: 0).wait()
+        self.channel = channel
+        self.port = channel.localAddress?.port ?? 0
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+    var log: [Entry] { state.withLockedValue { $0.log } }
+
+    func stop() {
+        try? channel?.close().wait()
+        try? client.syncShutdown()
+        try? group.syncShutdownGracefully()
+    }
+
+    fileprivate func decide(_ head: HTTPRequestHead) -> Fault {
+        state.withLockedValue { state in
+            let fault = choose(head.method.rawValue, head.uri, state.count)
+            state.count += 1
+            state.log.append(Entry(method: head.method.rawValue, uri: head.uri, fault: fault, at: Date()))
+            return fault
+        }
+    }
+
+    fileprivate func forward(_ head: HTTPRequestHead, body: ByteBuffer?, on loop: EventLoop) -> EventLoopFuture<HTTPClient.Response> {
+        do {
+            var headers = head.headers
+            headers.remove(name: "Host")
+            let request = try HTTPClient.Request(url: upstream + head.uri, method: head.method, headers: headers,
+                                                 body: body.map { .byteBuffer($0) })
+            return client.execute(request: request, eventLoop: .delegate(on: loop))
+        } catch {
+            return loop.makeFailedFuture(error)
+        }
+    }
+
+    fileprivate func wait(_ seconds: Double, on loop: EventLoop) -> EventLoopFuture<Void> {
+        seconds > 0 ? loop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {}.futureResult : loop.makeSucceededVoidFuture()
+    }
+
+    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let proxy: FaultProxy
+        var head: HTTPRequestHead?
+        var body: ByteBuffer?
+
+        init(proxy: FaultProxy) { self.proxy = proxy }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                self.head = head
+                body = nil
+            case .body(var chunk):
+                if body == nil { body = chunk } else { body?.writeBuffer(&chunk) }
+            case .end:
+                guard let head else { return }
+                handle(head, body: body, context: context)
+            }
+        }
+
+        private func handle(_ head: HTTPRequestHead, body: ByteBuffer?, context: ChannelHandlerContext) {
+            let fault = proxy.decide(head)
+            let loop = context.eventLoop
+            let channel = context.channel
+            let proxy = self.proxy
+            switch fault {
+            case .dropBeforeForwarding:
+                channel.close(promise: nil)
+            case .answer(let status, let retryAfter):
+                var headers = HTTPHeaders([("Content-Type", "application/json")])
+                if let retryAfter { headers.add(name: "Retry-After", value: String(retryAfter)) }
+                let text = #"{"message":"\#(status) injected by the fault proxy"}"#
+                proxy.wait(proxy.latency * 2, on: loop).whenComplete { _ in
+                    Self.respond(channel, status: status, headers: headers, body: ByteBuffer(string: text))
+                }
+            case .pass, .delay, .dropAfterForwarding:
+                let extra: Double = if case .delay(let s) = fault { s } else { 0 }
+                proxy.wait(proxy.latency, on: loop).flatMap { proxy.forward(head, body: body, on: loop) }.whenComplete { result in
+                    if fault == .dropAfterForwarding {
+                        channel.close(promise: nil)
+                        return
+                    }
+                    proxy.wait(proxy.latency + extra, on: loop).whenComplete { _ in
+                        switch result {
+                        case .success(let response):
+                            var headers = response.headers
+                            headers.remove(name: "Content-Length")
+                            headers.remove(name: "Transfer-Encoding")
+                            headers.remove(name: "Connection")
+                            Self.respond(channel, status: Int(response.status.code), headers: headers,
+                                         body: response.body ?? ByteBuffer())
+                        case .failure:
+                            Self.respond(channel, status: 502, headers: HTTPHeaders(), body: ByteBuffer(string: "upstream failed"))
+                        }
+                    }
+                }
+            }
+        }
+
+        private static func respond(_ channel: Channel, status: Int, headers: HTTPHeaders, body: ByteBuffer) {
+            var headers = headers
+            headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
+            let head = HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: headers)
+            channel.write(HTTPServerResponsePart.head(head), promise: nil)
+            channel.write(HTTPServerResponsePart.body(.byteBuffer(body)), promise: nil)
+            channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
+        }
+    }
+}
