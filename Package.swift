@@ -72,6 +72,16 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // An HTTP proxy on loopback that injects GitLab's faults and a network's latency:
+        // the remote backend's tests and bench/remote.
+        .target(
+            name: "FaultProxy",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         // Lua bindings: thin adapters from Lua calls to core operations, on either backend.
         .target(
             name: "GroveBindings",
@@ -117,10 +127,8 @@ let package = Package(
         .testTarget(
             name: "GroveServerTests",
             dependencies: [
-                "GroveServer", "GroveCore", "GroveRemote", "GroveBindings", "GroveLua",
+                "GroveServer", "GroveCore", "GroveRemote", "GroveBindings", "GroveLua", "FaultProxy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
     ]

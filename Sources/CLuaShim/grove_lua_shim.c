@@ -23,10 +23,19 @@ void grove_initstate(lua_State *L) {
     lua_rawsetp(L, LUA_REGISTRYINDEX, &error_traceback);
 }
 
-// The only place a Swift-registered function raises: Swift has already returned.
+static int trampoline(lua_State *L);
+
+static int trampoline_resumed(lua_State *L, int status, lua_KContext ctx) {
+    (void)status;
+    (void)ctx;
+    return trampoline(L);
+}
+
+// The only place a Swift-registered function raises or yields: Swift has already returned.
 static int trampoline(lua_State *L) {
     int n = dispatcher(L);
     if (n >= 0) return n;
+    if (n == GROVE_YIELD) return lua_yieldk(L, 2, 0, trampoline_resumed);
     if (n != GROVE_RERAISE) lua_pushboolean(L, 0);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &raised_traceback);
     if (n == GROVE_RAISE_WHERE) {

@@ -80,12 +80,38 @@ public final class RemoteBackend: GroveBackend {
         return try answer.value()
     }
 
+    /// `perform` without waiting: `completion` gets the answer on an event loop;
+    /// `value(of:)` then reads it as `perform` would have.
+    func start(_ operation: OperationDescriptor, params: JSONObject, as user: ActingUser?,
+               completion: @escaping @Sendable (Result<RemoteAnswer, Error>) -> Void) throws {
+        client.start(try RemoteRequest(operation, params: params), sudo: user?.username, completion: completion)
+    }
+
+    func value(of outcome: Result<RemoteAnswer, Error>) throws -> JSONValue? {
+        do {
+            return try Self.checked(try outcome.get()).value()
+        } catch let failure as RemoteFailure {
+            throw unreachable(failure)
+        }
+    }
+
     func send(_ request: RemoteRequest, as user: ActingUser?) throws -> RemoteAnswer {
         do {
             return try Self.checked(try client.send(request, sudo: user?.username))
         } catch let failure as RemoteFailure {
-            throw APIError(status: 0, body: .message("cannot reach \(client.configuration.url): \(failure)"))
+            throw unreachable(failure)
         }
+    }
+
+    func unreachable(_ failure: RemoteFailure) -> Unreachable {
+        Unreachable(message: "cannot reach \(client.configuration.url): \(failure)")
+    }
+
+    /// No answer at all after every try: an error value without a status.
+    struct Unreachable: Error, LuaErrorConvertible, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+        func structuredError(function: String) -> StructuredError { StructuredError(message: message, function: function) }
     }
 
     /// A success as it is; anything else as GitLab's error, saying how often it was tried.
@@ -126,7 +152,7 @@ public final class RemoteBackend: GroveBackend {
             do {
                 try load(try Self.checked(try client.get(url: url, sudo: user?.username).wait()))
             } catch let failure as RemoteFailure {
-                throw APIError(status: 0, body: .message("cannot reach \(client.configuration.url): \(failure)"))
+                throw unreachable(failure)
             }
             return true
         }

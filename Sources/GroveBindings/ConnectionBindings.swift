@@ -14,11 +14,15 @@ public enum ConnectionBindings {
         public var registry: OperationRegistry
         public var environment: [String: String]
         public var log: (@Sendable (String) -> Void)?
+        /// The session of the global modules: its grove.parallel schedules every connection's calls.
+        public var defaultSession: GroveSession?
 
-        public init(registry: OperationRegistry, environment: [String: String], log: (@Sendable (String) -> Void)? = nil) {
+        public init(registry: OperationRegistry, environment: [String: String], log: (@Sendable (String) -> Void)? = nil,
+                    defaultSession: GroveSession? = nil) {
             self.registry = registry
             self.environment = environment
             self.log = log
+            self.defaultSession = defaultSession
         }
     }
 
@@ -45,6 +49,7 @@ public enum ConnectionBindings {
                 opened += 1
                 let key = "c\(opened)"
                 let session = GroveSession(backend: backend)
+                session.scheduler = context.defaultSession?.scheduler
                 try CoreBindings.install(into: call.state, session: session, registry: context.registry, under: "grove.connections." + key)
                 try SessionBindings.install(into: call.state, session: session, module: "grove.connections." + key)
                 return [.string(key)]

@@ -6,6 +6,8 @@ import GroveLua
 public final class GroveSession {
     public let backend: any GroveBackend
     public var actingAs: ActingUser?
+    /// `grove.parallel`'s, when installed: bindings in its coroutines yield while they wait.
+    var scheduler: ParallelScheduler?
 
     public init(backend: any GroveBackend) {
         self.backend = backend
@@ -81,6 +83,20 @@ public enum CoreBindings {
             }
             if descriptor.pagination != .none {
                 return [.iterator(try session.backend.list(descriptor, params: params, as: session.actingAs))]
+            }
+            // In a coroutine of grove.parallel, a remote call yields while GitLab answers
+            // and is called again, with the same arguments, to take its answer.
+            if let scheduler = session.scheduler, let remote = session.backend as? RemoteBackend,
+               call.isYieldable, scheduler.owns(call.thread) {
+                if let outcome = scheduler.take(call.thread) {
+                    return [try remote.value(of: outcome)?.luaResult ?? .nil]
+                }
+                let user = session.actingAs
+                let token = try scheduler.wait(call.thread) { completion in
+                    try remote.start(descriptor, params: params, as: user, completion: completion)
+                }
+                call.yield(ParallelBindings.pending, .integer(Int64(token)))
+                return []
             }
             return [try session.backend.perform(descriptor, params: params, as: session.actingAs)?.luaResult ?? .nil]
         }

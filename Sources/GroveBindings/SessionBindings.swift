@@ -56,6 +56,7 @@ public enum SessionBindings {
             },
         ])
         guard module == "grove" else { return }
+        try ParallelBindings.install(into: lua, session: session)
         // Role names wherever a level is taken: `access_level = grove.access.developer`.
         try lua.run("grove.access = {" + AccessLevel.byName.map { "\($0.name) = \($0.level)" }.joined(separator: ", ") + "}",
                     chunkName: "=[grove.access]")

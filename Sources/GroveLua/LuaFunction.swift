@@ -62,6 +62,21 @@ public struct LuaCall {
     let L: OpaquePointer
     public let function: String
     public let count: Int
+    /// Set by `yield`: the two values the trampoline yields instead of returning.
+    var yielding: (LuaValue, LuaValue)?
+
+    /// Whether this call runs in a coroutine that may yield here (not below a Swift
+    /// function that called Lua, nor on the main thread).
+    public var isYieldable: Bool { lua_isyieldable(L) != 0 }
+
+    /// The running coroutine (or main thread), to recognise it when it is resumed.
+    public var thread: UnsafeMutableRawPointer { UnsafeMutableRawPointer(L) }
+
+    /// Instead of returning, yield `a, b` to the resumer: the function is called again
+    /// with the same arguments when the coroutine is resumed. Only when `isYieldable`.
+    public mutating func yield(_ a: LuaValue, _ b: LuaValue) {
+        yielding = (a, b)
+    }
 
     /// The argument at `position` (1-based); `.nil` when absent.
     public func argument(_ position: Int) throws -> LuaValue {
@@ -233,6 +248,12 @@ func dispatchSwiftFunction(_ L: OpaquePointer?) -> Int32 {
     var call = LuaCall(state: state, L: L, function: box.name, count: Int(lua_gettop(L)))
     do {
         let results = try box.body(&call)
+        if let yield = call.yielding {
+            guard lua_checkstack(L, 3) != 0 else { return GROVE_RAISE_WHERE }
+            try state.push(yield.0, on: L)
+            try state.push(yield.1, on: L)
+            return GROVE_YIELD
+        }
         guard lua_checkstack(L, Int32(results.count) + 1) != 0 else {
             lua_pushstring(L, "\(box.name): too many results")
             return GROVE_RAISE_WHERE

@@ -61,6 +61,11 @@ public final class RemoteClient: @unchecked Sendable {
         attempt(request, url: configuration.url + "/api/v4" + request.target, sudo: sudo, number: 0)
     }
 
+    /// `start` with a callback, called on an event loop with the answer or the failure.
+    public func start(_ request: RemoteRequest, sudo: String? = nil, completion: @escaping @Sendable (Result<RemoteAnswer, Error>) -> Void) {
+        start(request, sudo: sudo).whenComplete(completion)
+    }
+
     /// GET of an absolute URL GitLab gave (a `Link: rel="next"`).
     public func get(url: String, sudo: String? = nil) -> EventLoopFuture<RemoteAnswer> {
         attempt(RemoteRequest(method: "GET", target: url), url: url, sudo: sudo, number: 0)

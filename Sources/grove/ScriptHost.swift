@@ -42,7 +42,7 @@ final class ScriptHost {
         try lua.call(lua.load("grove.store = ...", chunkName: "=[grove]"), [storeInfo])
         try CoreBindings.install(into: lua, session: session, registry: registry)
         try SessionBindings.install(into: lua, session: session)
-        try ConnectionBindings.install(into: lua, context: .init(registry: registry, environment: environment, log: log))
+        try ConnectionBindings.install(into: lua, context: .init(registry: registry, environment: environment, log: log, defaultSession: session))
         try SecretFiles.install(into: lua)
         try CSVBindings.install(into: lua)
         if stdlibDirectory != nil { try lua.run("require 'grove.ensure'", chunkName: "=[grove]") }

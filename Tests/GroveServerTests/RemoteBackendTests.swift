@@ -1,3 +1,4 @@
+import FaultProxy
 import Foundation
 import GroveBindings
 import GroveCore
@@ -19,7 +20,9 @@ struct RemoteBackendTests {
         let client = try RemoteClient(configuration, backoff: { attempt in 0.05 * Double(attempt + 1) })
         let lua = LuaState()
         let registry = OperationRegistry.standard()
-        try CoreBindings.install(into: lua, session: GroveSession(backend: RemoteBackend(client)), registry: registry)
+        let session = GroveSession(backend: RemoteBackend(client))
+        try CoreBindings.install(into: lua, session: session, registry: registry)
+        try SessionBindings.install(into: lua, session: session)
         return lua
     }
 
@@ -137,6 +140,58 @@ struct RemoteBackendTests {
         #expect(message.contains("the connection was closed (1 try)"), "\(message)")
         #expect(proxy.log.count == 1)
         #expect(try Self.state(server) == ["once="])
+        await server.stop()
+    }
+
+    @Test func parallelKeepsSeveralRequestsInFlightAndReportsEachItem() async throws {
+        let server = try await TestServer.start()
+        // 30 ms each way: a coroutine waits while the others send theirs.
+        let proxy = try FaultProxy(upstream: server.baseURL, latency: 0.03) { _, _, _ in .pass }
+        defer { proxy.stop() }
+        let token = try server.token()
+        let url = proxy.url
+        let outcome = try await Self.blocking {
+            let lua = try Self.lua(url: url, token: token)
+            return try lua.run("""
+                local items = {}
+                for i = 1, 24 do items[i] = i end
+                local results, errors = grove.parallel(items, function(i)
+                  local g = groups.create{name = "P" .. i, path = "p" .. i}
+                  if i % 10 == 0 then groups.get("missing-" .. i) end
+                  return groups.update(g.id, {description = "n" .. i}).full_path
+                end, {concurrency = 8, progress = false})
+                local got = {}
+                for i = 1, 24 do got[#got + 1] = results[i] or ("error:" .. errors[i].status) end
+                return table.concat(got, " ")
+                """).first?.stringValue ?? ""
+        }
+        let expected = (1...24).map { $0 % 10 == 0 ? "error:404" : "p\($0)" }.joined(separator: " ")
+        #expect(outcome == expected, "results in item order, errors per item")
+        #expect(proxy.maxInFlight >= 6, "with concurrency 8 the proxy held \(proxy.maxInFlight) requests at once")
+        #expect(proxy.maxInFlight <= 8)
+        #expect(try Self.state(server).count == 24)
+        await server.stop()
+    }
+
+    @Test func parallelStopsStartingItemsAfterAFailureWhenAsked() async throws {
+        let server = try await TestServer.start()
+        let token = try server.token()
+        let url = server.baseURL
+        let outcome = try await Self.blocking {
+            let lua = try Self.lua(url: url, token: token)
+            return try lua.run("""
+                local items = {}
+                for i = 1, 20 do items[i] = i end
+                local results, errors = grove.parallel(items, function(i)
+                  if i == 3 then error("item three", 0) end
+                  return groups.create{name = "S" .. i, path = "s" .. i}.id
+                end, {concurrency = 2, stop_on_error = true})
+                local n = 0
+                for _ in pairs(results) do n = n + 1 end
+                return errors[3] .. " " .. tostring(n < 20)
+                """).first?.stringValue ?? ""
+        }
+        #expect(outcome == "item three true")
         await server.stop()
     }
 }

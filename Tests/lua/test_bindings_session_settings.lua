@@ -148,6 +148,21 @@ t.ok(t.capture(with_cfg .. t.shell_quote("select(2, pcall(grove.connect, 'there'
   "grove.connect(name): a missing section is named")
 os.remove(cfg)
 
+-- grove.parallel (on the embedded store the items run one after the other)
+local order = {}
+local results, failures = t.call_ok(grove.parallel, { "a", "b", "c" }, function(item)
+  order[#order + 1] = item
+  if item == "b" then groups.get("no-such-group") end
+  return item:upper()
+end, { concurrency = 2, progress = false })
+t.eq(table.concat(order), "abc", "grove.parallel: every item, in order on this backend")
+t.eq((results[1] or "") .. (results[3] or "") .. tostring(results[2]), "ACnil", "grove.parallel: results by item")
+t.is_error(failures[2], 404, "404 Group Not Found", "grove.parallel: an item's error, the others went on")
+t.is_argument_error(t.call_err(grove.parallel, "abc", print), "bad argument #1 to 'grove.parallel' (table expected, got string)",
+  "grove.parallel: items not a table")
+t.is_error(t.call_err(grove.parallel, {}, print, { concurrency = 0 }), 400, "concurrency must be an integer from 1 to 64",
+  "grove.parallel: a concurrency out of range")
+
 -- grove.write_secret_file
 local secret = os.tmpname()
 t.eq(t.call_ok(grove.write_secret_file, secret, "glpat-secret\n"), nil, "grove.write_secret_file: no value")

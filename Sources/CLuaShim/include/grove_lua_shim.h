@@ -41,6 +41,10 @@ typedef int (*grove_dispatch_fn)(lua_State *L);
 #define GROVE_RAISE (-1)
 #define GROVE_RAISE_WHERE (-2)
 #define GROVE_RERAISE (-3)
+/// The Swift function waits for something (a request to GitLab): the trampoline yields
+/// the two values on top of the stack to the coroutine's resumer, and when resumed calls
+/// the Swift function again with the same arguments, which then finds its answer.
+#define GROVE_YIELD (-4)
 void grove_set_dispatcher(grove_dispatch_fn fn);
 
 /// Creates the registry slots the trampoline and grove_pcall share; once per state.

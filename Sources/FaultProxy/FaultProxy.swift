@@ -8,9 +8,10 @@ import NIOPosix
 /// An HTTP proxy on 127.0.0.1 between a client and a server, which injects faults chosen
 /// per request: GitLab's rate limits and outages, answers slower than the client's
 /// timeout, connections dropped before or after the request reached the server, and
-/// latency each way. It logs what it did to every request.
-final class FaultProxy: @unchecked Sendable {
-    enum Fault: Sendable, Equatable {
+/// latency each way. It logs what it did to every request. The remote backend's tests
+/// and `bench/remote` (a network's latency) put it between Grove and `grove serve`.
+public final class FaultProxy: @unchecked Sendable {
+    public enum Fault: Sendable, Equatable {
         case pass
         /// An answer of its own with this status, the server never sees the request.
         case answer(status: Int, retryAfter: Int?)
@@ -22,11 +23,11 @@ final class FaultProxy: @unchecked Sendable {
         case delay(Double)
     }
 
-    struct Entry: Sendable {
-        let method: String
-        let uri: String
-        let fault: Fault
-        let at: Date
+    public struct Entry: Sendable {
+        public let method: String
+        public let uri: String
+        public let fault: Fault
+        public let at: Date
     }
 
     private let upstream: String
@@ -36,10 +37,11 @@ final class FaultProxy: @unchecked Sendable {
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let client: HTTPClient
     private var channel: Channel?
-    private let state = NIOLockedValueBox<(count: Int, log: [Entry])>((0, []))
-    private(set) var port = 0
+    private let state = NIOLockedValueBox<(count: Int, log: [Entry], inFlight: Int, maxInFlight: Int)>((0, [], 0, 0))
+    public private(set) var port = 0
 
-    init(upstream: String, latency: Double = 0, choose: @escaping @Sendable (_ method: String, _ uri: String, _ index: Int) -> Fault) throws {
+    /// `port` 0 picks a free one.
+    public init(upstream: String, port: Int = 0, latency: Double = 0, choose: @escaping @Sendable (_ method: String, _ uri: String, _ index: Int) -> Fault) throws {
         self.upstream = upstream
         self.latency = latency
         self.choose = choose
@@ -51,15 +53,17 @@ final class FaultProxy: @unchecked Sendable {
                     channel.pipeline.addHandler(Handler(proxy: self))
                 }
             }
-        let channel = try bootstrap.bind(host: "127.0.0.1", port: 0).wait()
+        let channel = try bootstrap.bind(host: "127.0.0.1", port: port).wait()
         self.channel = channel
         self.port = channel.localAddress?.port ?? 0
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
-    var log: [Entry] { state.withLockedValue { $0.log } }
+    public var url: String { "http://127.0.0.1:\(port)" }
+    public var log: [Entry] { state.withLockedValue { $0.log } }
+    /// The most requests the proxy held at once: how many a client had in flight.
+    public var maxInFlight: Int { state.withLockedValue { $0.maxInFlight } }
 
-    func stop() {
+    public func stop() {
         try? channel?.close().wait()
         try? client.syncShutdown()
         try? group.syncShutdownGracefully()
@@ -69,9 +73,15 @@ final class FaultProxy: @unchecked Sendable {
         state.withLockedValue { state in
             let fault = choose(head.method.rawValue, head.uri, state.count)
             state.count += 1
+            state.inFlight += 1
+            state.maxInFlight = max(state.maxInFlight, state.inFlight)
             state.log.append(Entry(method: head.method.rawValue, uri: head.uri, fault: fault, at: Date()))
             return fault
         }
+    }
+
+    fileprivate func finished() {
+        state.withLockedValue { $0.inFlight -= 1 }
     }
 
     fileprivate func forward(_ head: HTTPRequestHead, body: ByteBuffer?, on loop: EventLoop) -> EventLoopFuture<HTTPClient.Response> {
@@ -119,22 +129,26 @@ final class FaultProxy: @unchecked Sendable {
             let proxy = self.proxy
             switch fault {
             case .dropBeforeForwarding:
+                proxy.finished()
                 channel.close(promise: nil)
             case .answer(let status, let retryAfter):
                 var headers = HTTPHeaders([("Content-Type", "application/json")])
                 if let retryAfter { headers.add(name: "Retry-After", value: String(retryAfter)) }
                 let text = #"{"message":"\#(status) injected by the fault proxy"}"#
                 proxy.wait(proxy.latency * 2, on: loop).whenComplete { _ in
+                    proxy.finished()
                     Self.respond(channel, status: status, headers: headers, body: ByteBuffer(string: text))
                 }
             case .pass, .delay, .dropAfterForwarding:
                 let extra: Double = if case .delay(let s) = fault { s } else { 0 }
                 proxy.wait(proxy.latency, on: loop).flatMap { proxy.forward(head, body: body, on: loop) }.whenComplete { result in
                     if fault == .dropAfterForwarding {
+                        proxy.finished()
                         channel.close(promise: nil)
                         return
                     }
                     proxy.wait(proxy.latency + extra, on: loop).whenComplete { _ in
+                        proxy.finished()
                         switch result {
                         case .success(let response):
                             var headers = response.headers
