@@ -70,13 +70,21 @@ public final class EmbeddedBackend: GroveBackend {
 /// `Sudo` (administrator tokens with the `sudo` scope).
 public final class RemoteBackend: GroveBackend {
     public let client: RemoteClient
+    let registry: OperationRegistry
 
-    public init(_ client: RemoteClient) { self.client = client }
+    public init(_ client: RemoteClient, registry: OperationRegistry = .standard()) {
+        self.client = client
+        self.registry = registry
+    }
 
     public var name: String { client.configuration.url }
 
     public func perform(_ operation: OperationDescriptor, params: JSONObject, as user: ActingUser?) throws -> JSONValue? {
         let answer = try send(RemoteRequest(operation, params: params), as: user)
+        if answer.status == 304, answer.bytes.isEmpty, let reading = operation.notModifiedAnswer.flatMap({ registry[$0]?.descriptor }) {
+            let key = JSONObject(operation.pathParams.compactMap { spec in params[spec.name].map { (spec.name, $0) } })
+            return try perform(reading, params: key, as: user)
+        }
         return try answer.value()
     }
 

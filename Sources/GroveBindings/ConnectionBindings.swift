@@ -84,7 +84,7 @@ public enum ConnectionBindings {
         } catch let error as RemoteConfigurationError {
             throw StructuredError(status: 400, message: error.description, function: "grove.connect")
         }
-        return RemoteBackend(try RemoteClient(configuration, log: context.log))
+        return RemoteBackend(try RemoteClient(configuration, log: context.log), registry: context.registry)
     }
 
     /// `{url = ..., token = ...}` as a configuration; an unknown or mistyped option names itself.

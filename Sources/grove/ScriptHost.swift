@@ -28,7 +28,7 @@ final class ScriptHost {
         let registry = OperationRegistry.standard()
         let log: (@Sendable (String) -> Void)? = verbose ? Self.logRetry : nil
         if let remote {
-            self.session = GroveSession(backend: RemoteBackend(try RemoteClient(remote, log: log)))
+            self.session = GroveSession(backend: RemoteBackend(try RemoteClient(remote, log: log), registry: registry))
         } else {
             self.session = GroveSession { try Self.open(store, registry: registry) }
         }

@@ -23,6 +23,11 @@ struct OperationDescriptorTests {
                 #expect(spec.location == expected, "\(d.name).\(spec.name) travels in \(spec.location), expected \(expected)")
             }
             #expect(d.pathParams.map(\.name) == captures, "\(d.name): positional arguments follow the path")
+            // A 304's stand-in is a read the same path parameters reach.
+            if let reading = d.notModifiedAnswer {
+                let read = registry[reading]?.descriptor
+                #expect(read?.method == "GET" && read?.pathParams.map(\.name) == captures, "\(d.name): 304 answers \(reading)")
+            }
         }
     }
 

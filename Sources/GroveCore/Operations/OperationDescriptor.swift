@@ -54,12 +54,16 @@ public struct OperationDescriptor: Sendable {
     /// savepoint's page copies were a third of a bulk creation). Should it fail after
     /// writing all the same (an I/O error), the block can no longer commit.
     public let checksBeforeWriting: Bool
+    /// The operation (same path parameters) whose answer stands for GitLab's bodiless
+    /// 304 Not Modified: starring a starred project answers the project on every backend.
+    public let notModifiedAnswer: String?
 
     public init(_ name: String, _ method: String, _ path: String, lua luaName: String? = nil, aliases: [String] = [], example: String? = nil,
                 scope: TokenScope? = nil, summary: String, success: Int? = nil,
                 pagination: PaginationKind = .none, atLeastOneOf: [[String]] = [], exactlyOneOf: [[String]] = [],
-                checksBeforeWriting: Bool = false, params: [ParamSpec]) {
+                checksBeforeWriting: Bool = false, notModifiedAnswer: String? = nil, params: [ParamSpec]) {
         self.checksBeforeWriting = checksBeforeWriting
+        self.notModifiedAnswer = notModifiedAnswer
         self.name = name
         self.method = method
         self.path = path

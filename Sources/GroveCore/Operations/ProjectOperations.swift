@@ -33,7 +33,8 @@ enum ProjectOperations: OperationModule {
             let project = try ProjectService(ctx).update(try ProjectFinder(ctx).find(p["id"]), p)
             return .ok(try ProjectPresenter(ctx: ctx).basic(project))
         }
-        registry.add(OperationDescriptor("projects.star", "POST", "/projects/:id/star", summary: "Star a project (304 when already starred)", params: [id])) { ctx, p in
+        registry.add(OperationDescriptor("projects.star", "POST", "/projects/:id/star", summary: "Star a project (304 when already starred)",
+                                         notModifiedAnswer: "projects.get", params: [id])) { ctx, p in
             let project = try ProjectFinder(ctx).find(p["id"])
             let starred = try ProjectService(ctx).star(project)
             return .ok(try ProjectPresenter(ctx: ctx).basic(try readBack(ProjectRecord.find(ctx.db, id: project.id))), status: starred ? 201 : 304)
