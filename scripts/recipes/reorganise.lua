@@ -7,6 +7,11 @@ Purpose:   reads a CSV with the columns `source_path,new_parent_path` and moves
            rolled-back transaction (clashes, permissions, visibility, moves into
            a descendant): if any would fail, it lists them all and stops before
            changing anything. Then it makes every move in one transaction.
+           Against a GitLab (grove --url / --gitlab), which has no transactions,
+           the rehearsal checks each move without changing anything (both groups
+           exist, the new parent is among the source's transfer locations, its
+           path is free there), and the moves are made one by one: should one
+           fail all the same, those made are listed and it stops.
 Arguments: MAPPING.csv
 Example:   grove run scripts/recipes/reorganise.lua moves.csv
            grove --as alice run scripts/recipes/reorganise.lua moves.csv   # with alice's rights
@@ -31,15 +36,32 @@ local function move(row)
   return groups.transfer(row.source_path, {group_id = parent})
 end
 
+local embedded = grove.backend() == "embedded"
+
+-- A move checked without making it: what GitLab's transfer would refuse first.
+local function check(row)
+  local source = groups.get(row.source_path)
+  local parent = row.new_parent_path ~= "" and groups.get(row.new_parent_path) or nil
+  if parent then
+    local allowed = false
+    for g in groups.transfer_locations(source.id, {search = parent.name}) do allowed = allowed or g.id == parent.id end
+    if not allowed then error(("%s is not a transfer location of %s"):format(parent.full_path, source.full_path), 0) end
+  end
+  local target = (parent and parent.full_path .. "/" or "") .. source.path
+  local clash = pcall(groups.get, target)
+  if clash and target ~= source.full_path then error(target .. " is taken", 0) end
+end
+
 -- Rehearsal: the moves in order (a later move may depend on an earlier one),
--- each failure recorded, then everything rolled back.
+-- each failure recorded, then everything rolled back (on a GitLab: each checked).
 local failures = {}
-grove.dry_run(function()
+local function rehearse()
   for line, row in ipairs(rows) do
-    local ok, err = pcall(move, row)
+    local ok, err = pcall(embedded and move or check, row)
     if not ok then failures[#failures + 1] = {line = line + 1, row = row, error = tostring(err)} end
   end
-end)
+end
+if embedded then grove.dry_run(rehearse) else rehearse() end
 
 if #failures > 0 then
   io.stderr:write(("reorganise: %d of %d moves would fail; nothing was changed\n"):format(#failures, #rows))
@@ -50,10 +72,17 @@ if #failures > 0 then
   os.exit(1)
 end
 
-grove.transaction(function()
-  for _, row in ipairs(rows) do
-    local moved = move(row)
+local function move_all()
+  for i, row in ipairs(rows) do
+    local ok, moved = pcall(move, row)
+    if not ok then
+      if embedded then error(moved, 0) end
+      io.stderr:write(("reorganise: line %d: %s: %s; %d of %d moves were made, the rest were not\n"):format(
+        i + 1, row.source_path, tostring(moved), i - 1, #rows))
+      os.exit(1)
+    end
     print(("moved %s -> %s"):format(row.source_path, moved.full_path))
   end
-end)
+end
+if embedded then grove.transaction(move_all) else move_all() end
 print(("%d groups moved"):format(#rows))

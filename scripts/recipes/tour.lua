@@ -34,7 +34,8 @@ local function ensure_project(namespace, path, visibility)
 end
 
 section("Store")
-say("%s", grove.store.memory and "a throw-away in-memory store" or ("the embedded store at " .. grove.store.path))
+say("%s", grove.store.url and ("the GitLab at " .. grove.store.url)
+  or grove.store.memory and "a throw-away in-memory store" or ("the embedded store at " .. grove.store.path))
 
 section("A sample organisation (groups.ensure: get or create, then align)")
 local platform, changes = groups.ensure{path = "platform", name = "Platform", visibility = "internal",
