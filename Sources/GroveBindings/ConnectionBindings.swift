@@ -32,7 +32,7 @@ public enum ConnectionBindings {
             LuaFunction(
                 LuaFunctionInfo(
                     name: "grove.connect", signature: "grove.connect(name | {options}) -> connection",
-                    summary: "Opens another connection: a section of python-gitlab's configuration file (nil: its default), or {url = ..., token = ... | token_file = ..., ssl_verify = true | false | 'ca.pem', timeout = seconds, max_retries = n, per_page = n}, or {db = 'file.sqlite'} for another embedded store. The connection has every module: src.groups.list{}, and src.as, src.transaction, src.dry_run, src.backend().",
+                    summary: "Opens another connection: a section of python-gitlab's configuration file (nil: GITLAB_URL or GITLAB_HOST with GITLAB_TOKEN when set, else the file's default section), or {url = ..., token = ... | token_file = ..., ssl_verify = true | false | 'ca.pem', timeout = seconds, max_retries = n, per_page = n}, or {db = 'file.sqlite'} for another embedded store. The connection has every module: src.groups.list{}, and src.as, src.transaction, src.dry_run, src.backend().",
                     options: [
                         .init(name: "url", type: "string", required: false, summary: "The GitLab's address"),
                         .init(name: "token", type: "string", required: false, summary: "A personal access token (better: token_file, or a python-gitlab section)"),
@@ -69,9 +69,9 @@ public enum ConnectionBindings {
         do {
             switch try call.argument(1) {
             case .nil:
-                configuration = try PythonGitLabConfig.locate(environment: context.environment).configuration(section: nil)
+                configuration = try RemoteConfiguration.resolve(section: nil, environment: context.environment)
             case .string(let name):
-                configuration = try PythonGitLabConfig.locate(environment: context.environment).configuration(section: name)
+                configuration = try RemoteConfiguration.resolve(section: name, environment: context.environment)
             case .map(let options):
                 if case .string(let path)? = options["db"] {
                     guard options.count == 1 else { throw RemoteConfigurationError("db takes no other option") }

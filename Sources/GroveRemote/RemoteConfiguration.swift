@@ -211,6 +211,16 @@ public struct PythonGitLabConfig {
 }
 
 extension RemoteConfiguration {
+    /// A named python-gitlab section; or, with no name, the environment (GITLAB_URL or
+    /// GITLAB_HOST, with GITLAB_TOKEN) when it names a GitLab, else the file's default
+    /// section. The environment wins over the file, as glab and python-gitlab's CLI do.
+    public static func resolve(section: String?, environment: [String: String]) throws -> RemoteConfiguration {
+        if section == nil, (environment["GITLAB_URL"] ?? environment["GITLAB_HOST"]).map({ !$0.isEmpty }) == true {
+            return try fromEnvironment(url: nil, tokenFile: nil, environment: environment)
+        }
+        return try PythonGitLabConfig.locate(environment: environment).configuration(section: section)
+    }
+
     /// `--url` with a token from `--token-file`, else `GITLAB_TOKEN` (glab's convention);
     /// `url` nil takes `GITLAB_URL`, then `GITLAB_HOST`.
     public static func fromEnvironment(url: String?, tokenFile: String?, environment: [String: String]) throws -> RemoteConfiguration {

@@ -100,7 +100,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A GitLab's address (token from --token-file or GITLAB_TOKEN).", valueName: "url"))
     var url: String?
 
-    @Option(name: .long, help: ArgumentHelp("A section of python-gitlab's configuration file ('' for its default).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("A section of python-gitlab's configuration file; '' for GITLAB_URL/GITLAB_HOST with GITLAB_TOKEN when set, else the file's default section.", valueName: "name"))
     var gitlab: String?
 
     @Option(name: .long, help: ArgumentHelp("A file whose first line is the token.", valueName: "file"))
@@ -118,7 +118,7 @@ struct ConnectionOptions: ParsableArguments {
     func configuration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RemoteConfiguration? {
         var configuration: RemoteConfiguration
         if let gitlab {
-            configuration = try PythonGitLabConfig.locate(environment: environment).configuration(section: gitlab.isEmpty ? nil : gitlab)
+            configuration = try RemoteConfiguration.resolve(section: gitlab.isEmpty ? nil : gitlab, environment: environment)
             if let tokenFile { configuration.credential = .privateToken(try RemoteConfiguration.readTokenFile(tokenFile)) }
         } else if let url {
             configuration = try RemoteConfiguration.fromEnvironment(url: url, tokenFile: tokenFile, environment: environment)
