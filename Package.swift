@@ -112,6 +112,7 @@ let package = Package(
                            .product(name: "GRDBSQLite", package: "GRDB.swift")],
             path: "bench/GroveListsBench"
         ),
+        .executableTarget(name: "LatencyProxy", dependencies: ["FaultProxy"], path: "bench/LatencyProxy"),
         .testTarget(name: "GroveLuaTests", dependencies: ["GroveLua"]),
         .testTarget(
             name: "GroveCoreTests",
