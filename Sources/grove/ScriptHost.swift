@@ -15,6 +15,8 @@ final class ScriptHost {
     private let scriptArguments: [String]
     private var printer: LuaRef?
     let session: GroveSession
+    /// The operations behind the Lua functions: the shell completes their options from it.
+    let registry: OperationRegistry
 
     init(store: StoreLocation, invocation: [String], scriptArguments: [String],
          environment: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -24,6 +26,7 @@ final class ScriptHost {
         self.scriptArguments = scriptArguments
         self.stdlibDirectory = Self.locateStdlib(environment: environment)
         let registry = OperationRegistry.standard()
+        self.registry = registry
         self.session = GroveSession { try Self.open(store, registry: registry) }
         try configurePackagePath(environment: environment)
         try installArgTable()
@@ -172,27 +175,31 @@ final class ScriptHost {
     /// statement (lua.c's addreturn); runs it with Ctrl-C armed and prints what
     /// it returns. The values never leave Lua, so cycles and userdata print too.
     func evaluateAndShow(_ code: String, chunkName: String) throws {
-        let chunk: LuaRef
-        if let expression = try? lua.load("return " + code + ";", chunkName: chunkName) {
-            chunk = expression
-        } else {
-            do {
-                chunk = try lua.load(code, chunkName: chunkName)
-            } catch let error as ScriptError where !error.isIncompleteInput {
-                // `1 +` is an unfinished expression, not a bad statement: ask for more.
-                do {
-                    _ = try lua.load("return " + code, chunkName: chunkName)
-                } catch let unfinished as ScriptError where unfinished.isIncompleteInput {
-                    throw unfinished
-                }
-                throw error
-            }
-        }
+        let chunk = try compileForShowing(code, chunkName: chunkName).chunk
         let presenter = try self.presenter()
         try interruptible { _ = try lua.call(presenter, [.function(chunk)]) }
     }
 
-    private func interruptible<T>(_ body: () throws -> T) rethrows -> T {
+    /// `return CODE;` when CODE is an expression, else CODE as a statement; an unfinished
+    /// chunk throws the incomplete-input syntax error.
+    func compileForShowing(_ code: String, chunkName: String) throws -> (chunk: LuaRef, isExpression: Bool) {
+        if let expression = try? lua.load("return " + code + ";", chunkName: chunkName) {
+            return (expression, true)
+        }
+        do {
+            return (try lua.load(code, chunkName: chunkName), false)
+        } catch let error as ScriptError where !error.isIncompleteInput {
+            // `1 +` is an unfinished expression, not a bad statement: ask for more.
+            do {
+                _ = try lua.load("return " + code, chunkName: chunkName)
+            } catch let unfinished as ScriptError where unfinished.isIncompleteInput {
+                throw unfinished
+            }
+            throw error
+        }
+    }
+
+    func interruptible<T>(_ body: () throws -> T) rethrows -> T {
         lua.armInterrupt()
         defer { lua.disarmInterrupt() }
         return try body()

@@ -182,8 +182,7 @@ struct RunModeTests {
     let db: String
 
     init() throws {
-        dir = try GroveProcess.temporaryDirectory()
-        db = dir.appendingPathComponent("grove.sqlite").path
+        (dir, db) = try GroveProcess.temporaryStore()
     }
 
     func script(_ text: String) throws -> String {
