@@ -81,7 +81,8 @@ final class REPL {
             if case .needsMoreInput = evaluate("help(\(name ?? ""))", recorded: false) { _ = host.report("cannot show help for \(name ?? "")") }
         case .history:
             if !log.entries.isEmpty { print(log.listing) }
-        case .save(let path):
+        case .save(let file):
+            let path = (file as NSString).expandingTildeInPath
             do {
                 try log.script(connection: connectionDescription).write(toFile: path, atomically: true, encoding: .utf8)
                 print("saved \(log.entries.count) statement\(log.entries.count == 1 ? "" : "s") to \(path)")

@@ -132,6 +132,27 @@ struct FunctionAndErrorTests {
         #expect(try lua.run("return #numbers():all(), #numbers():first(3), numbers():count()") == [1000, 3, 1000])
     }
 
+    @Test func peekLeavesTheItemsForWhatFollows() throws {
+        var fetched = 0
+        try lua.register(LuaFunction(name: "letters") { _ in
+            var i = 0
+            return [.iterator(LuaIterator(next: {
+                i += 1
+                fetched = i
+                return i <= 5 ? .string(String(UnicodeScalar(UInt8(96 + i)))) : nil
+            }, count: { 5 - i }))]
+        })
+        #expect(try lua.run("""
+            local it = letters()
+            local peeked = table.concat(it:peek(2), '')
+            local again = table.concat(it:peek(3), '')
+            local total = it:count()
+            local first = it()
+            return peeked, again, total, first, table.concat(it:first(2), ''), table.concat(it:all(), ''), #it:peek(4)
+            """) == ["ab", "abc", 5, "a", "bc", "de", 0])
+        #expect(fetched == 6)
+    }
+
     @Test func swiftErrorInsideAnIteratorIsALuaError() throws {
         try lua.register(LuaFunction(name: "failing") { _ in
             var i = 0
