@@ -9,6 +9,10 @@ static inline void grove_editline_setup(const char *name, const char *word_break
     rl_readline_name = strdup(name);
     rl_completer_word_break_characters = strdup(word_breaks);
     rl_attempted_completion_function = complete;
+    // The shell's own SIGINT handler cancels the line. libedit's handlers would re-send
+    // each signal to the whole process group (kill(0, sig)), reaching the processes that
+    // started grove.
+    rl_catch_signals = 0;
 }
 
 // Called from the completion hook: no file-name fallback, no space appended.

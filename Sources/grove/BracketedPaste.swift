@@ -28,6 +28,8 @@ enum BracketedPaste {
 
     /// One byte of standard input: `pending` first, else a read waiting at most `timeout`
     /// milliseconds (forever when nil). nil at end of input, on Ctrl-C, or on timeout.
+    /// (Without a timeout there is no poll first: after a Ctrl-D typed before the line
+    /// editor took the terminal, poll sees nothing while read returns the end of input.)
     private static func byte(timeout: Int32? = nil) -> UInt8? {
         if !pending.isEmpty { return pending.removeFirst() }
         while true {
@@ -60,6 +62,7 @@ enum BracketedPaste {
     static let readCharacter: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { _ in
         guard let first = byte() else { return -1 }
         if first == 0x1b, pending.isEmpty, let text = readPaste() {
+            if interrupted { return -1 }
             if text.contains("\n") {
                 pasted = text
                 return 0x0a  // ends the line; the reader adds the paste to it

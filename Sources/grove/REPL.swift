@@ -24,6 +24,10 @@ final class REPL {
             ? EditlineReader(historyPath: Self.historyPath(), completer: Completer(lua: host.lua, registry: host.registry))
             : PlainLineReader()
         defer { reader.close() }
+        // Installs the SIGINT handler, so that Ctrl-C cancels the line being typed even
+        // before the first statement has run (the default action would end the shell).
+        host.lua.armInterrupt()
+        host.lua.disarmInterrupt()
         if onTerminal {
             print("Grove \(GroveVersion.current) (Lua 5.4) - help() lists modules, name? shows help, .help the shell's commands, Ctrl-D exits.")
         }

@@ -243,7 +243,7 @@ final class ScriptHost {
         var text = "grove: \(error)"
         if let error = error as? ScriptError, let traceback = error.traceback {
             // Grove's own wrapper frames say nothing about the user's code.
-            let frames = traceback.split(separator: "\n").filter { !$0.contains("[grove printer]") }
+            let frames = traceback.split(separator: "\n").filter { !$0.contains("[grove printer]") && !$0.contains("[grove prelude]") }
             text += "\nstack traceback:\n" + frames.joined(separator: "\n")
         }
         FileHandle.standardError.write(Data((text + "\n").utf8))

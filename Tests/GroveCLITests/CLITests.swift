@@ -171,6 +171,8 @@ struct REPLTests {
         Thread.sleep(forTimeInterval: 0.3)
         terminal.send("'a')\r")
         try terminal.expect("\"A\"")
+        // Ctrl-D typed before the editor has the terminal again arrives as a NUL byte.
+        terminal.waitUntilEditing()
         terminal.send("\u{4}")
         #expect(terminal.waitForExit() == 0)
     }

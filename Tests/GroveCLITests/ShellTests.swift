@@ -185,6 +185,19 @@ struct ShellTests {
         #expect(piped.stdout.contains("… 5 more (:all() to fetch all)"))
     }
 
+    @Test("Ctrl-C at the first prompt cancels the line and the shell goes on")
+    func interruptBeforeAnyStatement() throws {
+        let terminal = try shell()
+        defer { terminal.terminate() }
+        terminal.waitUntilEditing()
+        terminal.send("groups.get(\"pl")
+        try terminal.expect("groups.get(\"pl")
+        Thread.sleep(forTimeInterval: 0.3)  // for the editor to be back in its read
+        terminal.interrupt()
+        try terminal.expect("grove> ")
+        #expect(try output(of: "1 + 1", in: terminal) == "2\r\n")
+    }
+
     @Test func unknownSubcommandSuggestsTheNearest() throws {
         let typo = try GroveProcess.run(["serv"])
         #expect(typo.stderr.contains("'serv' is neither a subcommand nor a file; did you mean serve?"), "\(typo.stderr)")
