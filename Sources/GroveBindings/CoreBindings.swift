@@ -4,7 +4,8 @@ import GroveLua
 /// Where Lua calls land: a backend (the embedded store, or a GitLab over HTTP) and the
 /// user calls act as (`grove.as`, `--as`).
 public final class GroveSession {
-    public let backend: any GroveBackend
+    /// The REPL's `.connect` replaces it.
+    public var backend: any GroveBackend
     public var actingAs: ActingUser?
     /// `grove.parallel`'s, when installed: bindings in its coroutines yield while they wait.
     var scheduler: ParallelScheduler?
@@ -222,8 +223,9 @@ extension ParamType {
 /// Checks the names in a function's options table, before the core sees them: a
 /// positional parameter given again as an option is refused (it would replace the
 /// argument), and an unknown name is reported in the Lua function's name with the
-/// options its table accepts: `branches.protect: 400 unknown option colour;
-/// accepted: name, allow_force_push, ...`.
+/// options its table accepts, the nearest first when the name looks misspelt:
+/// `branches.protect: 400 unknown option colour; accepted: name, allow_force_push, ...`,
+/// `groups.create: 400 unknown option paht; did you mean path? accepted: name, path, ...`.
 struct OptionChecker {
     let function: String
     let positional: [String]
@@ -249,7 +251,10 @@ struct OptionChecker {
         guard !unknown.isEmpty else { return }
         let names = unknown.count == 1 ? "option \(unknown[0])" : "options \(unknown.joined(separator: ", "))"
         let choice = accepted.isEmpty ? "takes no options" : "accepted: \(accepted.joined(separator: ", "))"
-        throw refusal("unknown \(names); \(choice)")
+        // `paht` -> "did you mean path?", ahead of the whole list.
+        let guesses = unknown.compactMap { NameSuggestion.closest(to: Self.baseName($0), among: accepted) }
+        let hint = guesses.isEmpty ? "" : "did you mean \(guesses.joined(separator: ", "))? "
+        throw refusal("unknown \(names); \(hint)\(choice)")
     }
 
     /// `custom_attributes[key]` and `skip_groups[]` (query-string style) stand for

@@ -165,6 +165,14 @@ extension LuaState {
     /// names are the part after the last dot of each `info.name`.
     public func register(module: String, summary: String = "", _ functions: [LuaFunction]) throws {
         try pushModuleTable(module)
+        // `groups.craete` raises "did you mean groups.create?" instead of reading nil;
+        // rawget still reads nil.
+        if lua_getmetatable(L, -1) == 0 {
+            grove_getregistryfield(L, "grove.module")
+            lua_setmetatable(L, -2)
+        } else {
+            grove_pop(L, 1)
+        }
         for function in functions {
             let short = function.info.name.split(separator: ".").last.map(String.init) ?? function.info.name
             lua_pushstring(L, short)

@@ -168,6 +168,15 @@ public final class LuaState {
         lua_setfield(L, grove_registryindex(), "grove.help")
         luaL_newmetatable(L, "grove.error")
         grove_pop(L, 1)
+        // Shared by every module table: an unknown field is an error naming the
+        // nearest function (its __index is in the prelude).
+        luaL_newmetatable(L, "grove.module")
+        grove_pop(L, 1)
+        pushFunction(LuaFunction(name: "grove.closest_name") { call in
+            let names = try call.argument(2).arrayValue?.compactMap(\.stringValue) ?? []
+            return [NameSuggestion.closest(to: try call.string(1), among: names).map(LuaValue.string) ?? .nil]
+        }, on: L)
+        lua_setfield(L, grove_registryindex(), "grove.closest_name")
     }
 
     private func installGroveTable() {

@@ -67,11 +67,28 @@ grove.is_conflict = status_check(409)
 grove.is_unprocessable = status_check(422)
 grove.is_rate_limited = status_check(429)
 
+-- A module table (groups, grove, groups.hooks ...) has no field it was not given:
+-- `groups.craete` is an error naming the nearest function, not a nil to call.
+local closest_name = registry["grove.closest_name"]
+registry["grove.module"].__index = function(module, key)
+  if type(key) ~= "string" then return nil end
+  local entry = help_of[module]
+  local name = entry and entry.name or "module"
+  local names = {}
+  for k in next, module do
+    if type(k) == "string" then names[#names + 1] = k end
+  end
+  sort(names)
+  local guess = closest_name(key, names)
+  local hint = guess and ("; did you mean " .. name .. "." .. guess .. "?") or ("; see help(" .. name .. ")")
+  error(name .. " has no function '" .. key .. "'" .. hint, 2)
+end
+
 local function lookup(name)
   local value = _G
   for part in name:gmatch("[^.:]+") do
     if type(value) ~= "table" then return nil end
-    value = value[part]
+    value = rawget(value, part)
   end
   return value
 end

@@ -69,7 +69,8 @@ extension GroveCommand {
     /// script to fail opening.
     static func checkScriptWord(_ word: String) throws {
         guard word != "-", !word.contains("/"), !word.contains("."), !FileManager.default.fileExists(atPath: word) else { return }
-        throw ValidationError("'\(word)' is neither a subcommand nor a file; subcommands: \(subcommandNames.joined(separator: ", "))")
+        let guess = NameSuggestion.closest(to: word, among: subcommandNames).map { "did you mean \($0)? " } ?? ""
+        throw ValidationError("'\(word)' is neither a subcommand nor a file; \(guess)subcommands: \(subcommandNames.joined(separator: ", "))")
     }
 }
 

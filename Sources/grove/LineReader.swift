@@ -32,18 +32,36 @@ struct EditlineReader: LineReader {
         activeCompleter = completer
         // `.` and `:` are part of the word so that `groups.cr<TAB>` completes fields.
         grove_editline_setup("grove", " \t\n\"\\'`@$><=;|&{(,+-*/%^~[]#", completeAttempt)
+        BracketedPaste.install()
         using_history()
         _ = read_history(historyPath)
     }
 
+    /// A multi-line paste comes back as one line holding newlines: what was typed before
+    /// it, then the pasted text, echoed under the prompt since libedit never showed it.
     mutating func readLine(prompt: String) -> (line: String?, interrupted: Bool) {
         _ = LuaState.takeInterrupt()
+        BracketedPaste.interrupted = false
+        BracketedPaste.pasted = nil
+        let modeSwitches = isatty(STDOUT_FILENO) != 0
+        if modeSwitches { Self.write(BracketedPaste.enable) }
+        defer { if modeSwitches { Self.write(BracketedPaste.disable) } }
         guard let raw = readline(prompt) else {
             // libedit returns NULL both for Ctrl-D and for a read interrupted by SIGINT.
-            return (nil, LuaState.takeInterrupt())
+            return (nil, BracketedPaste.interrupted || LuaState.takeInterrupt())
         }
         defer { free(raw) }
-        return (String(cString: raw), false)
+        let typed = String(cString: raw)
+        guard let pasted = BracketedPaste.pasted else { return (typed, false) }
+        let shown = pasted.hasSuffix("\n") ? String(pasted.dropLast()) : pasted
+        Self.write(shown.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { REPL.continuation + $0 }.joined(separator: "\n") + "\n")
+        return (typed + shown, false)
+    }
+
+    private static func write(_ text: String) {
+        print(text, terminator: "")
+        fflush(nil)
     }
 
     mutating func remember(_ entry: String) {
@@ -63,8 +81,9 @@ nonisolated(unsafe) private var pendingMatches: [String] = []
 private let completeAttempt: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = {
     text, _, _ in
     grove_editline_completion_only()
-    guard let text, let completer = activeCompleter else { return nil }
-    pendingMatches = completer.candidates(for: String(cString: text))
+    guard let text, let completer = activeCompleter, let before = grove_editline_line_before_cursor() else { return nil }
+    defer { free(before) }
+    pendingMatches = completer.candidates(line: String(cString: before), word: String(cString: text))
     return rl_completion_matches(text, nextMatch)
 }
 

@@ -4,20 +4,32 @@ import GroveLua
 /// The interactive shell, in the spirit of lua.c: an expression prints its value,
 /// an incomplete chunk (a syntax error at `<eof>`) continues on the next line,
 /// errors are reported and the shell goes on; Ctrl-C cancels, Ctrl-D leaves.
-struct REPL {
+/// `name?` shows help, `.save FILE` keeps the session as a script (see `ShellCommand`).
+final class REPL {
     static let prompt = "grove> "
     static let continuation = "  ...> "
 
     let host: ScriptHost
+    private let display: ShellDisplay
+    private var log = SessionLog()
+
+    init(host: ScriptHost, pager: Pager = Pager()) {
+        self.host = host
+        self.display = ShellDisplay(host: host, pager: pager)
+    }
 
     func run() -> Int32 {
         let onTerminal = isatty(STDIN_FILENO) != 0
         var reader: any LineReader = onTerminal
-            ? EditlineReader(historyPath: Self.historyPath(), completer: Completer(lua: host.lua))
+            ? EditlineReader(historyPath: Self.historyPath(), completer: Completer(lua: host.lua, registry: host.registry))
             : PlainLineReader()
         defer { reader.close() }
+        // Installs the SIGINT handler, so that Ctrl-C cancels the line being typed even
+        // before the first statement has run (the default action would end the shell).
+        host.lua.armInterrupt()
+        host.lua.disarmInterrupt()
         if onTerminal {
-            print("Grove \(GroveVersion.current) (Lua 5.4) - help() lists modules, Ctrl-D exits.")
+            print("Grove \(GroveVersion.current) (Lua 5.4) - help() lists modules, name? shows help, .help the shell's commands, Ctrl-D exits.")
         }
         var buffer: [String] = []
         while true {
@@ -28,6 +40,11 @@ struct REPL {
                 continue
             }
             guard let line else { break }
+            if buffer.isEmpty, let command = ShellCommand(line) {
+                reader.remember(line)
+                perform(command)
+                continue
+            }
             buffer.append(line)
             let chunk = buffer.joined(separator: "\n")
             switch evaluate(chunk) {
@@ -44,9 +61,15 @@ struct REPL {
 
     enum Outcome { case done, needsMoreInput }
 
-    private func evaluate(_ chunk: String) -> Outcome {
+    /// Runs a chunk and shows its values; a chunk that succeeded joins the session's
+    /// statements when `recorded`.
+    private func evaluate(_ chunk: String, recorded: Bool = true) -> Outcome {
         do {
-            try host.evaluateAndShow(chunk, chunkName: "=stdin")
+            let (compiled, isExpression) = try host.compileForShowing(chunk, chunkName: "=stdin")
+            try display.run(compiled)
+            let isStatement = !isExpression || (try? host.lua.load(chunk, chunkName: "=stdin")) != nil
+            guard recorded else { return .done }
+            log.record(chunk, isExpression: isExpression, isStatement: isStatement)
         } catch let error as ScriptError where error.isIncompleteInput {
             return .needsMoreInput
         } catch {
@@ -55,11 +78,108 @@ struct REPL {
         return .done
     }
 
+    private func perform(_ command: ShellCommand) {
+        switch command {
+        case .help(let name):
+            // `groups.craete?` goes through the module's did-you-mean like any other use.
+            if case .needsMoreInput = evaluate("help(\(name ?? ""))", recorded: false) { _ = host.report("cannot show help for \(name ?? "")") }
+        case .history:
+            if !log.entries.isEmpty { print(log.listing) }
+        case .save(let file):
+            let path = (file as NSString).expandingTildeInPath
+            do {
+                try log.script(connection: connectionDescription).write(toFile: path, atomically: true, encoding: .utf8)
+                print("saved \(log.entries.count) statement\(log.entries.count == 1 ? "" : "s") to \(path)")
+            } catch {
+                _ = host.report("cannot write \(path): \(error.localizedDescription)")
+            }
+        case .connect(let name):
+            do {
+                try host.connect(section: name == "-" ? nil : name)
+                print("connected to \(host.session.backend.name)")
+            } catch {
+                _ = host.report(".connect \(name): \(error)")
+            }
+        case .commands:
+            print(ShellCommand.summary)
+        case .unknown(let word, let problem):
+            _ = host.report(problem ?? ShellCommand.unknownMessage(word))
+        }
+    }
+
+    /// Where this session's statements went: what `.save` writes in its header.
+    var connectionDescription: String {
+        if let remote = host.remote { return "GitLab \(remote.url) (\(remote.origin))" }
+        return switch host.store {
+        case .memory: "in-memory store (grove --memory)"
+        case .file(let path): "store \(path) (grove --db \(path))"
+        }
+    }
+
     /// `$XDG_STATE_HOME/grove/history`, else `~/.local/state/grove/history`.
     static func historyPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/state")
         return base + "/grove/history"
+    }
+}
+
+/// A line the shell answers itself instead of running it as Lua: `groups.create?` or
+/// `?groups.create` (help), and the dot commands. Lua code never starts with `.` or `?`
+/// nor ends with `?`, so these take nothing from the language.
+enum ShellCommand: Equatable {
+    case help(String?)
+    case history
+    case save(String)
+    case connect(String)
+    case commands
+    case unknown(String, problem: String?)
+
+    static let names = [".help", ".history", ".save", ".connect"]
+    static let summary = """
+        name? or ?name     help(name): a function's options and example, a module's functions
+        .history           the statements of this session that succeeded
+        .save FILE         write them to FILE as a script (grove run FILE replays it)
+        .connect NAME      switch the global modules to a python-gitlab configuration section (- for the default)
+        .help              this list
+        """
+
+    init?(_ line: String) {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        if let name = Self.helpTarget(text) {
+            self = .help(name.isEmpty ? nil : name)
+            return
+        }
+        guard text.hasPrefix("."), text.count > 1, text.dropFirst().first?.isLetter == true else { return nil }
+        let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+        let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        switch parts[0] {
+        case ".history": self = .history
+        case ".help": self = .commands
+        case ".save": self = argument.isEmpty ? .unknown(".save", problem: ".save needs a file name: .save FILE") : .save(argument)
+        case ".connect": self = argument.isEmpty ? .unknown(".connect", problem: ".connect needs a section name: .connect NAME") : .connect(argument)
+        default: self = .unknown(parts[0], problem: nil)
+        }
+    }
+
+    static func unknownMessage(_ word: String) -> String {
+        let guess = NameSuggestion.closest(to: word, among: names).map { "did you mean \($0)? " } ?? ""
+        return "unknown shell command \(word); \(guess)commands: \(names.joined(separator: ", "))"
+    }
+
+    /// `groups.create?`, `?groups.create`, `?`: the name (empty for plain help), else nil.
+    private static func helpTarget(_ text: String) -> String? {
+        let name: Substring
+        if text.hasPrefix("?") {
+            name = text.dropFirst()
+        } else if text.hasSuffix("?") {
+            name = text.dropLast()
+        } else {
+            return nil
+        }
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard trimmed.isEmpty || trimmed.wholeMatch(of: /[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/) != nil else { return nil }
+        return trimmed
     }
 }
 

@@ -16,16 +16,26 @@ final class ScriptHost {
     private let scriptArguments: [String]
     private var printer: LuaRef?
     let session: GroveSession
+    /// The GitLab the global modules talk to; nil for the embedded store.
+    private(set) var remote: RemoteConfiguration?
+    private let environment: [String: String]
+    private let verbose: Bool
+    /// The operations behind the Lua functions: the shell completes their options from it.
+    let registry: OperationRegistry
 
     /// `remote`: the GitLab the global modules talk to; the embedded store at `store` when nil.
     init(store: StoreLocation, remote: RemoteConfiguration? = nil, verbose: Bool = false, invocation: [String], scriptArguments: [String],
          environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.lua = LuaState()
         self.store = store
+        self.remote = remote
+        self.environment = environment
+        self.verbose = verbose
         self.invocation = invocation
         self.scriptArguments = scriptArguments
         self.stdlibDirectory = Self.locateStdlib(environment: environment)
         let registry = OperationRegistry.standard()
+        self.registry = registry
         let log: (@Sendable (String) -> Void)? = verbose ? Self.logRetry : nil
         if let remote {
             self.session = GroveSession(backend: RemoteBackend(try RemoteClient(remote, log: log), registry: registry))
@@ -46,6 +56,16 @@ final class ScriptHost {
         try SecretFiles.install(into: lua)
         try CSVBindings.install(into: lua)
         if stdlibDirectory != nil { try lua.run("require 'grove.ensure'", chunkName: "=[grove]") }
+    }
+
+    /// The REPL's `.connect NAME`: the global modules talk to that GitLab from now on,
+    /// as nobody but the token's user.
+    func connect(section: String?) throws {
+        let configuration = try RemoteConfiguration.resolve(section: section, environment: environment)
+        session.backend = RemoteBackend(try RemoteClient(configuration, log: verbose ? Self.logRetry : nil), registry: registry)
+        session.actingAs = nil
+        remote = configuration
+        try lua.call(lua.load("grove.store = ...", chunkName: "=[grove]"), [["memory": false, "url": .string(configuration.url)]])
     }
 
     @Sendable static func logRetry(_ line: String) {
@@ -185,27 +205,31 @@ final class ScriptHost {
     /// statement (lua.c's addreturn); runs it with Ctrl-C armed and prints what
     /// it returns. The values never leave Lua, so cycles and userdata print too.
     func evaluateAndShow(_ code: String, chunkName: String) throws {
-        let chunk: LuaRef
-        if let expression = try? lua.load("return " + code + ";", chunkName: chunkName) {
-            chunk = expression
-        } else {
-            do {
-                chunk = try lua.load(code, chunkName: chunkName)
-            } catch let error as ScriptError where !error.isIncompleteInput {
-                // `1 +` is an unfinished expression, not a bad statement: ask for more.
-                do {
-                    _ = try lua.load("return " + code, chunkName: chunkName)
-                } catch let unfinished as ScriptError where unfinished.isIncompleteInput {
-                    throw unfinished
-                }
-                throw error
-            }
-        }
+        let chunk = try compileForShowing(code, chunkName: chunkName).chunk
         let presenter = try self.presenter()
         try interruptible { _ = try lua.call(presenter, [.function(chunk)]) }
     }
 
-    private func interruptible<T>(_ body: () throws -> T) rethrows -> T {
+    /// `return CODE;` when CODE is an expression, else CODE as a statement; an unfinished
+    /// chunk throws the incomplete-input syntax error.
+    func compileForShowing(_ code: String, chunkName: String) throws -> (chunk: LuaRef, isExpression: Bool) {
+        if let expression = try? lua.load("return " + code + ";", chunkName: chunkName) {
+            return (expression, true)
+        }
+        do {
+            return (try lua.load(code, chunkName: chunkName), false)
+        } catch let error as ScriptError where !error.isIncompleteInput {
+            // `1 +` is an unfinished expression, not a bad statement: ask for more.
+            do {
+                _ = try lua.load("return " + code, chunkName: chunkName)
+            } catch let unfinished as ScriptError where unfinished.isIncompleteInput {
+                throw unfinished
+            }
+            throw error
+        }
+    }
+
+    func interruptible<T>(_ body: () throws -> T) rethrows -> T {
         lua.armInterrupt()
         defer { lua.disarmInterrupt() }
         return try body()
@@ -249,7 +273,7 @@ final class ScriptHost {
         var text = "grove: \(error)"
         if let error = error as? ScriptError, let traceback = error.traceback {
             // Grove's own wrapper frames say nothing about the user's code.
-            let frames = traceback.split(separator: "\n").filter { !$0.contains("[grove printer]") }
+            let frames = traceback.split(separator: "\n").filter { !$0.contains("[grove printer]") && !$0.contains("[grove prelude]") }
             text += "\nstack traceback:\n" + frames.joined(separator: "\n")
         }
         FileHandle.standardError.write(Data((text + "\n").utf8))

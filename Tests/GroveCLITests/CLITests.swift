@@ -182,6 +182,8 @@ struct REPLTests {
         Thread.sleep(forTimeInterval: 0.3)
         terminal.send("'a')\r")
         try terminal.expect("\"A\"")
+        // Ctrl-D typed before the editor has the terminal again arrives as a NUL byte.
+        terminal.waitUntilEditing()
         terminal.send("\u{4}")
         #expect(terminal.waitForExit() == 0)
     }
@@ -193,8 +195,7 @@ struct RunModeTests {
     let db: String
 
     init() throws {
-        dir = try GroveProcess.temporaryDirectory()
-        db = dir.appendingPathComponent("grove.sqlite").path
+        (dir, db) = try GroveProcess.temporaryStore()
     }
 
     func script(_ text: String) throws -> String {

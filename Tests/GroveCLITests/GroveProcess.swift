@@ -23,6 +23,12 @@ struct GroveProcess {
         return dir
     }
 
+    /// A new directory and the path of a store file in it (not yet created).
+    static func temporaryStore() throws -> (dir: URL, db: String) {
+        let dir = try temporaryDirectory()
+        return (dir, dir.appendingPathComponent("grove.sqlite").path)
+    }
+
     @discardableResult
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
                     executable: URL = GroveProcess.executable) throws -> Output {

@@ -16,9 +16,11 @@ final class PseudoTerminal {
         var description: String { "timed out waiting for \(waitingFor.debugDescription); screen so far: \(seen.debugDescription)" }
     }
 
-    init(arguments: [String]) throws {
+    /// `rows` and `columns` of 0 leave the terminal without a size.
+    init(arguments: [String], environment: [String: String] = [:], rows: UInt16 = 0, columns: UInt16 = 0) throws {
         var master: Int32 = 0, slave: Int32 = 0
-        guard openpty(&master, &slave, nil, nil, nil) == 0 else { throw POSIXError(.ENOTTY) }
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw POSIXError(.ENOTTY) }
         self.master = master
         let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
         process.executableURL = GroveProcess.executable
@@ -26,6 +28,7 @@ final class PseudoTerminal {
         var env = ProcessInfo.processInfo.environment
         env["TERM"] = "xterm"
         env["XDG_STATE_HOME"] = NSTemporaryDirectory() + "grove-pty-\(getpid())"
+        for (key, value) in environment { env[key] = value }
         process.environment = env
         process.standardInput = handle
         process.standardOutput = handle
@@ -37,10 +40,22 @@ final class PseudoTerminal {
         _ = text.utf8CString.withUnsafeBufferPointer { write(master, $0.baseAddress, $0.count - 1) }
     }
 
+    /// Waits until the line editor has the terminal in raw mode: text sent earlier is
+    /// echoed by the terminal and then again by the editor.
+    func waitUntilEditing(timeout: TimeInterval = 5) {
+        let deadline = Date().addingTimeInterval(timeout)
+        var settings = termios()
+        while Date() < deadline, tcgetattr(master, &settings) == 0, settings.c_lflag & tcflag_t(ICANON) != 0 {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+    }
+
     func interrupt() { kill(process.processIdentifier, SIGINT) }
 
-    /// Reads the terminal until `text` appears after what earlier calls consumed.
-    func expect(_ text: String, timeout: TimeInterval = 10) throws {
+    /// Reads the terminal until `text` appears after what earlier calls consumed; returns
+    /// what came before it.
+    @discardableResult
+    func expect(_ text: String, timeout: TimeInterval = 10) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while !seen.contains(text) {
             guard Date() < deadline else { throw Timeout(waitingFor: text, seen: seen) }
@@ -51,7 +66,10 @@ final class PseudoTerminal {
             guard n > 0 else { throw Timeout(waitingFor: text, seen: seen) }
             seen += String(decoding: buffer[..<n], as: UTF8.self)
         }
-        seen = String(seen[seen.range(of: text)!.upperBound...])
+        let match = seen.range(of: text)!
+        let before = String(seen[..<match.lowerBound])
+        seen = String(seen[match.upperBound...])
+        return before
     }
 
     func waitForExit(timeout: TimeInterval = 10) -> Int32 {

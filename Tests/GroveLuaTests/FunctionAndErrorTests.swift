@@ -117,19 +117,39 @@ struct FunctionAndErrorTests {
         #expect(overflow.message.contains("stack overflow") || overflow.message.contains("C stack"))
     }
 
-    @Test func lazyIteratorFetchesOnDemand() throws {
-        var fetched = 0
-        try lua.register(LuaFunction(name: "numbers") { _ in
+    /// Registers `name()`, a lazy sequence of 1 ... n (with a `:count()` that reads nothing
+    /// when `counted`); `fetched` hears how many items the source has produced.
+    func registerNumbers(_ name: String, upTo n: Int, counted: Bool = false, fetched: @escaping (Int) -> Void) throws {
+        try lua.register(LuaFunction(name: name) { _ in
             var i = 0
             return [.iterator(LuaIterator(next: {
                 i += 1
-                fetched = i
-                return i <= 1000 ? .integer(Int64(i)) : nil
-            }))]
+                fetched(i)
+                return i <= n ? .integer(Int64(i)) : nil
+            }, count: counted ? { n - min(i, n) } : nil))]
         })
+    }
+
+    @Test func lazyIteratorFetchesOnDemand() throws {
+        nonisolated(unsafe) var fetched = 0
+        try registerNumbers("numbers", upTo: 1000) { fetched = $0 }
         #expect(try lua.run("local s = 0 for n in numbers() do s = s + n if n == 10 then break end end return s") == [55])
         #expect(fetched == 10)
         #expect(try lua.run("return #numbers():all(), #numbers():first(3), numbers():count()") == [1000, 3, 1000])
+    }
+
+    @Test func peekLeavesTheItemsForWhatFollows() throws {
+        nonisolated(unsafe) var fetched = 0
+        try registerNumbers("numbers", upTo: 5, counted: true) { fetched = $0 }
+        #expect(try lua.run("""
+            local it = numbers()
+            local peeked = table.concat(it:peek(2))
+            local again = table.concat(it:peek(3))
+            local total = it:count()
+            local first = it()
+            return peeked, again, total, first, table.concat(it:first(2)), table.concat(it:all()), #it:peek(4)
+            """) == ["12", "123", 5, 1, "23", "45", 0])
+        #expect(fetched == 6)
     }
 
     @Test func swiftErrorInsideAnIteratorIsALuaError() throws {

@@ -231,7 +231,8 @@ end
 
 --- err is the 400 of an unknown option, raised in the name of the Lua function
 --- called (a binding, not a core operation): "branches.protect: 400 unknown option
---- colour; accepted: name, ...". The list holds every name of `accepted` and none
+--- colour; accepted: name, ..." (with "did you mean X?" before "accepted" when a name is
+--- near). The list holds every name of `accepted` and none
 --- of the function's positional arguments; `accepted` {} means the function takes
 --- no options ("unknown option now; takes no options").
 function M.is_unknown_option(err, option, accepted, what)
@@ -239,7 +240,8 @@ function M.is_unknown_option(err, option, accepted, what)
   local binding = type(fn) == "string" and lookup(fn) or nil
   local good = grove.iserror(err) and err.status == 400 and type(binding) == "function"
     and string.find(err.message, "unknown option " .. option .. ";", 1, true) == 1
-  local list = grove.iserror(err) and err.message:match("; accepted: (.*)$")
+  -- "unknown option paht; did you mean path? accepted: ..." names the nearest first.
+  local list = grove.iserror(err) and err.message:match("[;?] accepted: (.*)$")
   local names = {}
   for name in (list or ""):gmatch("[^, ]+") do names[name] = true end
   if #accepted == 0 then

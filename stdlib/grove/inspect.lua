@@ -3,12 +3,14 @@
 --   local inspect = require "grove.inspect"
 --   print(inspect(value))                          -- nested tables indented, keys sorted
 --   print(inspect(value, {depth = 2, max_items = 10, indent = "  "}))
+--   print(inspect(value, {annotate = function(key, value) return " (a note)" end}))
 --
 -- Strings are quoted, cycles are shown as <cycle>, lists longer than
 -- `max_items` are cut with "... (N more)", `grove.null` prints as null.
 -- Secrets are not shown: a string field named `token` or `runners_token` (a new access token, a
 -- hook token) prints as <redacted>; read the field itself to see it once
--- (`print(t.token)`). `{secrets = true}` shows them.
+-- (`print(t.token)`). `{secrets = true}` shows them. `annotate(key, value)`, when given,
+-- may return text shown after a field's value (the shell names access levels this way).
 
 local M = {}
 
@@ -78,6 +80,7 @@ local function render(v, opts, level, seen)
       items[#items + 1] = key .. " = <redacted>"
     else
       items[#items + 1] = key .. " = " .. render(value, opts, level + 1, seen)
+        .. (opts.annotate and opts.annotate(k, value) or "")
     end
     shown = shown + 1
   end
@@ -99,6 +102,7 @@ function M.inspect(value, options)
     if given == nil then given = d end
     opts[k] = given
   end
+  opts.annotate = options and options.annotate
   return render(value, opts, 0, {})
 end
 
