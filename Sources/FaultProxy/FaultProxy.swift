@@ -86,8 +86,8 @@ public final class FaultProxy: @unchecked Sendable {
 
     fileprivate func forward(_ head: HTTPRequestHead, body: ByteBuffer?, on loop: EventLoop) -> EventLoopFuture<HTTPClient.Response> {
         do {
-            var headers = head.headers
-            headers.remove(name: "Host")
+            // Host stays the proxy's, so the server's Link URLs lead back through the proxy.
+            let headers = head.headers
             let request = try HTTPClient.Request(url: upstream + head.uri, method: head.method, headers: headers,
                                                  body: body.map { .byteBuffer($0) })
             return client.execute(request: request, eventLoop: .delegate(on: loop))

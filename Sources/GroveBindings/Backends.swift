@@ -134,6 +134,13 @@ public final class RemoteBackend: GroveBackend {
         var params = params
         let onePage = params["page"] != nil
         if params["per_page"] == nil { params["per_page"] = .int(client.configuration.perPage) }
+        // GitLab caps offset pages for anonymous callers (50,000 rows) and offers keyset
+        // there, in its default order: walk by keyset then, so a long list is never cut.
+        if operation.pagination == .offsetOrKeyset, client.configuration.credential == nil, !onePage,
+           params["pagination"] == nil, params["order_by"] == nil || params["order_by"]?.stringValue == "name",
+           params["sort"] == nil || params["sort"]?.stringValue == "asc" {
+            params["pagination"] = "keyset"
+        }
         let first = try RemoteRequest(operation, params: params)
         var buffer: [JSONValue] = []
         var index = 0

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import grove
 
 /// How `grove` finds a GitLab: `--url` with GITLAB_TOKEN or `--token-file`, python-gitlab's
 /// configuration file (`--gitlab NAME`, its default section, `helper:` tokens), the
@@ -111,5 +112,12 @@ struct RemoteConnectionTests {
         let copied = try GroveProcess.run(["--memory", script, tokenA, tokenB])
         #expect(copied.status == 0, "\(copied.stderr)")
         #expect(copied.stdout == "platform/api:private platform/web:private platform:private\t40\n")
+    }
+
+    @Test func linesSpellingOutATokenStayOutOfTheHistoryFile() {
+        #expect(EditlineReader.holdsCredential("grove.connect{url = 'https://x', token = 'abc'}"))
+        #expect(EditlineReader.holdsCredential("t = 'glpat-0123456789abcdefghij'"))
+        #expect(!EditlineReader.holdsCredential("groups.list{}"))
+        #expect(!EditlineReader.holdsCredential("service_accounts.create_token('a', 1, {name = 'ci'})"))
     }
 }

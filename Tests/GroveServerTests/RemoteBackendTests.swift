@@ -12,8 +12,8 @@ import Testing
 @Suite("Remote backend: faults and retries")
 struct RemoteBackendTests {
     /// A Lua state whose modules talk to `url` with `token`.
-    static func lua(url: String, token: String, timeout: Double = 5, maxRetries: Int = 10) throws -> LuaState {
-        var configuration = try RemoteConfiguration(url: url, credential: .privateToken(Secret(token)))
+    static func lua(url: String, token: String?, timeout: Double = 5, maxRetries: Int = 10) throws -> LuaState {
+        var configuration = try RemoteConfiguration(url: url, credential: token.map { .privateToken(Secret($0)) })
         configuration.timeout = timeout
         configuration.maxRetries = maxRetries
         // Short backoff: the test is about what is retried, not about how long it waits.
@@ -192,6 +192,27 @@ struct RemoteBackendTests {
                 """).first?.stringValue ?? ""
         }
         #expect(outcome == "item three true")
+        await server.stop()
+    }
+
+    @Test func anonymousListsWalkByKeysetWhereGitLabOffersIt() async throws {
+        let server = try await TestServer.start()
+        for i in 1...5 {
+            _ = try server.store.perform("groups.create", params: JSONObject([("name", .string("Pub \(i)")), ("path", .string("pub-\(i)")), ("visibility", "public")]), as: .root)
+        }
+        let proxy = try FaultProxy(upstream: server.baseURL) { _, _, _ in .pass }
+        defer { proxy.stop() }
+        let url = proxy.url
+        let names = try await Self.blocking {
+            try Self.lua(url: url, token: nil).run("""
+                local names = {}
+                for g in groups.list{per_page = 2} do names[#names + 1] = g.path end
+                return table.concat(names, " ")
+                """).first?.stringValue ?? ""
+        }
+        #expect(names == "pub-1 pub-2 pub-3 pub-4 pub-5")
+        #expect(proxy.log.count == 3, "\(proxy.log.map(\.uri))")
+        #expect(proxy.log.allSatisfy { $0.uri.contains("pagination=keyset") }, "\(proxy.log.map(\.uri))")
         await server.stop()
     }
 }

@@ -105,9 +105,10 @@ struct GroupFinder {
         var rows = try GroupRecord.fetchAll(ctx.db.statement(varyingSQL: select + f.whereClause + " ORDER BY n.name ASC, n.id ASC LIMIT ?"),
                                             arguments: StatementArguments(f.args + [perPage + 1]))
         var next: String?
-        if rows.count > perPage {
-            rows.removeLast()
-            let last = rows.last!
+        // One row more than a page was read: there is a next page, after this page's last row.
+        let hasMore = rows.count > perPage
+        if hasMore { rows.removeLast() }
+        if hasMore, let last = rows.last {
             next = Data(JSONText.encode(.object([("name", .string(last.name)), ("id", .int(last.id))])).utf8).base64EncodedString()
         }
         return (rows, PageInfo(page: nil, perPage: perPage, nextCursor: next))
