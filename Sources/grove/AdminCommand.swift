@@ -23,7 +23,7 @@ struct AdminToken: ParsableCommand {
     @Option(help: ArgumentHelp("The user the token authenticates as.", valueName: "username"))
     var user = "root"
 
-    @Option(help: ArgumentHelp("Comma-separated scopes: api, read_api, read_user ...", valueName: "scopes"))
+    @Option(help: ArgumentHelp("Comma-separated scopes: api, read_api, read_user, sudo (an administrator's token acting as another user) ...", valueName: "scopes"))
     var scopes = "api"
 
     @Option(help: ArgumentHelp("Name of the token.", valueName: "name"))

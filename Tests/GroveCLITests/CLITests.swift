@@ -44,6 +44,17 @@ struct ScriptRunnerTests {
         #expect(typo.stderr.contains("run, serve, admin"))
     }
 
+    @Test("grove admin token mints a sudo-scoped token for a remote client; an unknown scope is refused")
+    func adminTokenWithSudoScope() throws {
+        let db = dir.appendingPathComponent("sudo.sqlite").path
+        let minted = try GroveProcess.run(["admin", "token", "--db", db, "--scopes", "api,sudo", "--json"])
+        #expect(minted.status == 0, "\(minted.stderr)")
+        #expect(minted.stdout.contains(#""scopes":["api","sudo"]"#), "\(minted.stdout)")
+        let unknown = try GroveProcess.run(["admin", "token", "--db", db, "--scopes", "api,root"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("scopes does not have a valid value"), "\(unknown.stderr)")
+    }
+
     @Test func syntaxErrorExitsOne() throws {
         let path = try script("syntax.lua", "x = = 1")
         let result = try GroveProcess.run([path])

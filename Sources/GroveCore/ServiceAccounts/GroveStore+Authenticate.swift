@@ -53,3 +53,22 @@ extension GroveStore {
         }
     }
 }
+
+extension GroveStore {
+    /// Whether the user may administer everything (GitLab's `can_admin_all_resources?`).
+    public func isAdministrator(userId: Int64) throws -> Bool {
+        try read { db in try UserRecord.find(db, id: userId)?.isAdmin ?? false }
+    }
+
+    /// GitLab's `UserFinder#find_by_id_or_username`: all digits is an id, anything else a
+    /// username (case-insensitive). Nil when there is no such user.
+    public func userId(idOrUsername identifier: String) throws -> Int64? {
+        try read { db in
+            if !identifier.isEmpty, identifier.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) {
+                guard let id = Int64(identifier) else { return nil }
+                return try UserRecord.find(db, id: id)?.id
+            }
+            return try UserRecord.find(db, username: identifier)?.id
+        }
+    }
+}

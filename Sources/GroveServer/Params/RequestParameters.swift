@@ -8,9 +8,11 @@ struct RequestParameters {
     /// The decoded query string, in order (also the base of `Link` URLs).
     var query: [(key: String, value: String)]
     var values: JSONObject
+    /// The `sudo` parameter (body, else query): who the request asks to run as.
+    var sudo: String?
 
     /// Names that carry credentials: never handed to an operation, never echoed in `Link`.
-    static let credentialNames: Set<String> = ["private_token", "access_token"]
+    static let credentialNames: Set<String> = ["private_token", "access_token", "sudo"]
 
     static func query(of request: Request) -> [(key: String, value: String)] {
         request.uri.query.map { FormEncoding.pairs($0[...]) } ?? []
@@ -21,9 +23,10 @@ struct RequestParameters {
         var values = JSONObject()
         try RailsParams.nest(query.filter { !credentialNames.contains($0.key) }.map { ($0.key, JSONValue.string($0.value)) }, into: &values)
         try await mergeBody(&request, into: &values, maxBodySize: maxBodySize)
+        let sudo = values["sudo"].flatMap({ $0.stringValue ?? $0.intValue.map(String.init) }) ?? query.first(where: { $0.key == "sudo" })?.value
         for name in credentialNames { values[name] = nil }
         for (name, value) in pathParameters { values[name] = .string(value) }
-        return RequestParameters(query: query, values: values)
+        return RequestParameters(query: query, values: values, sudo: sudo)
     }
 
     private static func mergeBody(_ request: inout Request, into values: inout JSONObject, maxBodySize: Int) async throws {

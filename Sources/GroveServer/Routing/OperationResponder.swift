@@ -23,8 +23,9 @@ struct OperationResponder: Sendable {
             let params = try await RequestParameters.decode(&request, pathParameters: captures, maxBodySize: configuration.maxBodySize)
             let link = LinkContext(externalURL: configuration.externalURL, request: request, query: query)
             // The token's use is recorded once it is known valid, whatever the operation answers.
+            let sudo = RequestAuthentication.sudoIdentifier(in: request, parameter: params.sudo)
             let authenticate: @Sendable (GroveStore) throws -> AuthenticatedCaller = { store in
-                try RequestAuthentication.caller(token: token, store: store)
+                try RequestAuthentication.caller(token: token, sudo: sudo, store: store)
             }
             switch route.handler {
             case .operation(let name):
@@ -68,9 +69,9 @@ struct OperationResponder: Sendable {
     private func serverRoute(_ name: String, caller: AuthenticatedCaller) async throws -> Response {
         switch name {
         case "user":
-            guard let identity = caller.identity else { throw APIError.unauthorized }
+            guard let userId = caller.userId else { throw APIError.unauthorized }
             let result = try await executor.read { store in
-                try store.perform("users.get", params: ["id": .int(identity.userId)], as: caller.actor, ignoreUnknown: true)
+                try store.perform("users.get", params: ["id": .int(userId)], as: caller.actor, ignoreUnknown: true)
             }
             return ResponseRendering.render(result, link: LinkContext.none)
         case "version":
