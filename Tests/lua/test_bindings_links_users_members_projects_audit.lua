@@ -87,6 +87,29 @@ for i, m in ipairs(listed) do levels[i] = m.username .. "=" .. m.access_level en
 t.eq(table.concat(levels, " "), "root=50 alice=50 bob=30", "members.list: in the order added")
 t.eq(#t.call_ok(members.list, "platform", { query = "bo" }), 1, "members.list: query")
 t.is_error(t.call_err(members.list, "nope"), 404, "404 Group Not Found", "members.list: an unknown group")
+-- members.list_all, members.get_all: a subgroup's members with those inherited from platform
+local web = groups.create { name = "Web", path = "web", parent_id = platform.id }
+members.add(web.id, { user_id = bob.id, access_level = 40 })
+local effective = {}
+for i, m in ipairs(t.call_ok(members.list_all, "platform/web")) do effective[i] = m.username .. "=" .. m.access_level end
+t.eq(table.concat(effective, " "), "root=50 alice=50 bob=40", "members.list_all: inherited members, each with the highest role")
+t.eq(#t.call_ok(members.list_all, web.id, { query = "ali" }), 1, "members.list_all: query")
+t.is_error(t.call_err(members.list_all, "nope"), 404, "404 Group Not Found", "members.list_all: an unknown group")
+t.eq(t.call_ok(members.get_all, "platform/web", alice.id).access_level, 50, "members.get_all: an inherited Owner")
+t.eq(t.call_ok(members.get_all, web.id, bob.id).access_level, 40, "members.get_all: the higher of two roles")
+t.is_error(t.call_err(members.get_all, web.id, 999999), 404, "404 Not found", "members.get_all: not a member")
+t.is_error(t.call_err(members.get_all, web.id, "bob"), 400, "user_id is invalid", "members.get_all: a username instead of an id (GitLab's Integer)")
+
+-- users.memberships (administrators)
+local held = {}
+for i, m in ipairs(t.call_ok(users.memberships, bob.id)) do held[i] = m.source_name .. ":" .. m.source_type .. "=" .. m.access_level end
+t.eq(table.concat(held, " "), "Platform:Namespace=30 Web:Namespace=40", "users.memberships: bob's groups")
+t.eq(#t.call_ok(users.memberships, bob.id, { type = "Project" }), 0, "users.memberships: no project memberships")
+t.is_error(t.call_err(users.memberships, bob.id, { type = "Group" }), 400, "type does not have a valid value", "users.memberships: an unknown type")
+t.is_error(t.call_err_as("alice", users.memberships, bob.id), 403, "403 Forbidden", "users.memberships: administrators only")
+t.is_error(t.call_err(users.memberships, 999999), 404, "404 User Not Found", "users.memberships: an unknown user")
+members.remove(web.id, bob.id)
+
 local promoted = t.call_ok(members.update, "platform", "bob", { access_level = 40, expires_at = grove.null })
 t.eq(promoted.access_level, 40, "members.update: Maintainer")
 t.eq(promoted.expires_at, grove.null, "members.update: grove.null clears the expiry")
@@ -220,7 +243,7 @@ local events = t.call_ok(audit.list)
 local actions = {}
 for _, e in ipairs(events) do actions[e.action] = (actions[e.action] or 0) + 1 end
 t.eq(string.format("users %s, members %s, ldap links %s, saml links %s", actions["user.create"], actions["member.create"],
-  actions["ldap_group_link.create"], actions["saml_group_link.create"]), "users 3, members 3, ldap links 2, saml links 2",
+  actions["ldap_group_link.create"], actions["saml_group_link.create"]), "users 3, members 4, ldap links 2, saml links 2",
   "audit.list: what this script changed is recorded")
 local last = events[#events]
 t.eq(last.action, "saml_group_link.destroy", "audit.list: oldest first, the last change last")

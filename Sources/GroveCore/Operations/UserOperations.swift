@@ -51,6 +51,27 @@ enum UserOperations: OperationModule {
             let presenter = UserPresenter(ctx: ctx)
             return OperationResult(status: 200, body: .array(rows.map { ctx.caller.isAdmin ? presenter.admin($0) : presenter.basic($0) }), page: page)
         }
+        registry.add(OperationDescriptor("users.memberships", "GET", "/users/:id/memberships",
+                                         example: "for _, m in ipairs(users.memberships(users.list{username = \"alice\"}:first(1)[1].id, {type = \"Namespace\"})) do print(m.source_name, m.access_level) end",
+                                         summary: "A user's group and project memberships (administrators)", pagination: .offset, params: [
+            ParamSpec("id", .integer, required: true, "The ID of the user"),
+            ParamSpec("type", .enumeration(["Project", "Namespace"]), "Only memberships of projects or of groups"),
+        ])) { ctx, p in
+            try NamespaceOperations.requireSignedIn(ctx)
+            try ctx.requireAdmin()
+            guard let user = try UserRecord.find(ctx.db, id: try p.required.int("id")) else { throw APIError.notFound("User") }
+            // Groups are Grove's only member sources: Project memberships are none.
+            var f = QueryFilter()
+            f.add("m.user_id = ?", [user.id])
+            if p.string("type") == "Project" { f.add("0") }
+            let from = "FROM members m JOIN namespaces n ON n.id = m.group_id"
+            let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT m.id, m.group_id, n.name, m.access_level \(from)", filter: f,
+                                                                       order: ListOrder([.asc("m.id")]), params: p, countFrom: from)
+            return OperationResult(status: 200, body: .array(rows.map { row in
+                .object([("source_id", .int(row["group_id"] as Int64)), ("source_name", .string(row["name"])), ("source_type", "Namespace"),
+                         ("access_level", .int(row["access_level"] as Int64))])
+            }), page: page)
+        }
     }
 }
 
@@ -109,6 +130,28 @@ enum MemberOperations: OperationModule {
             let service = UserService(ctx)
             try service.removeMember(group, user: try service.findUser(p["user_id"]))
             return .noContent
+        }
+        let allParams = [id, ParamSpec("query", .string, "Filter by name or username"),
+                         ParamSpec("user_ids", .integerArray, "Only these users")]
+        registry.add(OperationDescriptor("groups.members.all", "GET", "/groups/:id/members/all", lua: "members.list_all",
+                                         example: "for _, m in ipairs(members.list_all(\"platform/api\")) do print(m.username, m.access_level) end",
+                                         summary: "Members of a group with those inherited from ancestors and shared from other groups", pagination: .offset,
+                                         params: allParams)) { ctx, p in
+            let (rows, page) = try GroupMembersFinder(ctx: ctx).list(try ctx.findGroup(p["id"]), p)
+            let service = UserService(ctx)
+            return OperationResult(status: 200, body: .array(rows.map(service.memberJSON)), page: page)
+        }
+        registry.add(OperationDescriptor("groups.members.all.get", "GET", "/groups/:id/members/all/:user_id", lua: "members.get_all",
+                                         example: "print(members.get_all(\"platform/api\", users.list{username = \"alice\"}:first(1)[1].id).access_level)",
+                                         summary: "A member of a group, inherited or shared membership included", params: [
+            id, ParamSpec("user_id", .integer, required: true, "The user ID of the member"),
+        ])) { ctx, p in
+            let group = try ctx.findGroup(p["id"])
+            // `find_by!(user_id:)`: RecordNotFound, rendered "404 Not found".
+            guard let row = try GroupMembersFinder(ctx: ctx).member(group, userId: try p.required.int("user_id")) else {
+                throw APIError.api("404 Not found", status: 404)
+            }
+            return .ok(UserService(ctx).memberJSON(row))
         }
     }
 
