@@ -17,10 +17,13 @@ enum ProjectOperations: OperationModule {
             ParamSpec("archived", .boolean, "Create the project archived"),
         ] + features)) { ctx, p in
             let project = try ProjectService(ctx).create(p)
-            return .ok(try ProjectPresenter(ctx: ctx).basic(project), status: 201)
+            return .ok(try ProjectPresenter(ctx: ctx).entity(project), status: 201)
         }
         registry.add(OperationDescriptor("projects.get", "GET", "/projects/:id", summary: "Get a project", params: [id])) { ctx, p in
-            .ok(try ProjectPresenter(ctx: ctx).basic(try ProjectFinder(ctx).find(p["id"])))
+            // `current_user ? ProjectWithAccess : ProjectDetails` (BasicProjectDetails when anonymous, as older GitLab).
+            let project = try ProjectFinder(ctx).find(p["id"])
+            let presenter = ProjectPresenter(ctx: ctx)
+            return .ok(ctx.caller.isAnonymous ? presenter.simple(project) : try presenter.entity(project, withAccess: true))
         }
         registry.add(OperationDescriptor("projects.update", "PUT", "/projects/:id", summary: "Update a project (Maintainer or above; statistics: administrators)", params: [
             id,
@@ -31,12 +34,12 @@ enum ProjectOperations: OperationModule {
             ParamSpec("topics", .stringArray, "The list of topics for the project"),
         ] + features + ProjectService.statisticsColumns.map { ParamSpec($0, .integer, "Storage statistic in bytes (administrators; for group statistics)") })) { ctx, p in
             let project = try ProjectService(ctx).update(try ProjectFinder(ctx).find(p["id"]), p)
-            return .ok(try ProjectPresenter(ctx: ctx).basic(project))
+            return .ok(try ProjectPresenter(ctx: ctx).entity(project))
         }
         registry.add(OperationDescriptor("projects.star", "POST", "/projects/:id/star", summary: "Star a project (304 when already starred)", params: [id])) { ctx, p in
             let project = try ProjectFinder(ctx).find(p["id"])
             let starred = try ProjectService(ctx).star(project)
-            return .ok(try ProjectPresenter(ctx: ctx).basic(try readBack(ProjectRecord.find(ctx.db, id: project.id))), status: starred ? 201 : 304)
+            return .ok(try ProjectPresenter(ctx: ctx).entity(try readBack(ProjectRecord.find(ctx.db, id: project.id))), status: starred ? 201 : 304)
         }
         registry.add(OperationDescriptor("projects.share", "POST", "/projects/:id/share", summary: "Share a project with a group", params: [
             id,
@@ -46,7 +49,7 @@ enum ProjectOperations: OperationModule {
         ])) { ctx, p in
             let project = try ProjectFinder(ctx).find(p["id"])
             try ProjectService(ctx).share(project, groupRef: p["group_id"], access: try p.required.int("group_access"), expiresAt: p.string("expires_at"))
-            return .ok(try ProjectPresenter(ctx: ctx).basic(project), status: 201)
+            return .ok(try ProjectPresenter(ctx: ctx).entity(project), status: 201)
         }
     }
 }
