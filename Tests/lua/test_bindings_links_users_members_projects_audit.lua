@@ -196,6 +196,8 @@ local links = t.call_ok(ldap_links.list, "platform")
 t.eq(#links, 2, "ldap_links.list: both links")
 t.eq(links[1].cn .. " " .. links[2].filter, "developers (department=ops)", "ldap_links.list: in order")
 t.is_error(t.call_err(ldap_links.list, "nope"), 403, "403 Forbidden", "ldap_links.list: an unknown group is 403 (GitLab's find_group)")
+t.is_error(t.call_err(ldap_links.sync, "platform"), 404, "404 Not Found", "ldap_links.sync: without LDAP configured, as a fresh GitLab")
+settings.update { ldap_enabled = true }
 local synced = t.call_ok(ldap_links.sync, "platform")
 t.eq(synced.message, "202 Accepted", "ldap_links.sync: 202 Accepted")
 t.is_error(t.call_err(ldap_links.sync, "nope"), 404, "404 Group Not Found", "ldap_links.sync: an unknown group")

@@ -176,6 +176,7 @@ enum InstanceOperations: OperationModule {
             ParamSpec("deletion_adjourned_period", .integer, "Days before a group marked for deletion is purged (1-90)"),
             ParamSpec("default_group_visibility", GroupParams.visibility, "Visibility of new groups when none is given"),
             ParamSpec("restricted_visibility_levels", .stringArray, "Levels non-administrators may not use"),
+            ParamSpec("ldap_enabled", .boolean, "LDAP is configured (off by default; POST /groups/:id/ldap_sync answers 404 without it)"),
         ])) { ctx, p in
             try ctx.requireAdmin()
             let old = try ctx.settings.json
@@ -187,7 +188,8 @@ enum InstanceOperations: OperationModule {
             var changes: [AuditEvent.Change] = []
             for key in InstanceSettings.keys {
                 guard let v = p[key] else { continue }
-                let text = v.arrayValue.map { $0.compactMap(\.stringValue).joined(separator: ",") } ?? v.stringValue ?? v.intValue.map(String.init) ?? ""
+                let text = v.arrayValue.map { $0.compactMap(\.stringValue).joined(separator: ",") } ?? v.stringValue ?? v.intValue.map(String.init)
+                    ?? v.boolValue.map { $0 ? "true" : "false" } ?? ""
                 try ctx.db.execute(sql: "INSERT INTO instance_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [key, text])
                 changes.append(.init(attribute: key, old: old[key] ?? .null, new: v))
             }
