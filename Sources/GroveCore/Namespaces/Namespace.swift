@@ -62,7 +62,10 @@ struct NamespaceService {
                 """, [userId, userId, level, ctx.today])
         }
         if p.bool("top_level_only") == true { f.add("ns.parent_id IS NULL") }
-        if let search = p.presentString("search") { f.add("(ns.name LIKE ? OR ns.path LIKE ?)", ["%\(search)%", "%\(search)%"]) }
+        if let search = p.presentString("search") {
+            let like = "%\(Like.escape(search))%"
+            f.add("(ns.name LIKE ? ESCAPE '\\' OR ns.path LIKE ? ESCAPE '\\')", [like, like])
+        }
         let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT ns.kind, ns.id, ns.ref_id FROM \(Self.relation)", filter: f,
                                                                    order: ListOrder([.asc("ns.id")]), params: p, countFrom: "FROM \(Self.relation)")
         let namespaces: [Namespace] = try rows.compactMap { row in

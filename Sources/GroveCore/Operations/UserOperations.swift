@@ -18,7 +18,7 @@ enum UserOperations: OperationModule {
             ParamSpec("provisioned_by_group_id", .idOrPath, "Group that provisioned this user"),
             ParamSpec("saml_group_id", .idOrPath, "Top-level group whose SAML identity the user has"),
         ])) { ctx, p in
-            .ok(UserPresenter(ctx: ctx).admin(try UserService(ctx).create(p)), status: 201)
+            .ok(try UserPresenter(ctx: ctx).admin(try UserService(ctx).create(p)), status: 201)
         }
         registry.add(OperationDescriptor("users.update", "PUT", "/users/:id", summary: "Update a user (administrators)", params: [
             ParamSpec("id", .idOrPath, required: true, "User ID or username"),
@@ -30,14 +30,15 @@ enum UserOperations: OperationModule {
             ParamSpec("state", .enumeration(["active", "blocked"]), "User state"),
         ])) { ctx, p in
             let service = UserService(ctx)
-            return .ok(UserPresenter(ctx: ctx).admin(try service.update(try service.findUser(p["id"]), p)))
+            return .ok(try UserPresenter(ctx: ctx).admin(try service.update(try service.findUser(p["id"]), p)))
         }
         registry.add(OperationDescriptor("users.get", "GET", "/users/:id", scope: .readUser, summary: "Get a user by ID or username", params: [
             ParamSpec("id", .idOrPath, required: true, "User ID or username"),
         ])) { ctx, p in
             let user = try UserService(ctx).findUser(p["id"])
             let presenter = UserPresenter(ctx: ctx)
-            return .ok(ctx.caller.isAdmin ? presenter.admin(user) : presenter.basic(user))
+            // `UserDetailsWithAdmin` for administrators, `User` for others.
+            return .ok(ctx.caller.isAdmin ? try presenter.admin(user) : presenter.profile(user))
         }
         registry.add(OperationDescriptor("users.list", "GET", "/users", scope: .readUser, summary: "List users", pagination: .offset, params: [
             ParamSpec("username", .string, "Return single user with a specific username"),
@@ -49,7 +50,8 @@ enum UserOperations: OperationModule {
             GroupUserOperations.addUserFilters(&f, p)
             let (rows, page): ([UserRecord], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT u.* FROM users u", filter: f, order: ListOrder([.asc("u.id")]), params: p, countFrom: "FROM users u")
             let presenter = UserPresenter(ctx: ctx)
-            return OperationResult(status: 200, body: .array(rows.map { ctx.caller.isAdmin ? presenter.admin($0) : presenter.basic($0) }), page: page)
+            // `UserWithAdmin` for administrators, `UserBasic` for others.
+            return OperationResult(status: 200, body: .array(try rows.map { ctx.caller.isAdmin ? try presenter.admin($0) : presenter.basic($0) }), page: page)
         }
         registry.add(OperationDescriptor("users.memberships", "GET", "/users/:id/memberships",
                                          example: "for _, m in ipairs(users.memberships(users.list{username = \"alice\"}:first(1)[1].id, {type = \"Namespace\"})) do print(m.source_name, m.access_level) end",

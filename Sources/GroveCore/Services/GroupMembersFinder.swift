@@ -31,7 +31,10 @@ struct GroupMembersFinder {
         var f = QueryFilter()
         f.add("a.rank = 1", [])
         f.args = args + f.args
-        if let q = p.presentString("query") { f.add("(a.username LIKE ? OR a.name LIKE ?)", ["%\(q)%", "%\(q)%"]) }
+        if let q = p.presentString("query") {
+            let like = "%\(Like.escape(q))%"
+            f.add("(a.username LIKE ? ESCAPE '\\' OR a.name LIKE ? ESCAPE '\\')", [like, like])
+        }
         let ids = p.intArray("user_ids")
         if !ids.isEmpty { f.add("a.user_id IN (SELECT value FROM json_each(?))", [JSONText.encode(.array(ids.map { .int($0) }))]) }
         return try Paginator.offset(ctx.db, select: "SELECT a.id, a.user_id, a.group_id, a.access_level, a.expires_at, a.created_at, a.username, a.name, a.state " + from,
