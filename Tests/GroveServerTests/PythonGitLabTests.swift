@@ -24,6 +24,22 @@ struct PythonGitLabTests {
         }
     }
 
+    @Test("python-gitlab's command line (group, group-subgroup, group-member, project, namespace, --sudo) and a YAML config-as-code workflow run twice",
+          .timeLimit(.minutes(10)))
+    func commandLineAndConfigAsCode() async throws {
+        let ensure = try await run(Self.repository.appendingPathComponent("Tests/python/ensure-python-gitlab").path, [], environment: [:])
+        guard ensure.status == 0, let python = ensure.stdout.split(separator: "\n").last.map(String.init), !python.isEmpty else {
+            Issue.record("python-gitlab could not be installed (pip install python-gitlab pyyaml): \(ensure.stderr)")
+            return
+        }
+        try await withServer { server in
+            let token = try server.token(scopes: ["api", "sudo"])
+            let script = Self.repository.appendingPathComponent("Tests/python/test_cli_and_config_as_code.py").path
+            let result = try await run(python, [script], environment: ["GROVE_URL": server.baseURL, "GROVE_TOKEN": token])
+            #expect(result.status == 0, "python-gitlab's CLI or the config-as-code workflow failed:\n\(result.stdout)\n\(result.stderr)")
+        }
+    }
+
     struct Output { let status: Int32; let stdout: String; let stderr: String }
 
     /// Runs a program to its end on a thread of its own (the server needs the cooperative
