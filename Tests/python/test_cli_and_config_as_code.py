@@ -8,10 +8,11 @@ import os
 import subprocess
 import sys
 import tempfile
-import traceback
 
 import gitlab
 import yaml
+
+from checks import check, run
 
 URL = os.environ["GROVE_URL"]
 TOKEN = os.environ["GROVE_TOKEN"]
@@ -21,14 +22,6 @@ CLI = os.path.join(os.path.dirname(sys.executable), "gitlab")
 config = tempfile.NamedTemporaryFile("w", suffix=".cfg", delete=False)
 config.write(f"[global]\ndefault = grove\nssl_verify = false\ntimeout = 30\n\n[grove]\nurl = {URL}\nprivate_token = {TOKEN}\napi_version = 4\n")
 config.close()
-
-checks = []
-
-
-def check(fn):
-    checks.append(fn)
-    return fn
-
 
 def cli(*args, output="json"):
     """`gitlab -c FILE [-o json] ARGS`; its parsed JSON output (or text)."""
@@ -163,20 +156,7 @@ def yaml_config_as_code_twice():
     assert apply(desired["groups"]) == ["update platform-cac/web"]
 
 
-def main():
-    failures = 0
-    for fn in checks:
-        try:
-            fn()
-            print(f"ok   {fn.__name__}")
-        except Exception:
-            failures += 1
-            print(f"FAIL {fn.__name__}")
-            traceback.print_exc(file=sys.stdout)
-    print(f"{len(checks) - failures}/{len(checks)} python-gitlab CLI and config-as-code checks passed")
-    os.unlink(config.name)
-    return 1 if failures else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    status = run("python-gitlab CLI and config-as-code")
+    os.unlink(config.name)
+    sys.exit(status)
