@@ -39,6 +39,17 @@ struct UserRouteTests {
             let single = try #require(try await server.request("GET", "/api/v4/users/alice", token: root).json?.objectValue)
             #expect(single.keys == asAdmin.keys)
 
+            // GET /user: UserPublic for oneself (e-mail, no admin fields), the admin entity for administrators.
+            let me = try #require(try await server.request("GET", "/api/v4/user", token: bob).json?.objectValue)
+            #expect(me["username"] == "bob" && me["email"] == "bob@example.com" && me["is_admin"] == nil)
+            #expect(Set(profile.keys).isSubset(of: Set(me.keys)) && Set(me.keys).isSubset(of: Set(asAdmin.keys)))
+            let rootSelf = try #require(try await server.request("GET", "/api/v4/user", token: root).json?.objectValue)
+            #expect(rootSelf.keys == asAdmin.keys && rootSelf["is_admin"] == true)
+            let sudo = try server.token(scopes: ["api", "sudo"])
+            let asBob = try await server.request("GET", "/api/v4/user", token: sudo, headers: [("Sudo", "bob")])
+            #expect(asBob.json?.objectValue?.keys == me.keys, "during sudo, bob's own view: \(asBob)")
+            #expect(try await server.request("GET", "/api/v4/user").status == 401)
+
             #expect(try await server.request("GET", "/api/v4/users?username=nobody", token: bob).text == "[]")
             let missing = try await server.request("GET", "/api/v4/users/999999", token: bob)
             #expect(missing.status == 404)

@@ -29,6 +29,11 @@ t.is_unknown_option(t.call_err(users.create, { username = "c", email = "c@exampl
   { "username", "email", "name", "admin", "external" }, "users.create: an unknown option")
 t.is_argument_error(t.call_err(users.create, true), "bad argument #1 to 'users.create' (table expected, got boolean)",
   "users.create: a boolean instead of options")
+local me = t.call_ok(users.current)
+t.eq(me.username .. " " .. tostring(me.is_admin), "root true", "users.current: root, with the admin fields")
+local as_alice = t.call_ok_as("alice", users.current)
+t.eq(as_alice.email .. " " .. tostring(as_alice.is_admin), "alice@example.com nil", "users.current: alice sees her e-mail, no admin fields")
+t.is_unknown_option(t.call_err(users.current, { id = 1 }), "id", {}, "users.current: takes no options")
 t.eq(t.call_ok(users.get, "alice").id, alice.id, "users.get: by username")
 t.eq(t.call_ok(users.get, alice.id).email, "alice@example.com", "users.get: an administrator sees the email")
 t.eq(t.call_ok_as("bob", users.get, "alice").email, nil, "users.get: others do not")

@@ -32,6 +32,12 @@ enum UserOperations: OperationModule {
             let service = UserService(ctx)
             return .ok(try UserPresenter(ctx: ctx).admin(try service.update(try service.findUser(p["id"]), p)))
         }
+        registry.add(OperationDescriptor("users.current", "GET", "/user", example: "print(users.current().username)", scope: .readUser,
+                                         summary: "The user the caller is signed in as (the sudo user during sudo)", params: [])) { ctx, _ in
+            guard let user = ctx.caller.user else { throw APIError.unauthorized }
+            // `UserWithAdmin` for administrators, `UserPublic` for others.
+            return .ok(ctx.caller.isAdmin ? try UserPresenter(ctx: ctx).admin(user) : UserPresenter(ctx: ctx).current(user))
+        }
         registry.add(OperationDescriptor("users.get", "GET", "/users/:id", scope: .readUser, summary: "Get a user by ID or username", params: [
             ParamSpec("id", .idOrPath, required: true, "User ID or username"),
         ])) { ctx, p in

@@ -43,18 +43,28 @@ struct UserPresenter {
         ])
     }
 
-    /// `Entities::UserDetailsWithAdmin`: what administrators see of any user (`users.*`
-    /// operations), with the personal namespace's id.
-    func admin(_ u: UserRecord) throws -> JSONValue {
+    /// `Entities::UserPublic`: what a user sees of themself (`GET /user`).
+    func current(_ u: UserRecord) -> JSONValue { .object(publicFields(u)) }
+
+    private func publicFields(_ u: UserRecord) -> JSONObject {
         var o = profileFields(u)
-        let namespaceId = try Int64.fetchOne(ctx.db, cachedSQL: "SELECT id FROM user_namespaces WHERE user_id = ?", arguments: [u.id])
         let created = JSONValue.string(Timestamp.iso8601(u.createdAt))
         for (key, value) in [("last_sign_in_at", .null), ("confirmed_at", created), ("last_activity_on", .null), ("email", .string(u.email)),
                              ("theme_id", 3), ("color_scheme_id", 1), ("projects_limit", 100000), ("current_sign_in_at", .null), ("identities", []),
                              ("can_create_group", .bool(u.canCreateGroup)), ("can_create_project", true), ("two_factor_enabled", false),
                              ("external", .bool(u.external)), ("private_profile", false), ("commit_email", .string(u.email)),
-                             ("shared_runners_minutes_limit", .null), ("extra_shared_runners_minutes_limit", .null), ("scim_identities", []),
-                             ("is_admin", .bool(u.isAdmin)), ("note", .null), ("namespace_id", namespaceId.json), ("created_by", .null),
+                             ("shared_runners_minutes_limit", .null), ("extra_shared_runners_minutes_limit", .null), ("scim_identities", [])] as [(String, JSONValue)] {
+            o.append(key, value)
+        }
+        return o
+    }
+
+    /// `Entities::UserDetailsWithAdmin`: what administrators see of any user (`users.*`
+    /// operations, `GET /user`), with the personal namespace's id.
+    func admin(_ u: UserRecord) throws -> JSONValue {
+        var o = publicFields(u)
+        let namespaceId = try Int64.fetchOne(ctx.db, cachedSQL: "SELECT id FROM user_namespaces WHERE user_id = ?", arguments: [u.id])
+        for (key, value) in [("is_admin", .bool(u.isAdmin)), ("note", .null), ("namespace_id", namespaceId.json), ("created_by", .null),
                              ("email_reset_offered_at", .null), ("current_sign_in_ip", .null), ("last_sign_in_ip", .null), ("sign_in_count", 0),
                              ("using_license_seat", .bool(u.state == "active" && !u.bot)), ("is_auditor", false),
                              ("provisioned_by_group_id", u.provisionedByGroupId.json), ("enterprise_group_id", .null),
