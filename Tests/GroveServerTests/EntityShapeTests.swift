@@ -74,6 +74,13 @@ struct EntityShapeTests {
             #expect(Set(detail.keys).subtracting(listed.keys) == ["permissions"])
             #expect(detail["permissions"]?["group_access"]?["access_level"]?.intValue == 50, "root created h5bp: \(detail["permissions"] ?? .null)")
             #expect(detail["permissions"]?["project_access"] == .null)
+            // GET /projects: ProjectWithAccess too; anonymous callers get the simple entity of public projects.
+            let all = try await server.request("GET", "/api/v4/projects", token: root)
+            #expect(all.json?.arrayValue?.first?.objectValue?.keys == detail.keys, "\(all)")
+            #expect(all.header("X-Total") == "1")
+            let anonymous = try await server.request("GET", "/api/v4/projects")
+            #expect(anonymous.json?.arrayValue?.first?["namespace"]?.objectValue?.keys == documented["namespace"]?.objectValue?.keys)
+            #expect(anonymous.json?.arrayValue?.first?["permissions"] == nil && anonymous.json?.arrayValue?.first?["_links"] == nil)
             // A developer sees no CI or admin fields.
             _ = try server.store.perform("users.create", params: ["username": "dev", "email": "dev@example.com"], as: .root)
             _ = try await server.request("POST", "/api/v4/groups/h5bp/members", token: root, body: .json(["user_id": "dev", "access_level": 30]))

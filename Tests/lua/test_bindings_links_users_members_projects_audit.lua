@@ -137,6 +137,11 @@ t.eq(project.visibility, "private", "projects.create: private by default")
 t.eq(project.description, "The app", "projects.create: description")
 t.eq(project.topics[1], "web", "projects.create: topics")
 local by_alice = t.call_ok_as("alice", projects.create, { path = "api", namespace_id = platform.id })
+local listed_projects = {}
+for _, p in ipairs(t.call_ok(projects.list, { order_by = "path", sort = "asc" })) do listed_projects[#listed_projects + 1] = p.path_with_namespace end
+t.eq(table.concat(listed_projects, " "), "platform/api platform/web-app", "projects.list: every project for root, by path")
+t.eq(t.call_ok(projects.list, { search = "web" })[1].namespace.full_path, "platform", "projects.list: searched, namespace as NamespaceBasic")
+t.is_error(t.call_err(projects.list, { order_by = "size" }), 400, "order_by does not have a valid value", "projects.list: an unknown order")
 t.eq(by_alice.name, "api", "projects.create: the name from the path, by an owner")
 t.is_error(t.call_err(projects.create, { name = "Web App", namespace_id = "platform" }), 400,
   "{path: has already been taken; name: has already been taken}", "projects.create: a taken name and path")

@@ -19,6 +19,20 @@ enum ProjectOperations: OperationModule {
             let project = try ProjectService(ctx).create(p)
             return .ok(try ProjectPresenter(ctx: ctx).entity(project), status: 201)
         }
+        registry.add(OperationDescriptor("projects.list", "GET", "/projects",
+                                         example: "for p in projects.list{search = \"api\", order_by = \"name\", sort = \"asc\"} do print(p.path_with_namespace) end",
+                                         summary: "List the projects the caller can see", pagination: .offset,
+                                         params: GroupParams.projectsFilters + [
+            ParamSpec("owned", .boolean, "Limit by projects owned by the current user"),
+            ParamSpec("topic", .string, "Return projects matching the topic (comma-separated: all must match)"),
+        ])) { ctx, p in
+            let (projects, page) = try ProjectFinder(ctx).list(.all, p)
+            let presenter = ProjectPresenter(ctx: ctx)
+            // `present_projects`: ProjectWithAccess when signed in, BasicProjectDetails for simple=true or anonymous.
+            let simple = p.bool("simple") == true || ctx.caller.isAnonymous
+            return OperationResult(status: 200, body: .array(try projects.map { simple ? presenter.simple($0) : try presenter.entity($0, withAccess: true) }),
+                                   page: page)
+        }
         registry.add(OperationDescriptor("projects.get", "GET", "/projects/:id", summary: "Get a project", params: [id])) { ctx, p in
             // `current_user ? ProjectWithAccess : ProjectDetails` (BasicProjectDetails when anonymous, as older GitLab).
             let project = try ProjectFinder(ctx).find(p["id"])
