@@ -31,7 +31,7 @@ struct MembershipRouteTests {
             let levels = all.json?.arrayValue?.map { "\($0["username"]?.stringValue ?? "?")=\($0["access_level"]?.intValue ?? 0)" }
             #expect(levels == ["root=50", "alice=40", "bob=20", "carol=10"], "ops's owner is a Reporter through the share: \(all)")
             #expect(all.header("X-Total") == "4")
-            #expect(all.json?.arrayValue?.first?.objectValue?.keys == ["id", "username", "name", "state", "avatar_url", "web_url", "access_level", "created_at", "expires_at"])
+            #expect(all.json?.arrayValue?.first?.objectValue?.keys == ["id", "username", "name", "state", "locked", "avatar_url", "web_url", "access_level", "created_at", "expires_at", "membership_state"])
             let direct = try await server.request("GET", "/api/v4/groups/platform%2Fapi/members", token: root)
             #expect(direct.json?.arrayValue?.count == 2, "members/ lists the direct ones only: \(direct)")
 
