@@ -48,6 +48,8 @@ struct NamespaceRouteTests {
             #expect(paths(try await server.request("GET", "/api/v4/namespaces?top_level_only=true", token: s.root)) == ["root", "alice", "bob", "platform", "open"])
             #expect(paths(try await server.request("GET", "/api/v4/namespaces?search=pi", token: s.root)) == ["platform/api"])
             #expect(paths(try await server.request("GET", "/api/v4/namespaces?search=ALI", token: s.root)) == ["alice"], "name or path, any case")
+            #expect(paths(try await server.request("GET", "/api/v4/namespaces?search=platform/a&full_path_search=true", token: s.root)) == ["platform/api"])
+            #expect(paths(try await server.request("GET", "/api/v4/namespaces?search=platform/a", token: s.root)) == [], "name or path only")
             let page = try await server.request("GET", "/api/v4/namespaces?per_page=2&page=2", token: s.root)
             #expect(paths(page) == ["bob", "platform"])
             #expect(page.header("X-Next-Page") == "3" && page.header("Link")?.contains("rel=\"next\"") == true)

@@ -41,12 +41,12 @@ enum Namespace {
 struct NamespaceService {
     let ctx: OperationContext
 
-    /// Groups and personal namespaces as one relation: kind, id, name, path, parent, and
+    /// Groups and personal namespaces as one relation: kind, id, name, path, full path, parent, and
     /// the group or user id each stands for.
     static let relation = """
-        (SELECT 'group' AS kind, n.id, n.name, n.path, n.parent_id, n.id AS ref_id FROM namespaces n
+        (SELECT 'group' AS kind, n.id, n.name, n.path, n.full_path, n.parent_id, n.id AS ref_id FROM namespaces n
          UNION ALL
-         SELECT 'user', un.id, u.name, u.username, NULL, u.id FROM user_namespaces un JOIN users u ON u.id = un.user_id) ns
+         SELECT 'user', un.id, u.name, u.username, u.username, NULL, u.id FROM user_namespaces un JOIN users u ON u.id = un.user_id) ns
         """
 
     /// `GET /namespaces`: administrators see every namespace; others the groups they are
@@ -64,7 +64,11 @@ struct NamespaceService {
         if p.bool("top_level_only") == true { f.add("ns.parent_id IS NULL") }
         if let search = p.presentString("search") {
             let like = "%\(Like.escape(search))%"
-            f.add("(ns.name LIKE ? ESCAPE '\\' OR ns.path LIKE ? ESCAPE '\\')", [like, like])
+            if p.bool("full_path_search") == true {
+                f.add("ns.full_path LIKE ? ESCAPE '\\'", [like])
+            } else {
+                f.add("(ns.name LIKE ? ESCAPE '\\' OR ns.path LIKE ? ESCAPE '\\')", [like, like])
+            }
         }
         let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT ns.kind, ns.id, ns.ref_id FROM \(Self.relation)", filter: f,
                                                                    order: ListOrder([.asc("ns.id")]), params: p, countFrom: "FROM \(Self.relation)")

@@ -8,6 +8,7 @@ enum NamespaceOperations: OperationModule {
             ParamSpec("search", .string, "Only namespaces whose name or path contains this"),
             ParamSpec("owned_only", .boolean, "Only namespaces the caller owns"),
             ParamSpec("top_level_only", .boolean, "Only top-level namespaces"),
+            ParamSpec("full_path_search", .boolean, "Match search against the full path"),
         ])) { ctx, p in
             try requireSignedIn(ctx)
             let (namespaces, page) = try NamespaceService(ctx: ctx).list(p)
