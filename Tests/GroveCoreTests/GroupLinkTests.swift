@@ -25,6 +25,10 @@ struct GroupLinkTests {
         #expect(try f.run("groups.ldap_group_links.delete", ["id": .int(a), "filter": "(ou=ops)", "provider": "ldapmain"], as: f.user("alice")).status == 204)
         #expect(try f.run("groups.ldap_group_links.delete_cn", ["id": .int(a), "cn": "devs"], as: f.user("alice")).status == 204)
         #expect(f.error("groups.ldap_group_links.delete_cn", ["id": .int(a), "cn": "devs"], as: f.user("alice"))?.json == .object([("message", "Linked LDAP group not found")]))
+        // Without LDAP configured (a fresh GitLab's state) the sync is 404, before the group is looked up.
+        #expect(f.error("groups.ldap_sync", ["id": .int(a)], as: f.user("alice")) == APIError.notFound())
+        #expect(f.error("groups.ldap_sync", ["id": 9999], as: f.user("carol")) == APIError.notFound())
+        _ = try f.run("settings.update", ["ldap_enabled": true])
         #expect(try f.run("groups.ldap_sync", ["id": .int(a)], as: f.user("alice")).status == 202)
         // find_group without the bang: unreadable and insufficient both answer 403.
         #expect(f.error("groups.ldap_group_links.list", ["id": .int(a)], as: f.user("erin")) == APIError.forbidden())

@@ -29,6 +29,11 @@ t.is_unknown_option(t.call_err(users.create, { username = "c", email = "c@exampl
   { "username", "email", "name", "admin", "external" }, "users.create: an unknown option")
 t.is_argument_error(t.call_err(users.create, true), "bad argument #1 to 'users.create' (table expected, got boolean)",
   "users.create: a boolean instead of options")
+local me = t.call_ok(users.current)
+t.eq(me.username .. " " .. tostring(me.is_admin), "root true", "users.current: root, with the admin fields")
+local as_alice = t.call_ok_as("alice", users.current)
+t.eq(as_alice.email .. " " .. tostring(as_alice.is_admin), "alice@example.com nil", "users.current: alice sees her e-mail, no admin fields")
+t.is_unknown_option(t.call_err(users.current, { id = 1 }), "id", {}, "users.current: takes no options")
 t.eq(t.call_ok(users.get, "alice").id, alice.id, "users.get: by username")
 t.eq(t.call_ok(users.get, alice.id).email, "alice@example.com", "users.get: an administrator sees the email")
 t.eq(t.call_ok_as("bob", users.get, "alice").email, nil, "users.get: others do not")
@@ -87,6 +92,29 @@ for i, m in ipairs(listed) do levels[i] = m.username .. "=" .. m.access_level en
 t.eq(table.concat(levels, " "), "root=50 alice=50 bob=30", "members.list: in the order added")
 t.eq(#t.call_ok(members.list, "platform", { query = "bo" }), 1, "members.list: query")
 t.is_error(t.call_err(members.list, "nope"), 404, "404 Group Not Found", "members.list: an unknown group")
+-- members.list_all, members.get_all: a subgroup's members with those inherited from platform
+local web = groups.create { name = "Web", path = "web", parent_id = platform.id }
+members.add(web.id, { user_id = bob.id, access_level = 40 })
+local effective = {}
+for i, m in ipairs(t.call_ok(members.list_all, "platform/web")) do effective[i] = m.username .. "=" .. m.access_level end
+t.eq(table.concat(effective, " "), "root=50 alice=50 bob=40", "members.list_all: inherited members, each with the highest role")
+t.eq(#t.call_ok(members.list_all, web.id, { query = "ali" }), 1, "members.list_all: query")
+t.is_error(t.call_err(members.list_all, "nope"), 404, "404 Group Not Found", "members.list_all: an unknown group")
+t.eq(t.call_ok(members.get_all, "platform/web", alice.id).access_level, 50, "members.get_all: an inherited Owner")
+t.eq(t.call_ok(members.get_all, web.id, bob.id).access_level, 40, "members.get_all: the higher of two roles")
+t.is_error(t.call_err(members.get_all, web.id, 999999), 404, "404 Not found", "members.get_all: not a member")
+t.is_error(t.call_err(members.get_all, web.id, "bob"), 400, "user_id is invalid", "members.get_all: a username instead of an id (GitLab's Integer)")
+
+-- users.memberships (administrators)
+local held = {}
+for i, m in ipairs(t.call_ok(users.memberships, bob.id)) do held[i] = m.source_name .. ":" .. m.source_type .. "=" .. m.access_level end
+t.eq(table.concat(held, " "), "Platform:Namespace=30 Web:Namespace=40", "users.memberships: bob's groups")
+t.eq(#t.call_ok(users.memberships, bob.id, { type = "Project" }), 0, "users.memberships: no project memberships")
+t.is_error(t.call_err(users.memberships, bob.id, { type = "Group" }), 400, "type does not have a valid value", "users.memberships: an unknown type")
+t.is_error(t.call_err_as("alice", users.memberships, bob.id), 403, "403 Forbidden", "users.memberships: administrators only")
+t.is_error(t.call_err(users.memberships, 999999), 404, "404 User Not Found", "users.memberships: an unknown user")
+members.remove(web.id, bob.id)
+
 local promoted = t.call_ok(members.update, "platform", "bob", { access_level = 40, expires_at = grove.null })
 t.eq(promoted.access_level, 40, "members.update: Maintainer")
 t.eq(promoted.expires_at, grove.null, "members.update: grove.null clears the expiry")
@@ -109,6 +137,11 @@ t.eq(project.visibility, "private", "projects.create: private by default")
 t.eq(project.description, "The app", "projects.create: description")
 t.eq(project.topics[1], "web", "projects.create: topics")
 local by_alice = t.call_ok_as("alice", projects.create, { path = "api", namespace_id = platform.id })
+local listed_projects = {}
+for _, p in ipairs(t.call_ok(projects.list, { order_by = "path", sort = "asc" })) do listed_projects[#listed_projects + 1] = p.path_with_namespace end
+t.eq(table.concat(listed_projects, " "), "platform/api platform/web-app", "projects.list: every project for root, by path")
+t.eq(t.call_ok(projects.list, { search = "web" })[1].namespace.full_path, "platform", "projects.list: searched, namespace as NamespaceBasic")
+t.is_error(t.call_err(projects.list, { order_by = "size" }), 400, "order_by does not have a valid value", "projects.list: an unknown order")
 t.eq(by_alice.name, "api", "projects.create: the name from the path, by an owner")
 t.is_error(t.call_err(projects.create, { name = "Web App", namespace_id = "platform" }), 400,
   "{path: has already been taken; name: has already been taken}", "projects.create: a taken name and path")
@@ -173,6 +206,8 @@ local links = t.call_ok(ldap_links.list, "platform")
 t.eq(#links, 2, "ldap_links.list: both links")
 t.eq(links[1].cn .. " " .. links[2].filter, "developers (department=ops)", "ldap_links.list: in order")
 t.is_error(t.call_err(ldap_links.list, "nope"), 403, "403 Forbidden", "ldap_links.list: an unknown group is 403 (GitLab's find_group)")
+t.is_error(t.call_err(ldap_links.sync, "platform"), 404, "404 Not Found", "ldap_links.sync: without LDAP configured, as a fresh GitLab")
+settings.update { ldap_enabled = true }
 local synced = t.call_ok(ldap_links.sync, "platform")
 t.eq(synced.message, "202 Accepted", "ldap_links.sync: 202 Accepted")
 t.is_error(t.call_err(ldap_links.sync, "nope"), 404, "404 Group Not Found", "ldap_links.sync: an unknown group")
@@ -220,7 +255,7 @@ local events = t.call_ok(audit.list)
 local actions = {}
 for _, e in ipairs(events) do actions[e.action] = (actions[e.action] or 0) + 1 end
 t.eq(string.format("users %s, members %s, ldap links %s, saml links %s", actions["user.create"], actions["member.create"],
-  actions["ldap_group_link.create"], actions["saml_group_link.create"]), "users 3, members 3, ldap links 2, saml links 2",
+  actions["ldap_group_link.create"], actions["saml_group_link.create"]), "users 3, members 4, ldap links 2, saml links 2",
   "audit.list: what this script changed is recorded")
 local last = events[#events]
 t.eq(last.action, "saml_group_link.destroy", "audit.list: oldest first, the last change last")

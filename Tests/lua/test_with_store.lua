@@ -47,14 +47,15 @@ platform (public)
 └── web (public)
 tools (private)]], "tree of groups.list(), a grove.iterator")
 
+-- Namespace 1 is root's personal namespace, as on a fresh GitLab: the groups start at 2.
 t.eq(parts[2], [[
 id  full_path             parent_id  visibility
 --  --------------------  ---------  ----------
- 1  platform                         public
- 2  platform/api                  1  internal
- 3  platform/api/gateway          2  private
- 4  platform/web                  1  public
- 5  tools                            private]], "report of the store's groups, null parent_id empty")
+ 2  platform                         public
+ 3  platform/api                  2  internal
+ 4  platform/api/gateway          3  private
+ 5  platform/web                  2  public
+ 6  tools                            private]], "report of the store's groups, null parent_id empty")
 
 local paths = {}
 for p in parts[3]:gmatch('"full_path":"([^"]+)"') do paths[#paths + 1] = p end

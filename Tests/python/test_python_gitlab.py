@@ -5,33 +5,15 @@ Run by GroveServerTests (which starts the server and creates the token), or by h
 """
 import os
 import sys
-import traceback
 
 import gitlab
+
+from checks import check, expect_error, run
 
 URL = os.environ["GROVE_URL"]
 TOKEN = os.environ["GROVE_TOKEN"]
 gl = gitlab.Gitlab(URL, private_token=TOKEN)
 anonymous = gitlab.Gitlab(URL)
-
-checks = []
-
-
-def check(fn):
-    checks.append(fn)
-    return fn
-
-
-def expect_error(status, call, text=None):
-    """`call()` must fail with this HTTP status (and text in its message)."""
-    try:
-        call()
-    except gitlab.GitlabError as e:
-        assert e.response_code == status, f"expected {status}, got {e.response_code}: {e}"
-        assert text is None or text in str(e), f"expected {text!r} in {e}"
-        return
-    raise AssertionError(f"expected HTTP {status}, the call succeeded")
-
 
 @check
 def version_and_user():
@@ -194,19 +176,5 @@ def pagination_over_100_items():
     assert len(set(keyset)) == len(keyset), "keyset pages overlap"
 
 
-def main():
-    failures = 0
-    for fn in checks:
-        try:
-            fn()
-            print(f"ok   {fn.__name__}")
-        except Exception:
-            failures += 1
-            print(f"FAIL {fn.__name__}")
-            traceback.print_exc(file=sys.stdout)
-    print(f"{len(checks) - failures}/{len(checks)} python-gitlab checks passed")
-    return 1 if failures else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run("python-gitlab"))

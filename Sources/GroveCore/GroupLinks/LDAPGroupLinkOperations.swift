@@ -71,7 +71,9 @@ enum LDAPGroupLinkOperations: OperationModule {
             try remove(ctx, try group(ctx, p["id"]), column: "cn", value: try p.required.string("cn"), provider: p.string("provider"))
             return .noContent
         }
-        registry.add(OperationDescriptor("groups.ldap_sync", "POST", "/groups/:id/ldap_sync", lua: "ldap_links.sync", summary: "Sync the group with its linked LDAP groups (Owner)", success: 202, params: [id])) { ctx, p in
+        registry.add(OperationDescriptor("groups.ldap_sync", "POST", "/groups/:id/ldap_sync", lua: "ldap_links.sync", summary: "Sync the group with its linked LDAP groups (Owner; LDAP enabled in settings)", success: 202, params: [id])) { ctx, p in
+            // `not_found! unless Gitlab::Auth::Ldap::Config.group_sync_enabled?`, before the group is looked up.
+            guard try ctx.settings.ldapEnabled else { throw APIError.notFound() }
             let group = try ctx.findGroup(p["id"])
             guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
             let links = try Int.fetchOne(ctx.db, sql: "SELECT COUNT(*) FROM ldap_group_links WHERE group_id = ?", arguments: [group.id]) ?? 0

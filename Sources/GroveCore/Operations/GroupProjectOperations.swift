@@ -31,7 +31,7 @@ enum GroupProjectOperations: OperationModule {
         let simple = p.bool("simple") == true || ctx.caller.isAnonymous
         let customAttributes = p.bool("with_custom_attributes") == true && ctx.caller.isAdmin
         let items: [JSONValue] = try projects.map { project in
-            var value = simple ? presenter.simple(project) : try presenter.basic(project)
+            var value = simple ? presenter.simple(project) : try presenter.entity(project)
             if customAttributes, var o = value.objectValue { o["custom_attributes"] = []; value = .object(o) }
             return value
         }

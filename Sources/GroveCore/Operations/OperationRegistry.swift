@@ -27,7 +27,7 @@ public final class OperationRegistry: @unchecked Sendable {
         GroupProjectOperations.self, GroupUserOperations.self, GroupCustomAttributeOperations.self,
         ProjectOperations.self, UserOperations.self, MemberOperations.self, InstanceOperations.self,
         ProtectedBranchOperations.self, PushRuleOperations.self, IntegrationSettingsOperations.self, ServiceAccountOperations.self,
-        SecuritySettingsOperations.self, GroupHookOperations.self, LDAPGroupLinkOperations.self, SAMLGroupLinkOperations.self,
+        SecuritySettingsOperations.self, GroupHookOperations.self, LDAPGroupLinkOperations.self, SAMLGroupLinkOperations.self, NamespaceOperations.self,
     ] }
 
     /// Every built-in operation.

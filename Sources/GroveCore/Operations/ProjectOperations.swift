@@ -17,10 +17,27 @@ enum ProjectOperations: OperationModule {
             ParamSpec("archived", .boolean, "Create the project archived"),
         ] + features)) { ctx, p in
             let project = try ProjectService(ctx).create(p)
-            return .ok(try ProjectPresenter(ctx: ctx).basic(project), status: 201)
+            return .ok(try ProjectPresenter(ctx: ctx).entity(project), status: 201)
+        }
+        registry.add(OperationDescriptor("projects.list", "GET", "/projects",
+                                         example: "for p in projects.list{search = \"api\", order_by = \"name\", sort = \"asc\"} do print(p.path_with_namespace) end",
+                                         summary: "List the projects the caller can see", pagination: .offset,
+                                         params: GroupParams.projectsFilters + [
+            ParamSpec("owned", .boolean, "Limit by projects owned by the current user"),
+            ParamSpec("topic", .string, "Return projects matching the topic (comma-separated: all must match)"),
+        ])) { ctx, p in
+            let (projects, page) = try ProjectFinder(ctx).list(.all, p)
+            let presenter = ProjectPresenter(ctx: ctx)
+            // `present_projects`: ProjectWithAccess when signed in, BasicProjectDetails for simple=true or anonymous.
+            let simple = p.bool("simple") == true || ctx.caller.isAnonymous
+            return OperationResult(status: 200, body: .array(try projects.map { simple ? presenter.simple($0) : try presenter.entity($0, withAccess: true) }),
+                                   page: page)
         }
         registry.add(OperationDescriptor("projects.get", "GET", "/projects/:id", summary: "Get a project", params: [id])) { ctx, p in
-            .ok(try ProjectPresenter(ctx: ctx).basic(try ProjectFinder(ctx).find(p["id"])))
+            // `current_user ? ProjectWithAccess : ProjectDetails` (BasicProjectDetails when anonymous, as older GitLab).
+            let project = try ProjectFinder(ctx).find(p["id"])
+            let presenter = ProjectPresenter(ctx: ctx)
+            return .ok(ctx.caller.isAnonymous ? presenter.simple(project) : try presenter.entity(project, withAccess: true))
         }
         registry.add(OperationDescriptor("projects.update", "PUT", "/projects/:id", summary: "Update a project (Maintainer or above; statistics: administrators)", params: [
             id,
@@ -31,13 +48,13 @@ enum ProjectOperations: OperationModule {
             ParamSpec("topics", .stringArray, "The list of topics for the project"),
         ] + features + ProjectService.statisticsColumns.map { ParamSpec($0, .integer, "Storage statistic in bytes (administrators; for group statistics)") })) { ctx, p in
             let project = try ProjectService(ctx).update(try ProjectFinder(ctx).find(p["id"]), p)
-            return .ok(try ProjectPresenter(ctx: ctx).basic(project))
+            return .ok(try ProjectPresenter(ctx: ctx).entity(project))
         }
         registry.add(OperationDescriptor("projects.star", "POST", "/projects/:id/star", summary: "Star a project (304 when already starred)",
                                          notModifiedAnswer: "projects.get", params: [id])) { ctx, p in
             let project = try ProjectFinder(ctx).find(p["id"])
             let starred = try ProjectService(ctx).star(project)
-            return .ok(try ProjectPresenter(ctx: ctx).basic(try readBack(ProjectRecord.find(ctx.db, id: project.id))), status: starred ? 201 : 304)
+            return .ok(try ProjectPresenter(ctx: ctx).entity(try readBack(ProjectRecord.find(ctx.db, id: project.id))), status: starred ? 201 : 304)
         }
         registry.add(OperationDescriptor("projects.share", "POST", "/projects/:id/share", summary: "Share a project with a group", params: [
             id,
@@ -47,7 +64,7 @@ enum ProjectOperations: OperationModule {
         ])) { ctx, p in
             let project = try ProjectFinder(ctx).find(p["id"])
             try ProjectService(ctx).share(project, groupRef: p["group_id"], access: try p.required.int("group_access"), expiresAt: p.string("expires_at"))
-            return .ok(try ProjectPresenter(ctx: ctx).basic(project), status: 201)
+            return .ok(try ProjectPresenter(ctx: ctx).entity(project), status: 201)
         }
     }
 }

@@ -18,7 +18,7 @@ enum UserOperations: OperationModule {
             ParamSpec("provisioned_by_group_id", .idOrPath, "Group that provisioned this user"),
             ParamSpec("saml_group_id", .idOrPath, "Top-level group whose SAML identity the user has"),
         ])) { ctx, p in
-            .ok(UserPresenter(ctx: ctx).admin(try UserService(ctx).create(p)), status: 201)
+            .ok(try UserPresenter(ctx: ctx).admin(try UserService(ctx).create(p)), status: 201)
         }
         registry.add(OperationDescriptor("users.update", "PUT", "/users/:id", summary: "Update a user (administrators)", params: [
             ParamSpec("id", .idOrPath, required: true, "User ID or username"),
@@ -30,14 +30,21 @@ enum UserOperations: OperationModule {
             ParamSpec("state", .enumeration(["active", "blocked"]), "User state"),
         ])) { ctx, p in
             let service = UserService(ctx)
-            return .ok(UserPresenter(ctx: ctx).admin(try service.update(try service.findUser(p["id"]), p)))
+            return .ok(try UserPresenter(ctx: ctx).admin(try service.update(try service.findUser(p["id"]), p)))
+        }
+        registry.add(OperationDescriptor("users.current", "GET", "/user", example: "print(users.current().username)", scope: .readUser,
+                                         summary: "The user the caller is signed in as (the sudo user during sudo)", params: [])) { ctx, _ in
+            guard let user = ctx.caller.user else { throw APIError.unauthorized }
+            // `UserWithAdmin` for administrators, `UserPublic` for others.
+            return .ok(ctx.caller.isAdmin ? try UserPresenter(ctx: ctx).admin(user) : UserPresenter(ctx: ctx).current(user))
         }
         registry.add(OperationDescriptor("users.get", "GET", "/users/:id", scope: .readUser, summary: "Get a user by ID or username", params: [
             ParamSpec("id", .idOrPath, required: true, "User ID or username"),
         ])) { ctx, p in
             let user = try UserService(ctx).findUser(p["id"])
             let presenter = UserPresenter(ctx: ctx)
-            return .ok(ctx.caller.isAdmin ? presenter.admin(user) : presenter.basic(user))
+            // `UserDetailsWithAdmin` for administrators, `User` for others.
+            return .ok(ctx.caller.isAdmin ? try presenter.admin(user) : presenter.profile(user))
         }
         registry.add(OperationDescriptor("users.list", "GET", "/users", scope: .readUser, summary: "List users", pagination: .offset, params: [
             ParamSpec("username", .string, "Return single user with a specific username"),
@@ -49,7 +56,29 @@ enum UserOperations: OperationModule {
             GroupUserOperations.addUserFilters(&f, p)
             let (rows, page): ([UserRecord], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT u.* FROM users u", filter: f, order: ListOrder([.asc("u.id")]), params: p, countFrom: "FROM users u")
             let presenter = UserPresenter(ctx: ctx)
-            return OperationResult(status: 200, body: .array(rows.map { ctx.caller.isAdmin ? presenter.admin($0) : presenter.basic($0) }), page: page)
+            // `UserWithAdmin` for administrators, `UserBasic` for others.
+            return OperationResult(status: 200, body: .array(try rows.map { ctx.caller.isAdmin ? try presenter.admin($0) : presenter.basic($0) }), page: page)
+        }
+        registry.add(OperationDescriptor("users.memberships", "GET", "/users/:id/memberships",
+                                         example: "for _, m in ipairs(users.memberships(users.list{username = \"alice\"}:first(1)[1].id, {type = \"Namespace\"})) do print(m.source_name, m.access_level) end",
+                                         summary: "A user's group and project memberships (administrators)", pagination: .offset, params: [
+            ParamSpec("id", .integer, required: true, "The ID of the user"),
+            ParamSpec("type", .enumeration(["Project", "Namespace"]), "Only memberships of projects or of groups"),
+        ])) { ctx, p in
+            try NamespaceOperations.requireSignedIn(ctx)
+            try ctx.requireAdmin()
+            guard let user = try UserRecord.find(ctx.db, id: try p.required.int("id")) else { throw APIError.notFound("User") }
+            // Groups are Grove's only member sources: Project memberships are none.
+            var f = QueryFilter()
+            f.add("m.user_id = ?", [user.id])
+            if p.string("type") == "Project" { f.add("0") }
+            let from = "FROM members m JOIN namespaces n ON n.id = m.group_id"
+            let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT m.id, m.group_id, n.name, m.access_level \(from)", filter: f,
+                                                                       order: ListOrder([.asc("m.id")]), params: p, countFrom: from)
+            return OperationResult(status: 200, body: .array(rows.map { row in
+                .object([("source_id", .int(row["group_id"] as Int64)), ("source_name", .string(row["name"])), ("source_type", "Namespace"),
+                         ("access_level", .int(row["access_level"] as Int64))])
+            }), page: page)
         }
     }
 }
@@ -110,6 +139,28 @@ enum MemberOperations: OperationModule {
             try service.removeMember(group, user: try service.findUser(p["user_id"]))
             return .noContent
         }
+        let allParams = [id, ParamSpec("query", .string, "Filter by name or username"),
+                         ParamSpec("user_ids", .integerArray, "Only these users")]
+        registry.add(OperationDescriptor("groups.members.all", "GET", "/groups/:id/members/all", lua: "members.list_all",
+                                         example: "for _, m in ipairs(members.list_all(\"platform/api\")) do print(m.username, m.access_level) end",
+                                         summary: "Members of a group with those inherited from ancestors and shared from other groups", pagination: .offset,
+                                         params: allParams)) { ctx, p in
+            let (rows, page) = try GroupMembersFinder(ctx: ctx).list(try ctx.findGroup(p["id"]), p)
+            let service = UserService(ctx)
+            return OperationResult(status: 200, body: .array(rows.map(service.memberJSON)), page: page)
+        }
+        registry.add(OperationDescriptor("groups.members.all.get", "GET", "/groups/:id/members/all/:user_id", lua: "members.get_all",
+                                         example: "print(members.get_all(\"platform/api\", users.list{username = \"alice\"}:first(1)[1].id).access_level)",
+                                         summary: "A member of a group, inherited or shared membership included", params: [
+            id, ParamSpec("user_id", .integer, required: true, "The user ID of the member"),
+        ])) { ctx, p in
+            let group = try ctx.findGroup(p["id"])
+            // `find_by!(user_id:)`: RecordNotFound, rendered "404 Not found".
+            guard let row = try GroupMembersFinder(ctx: ctx).member(group, userId: try p.required.int("user_id")) else {
+                throw APIError.api("404 Not found", status: 404)
+            }
+            return .ok(UserService(ctx).memberJSON(row))
+        }
     }
 
     static let memberSQL = "SELECT m.*, u.username, u.name, u.state FROM members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? AND m.user_id = ?"
@@ -133,6 +184,7 @@ enum InstanceOperations: OperationModule {
             ParamSpec("deletion_adjourned_period", .integer, "Days before a group marked for deletion is purged (1-90)"),
             ParamSpec("default_group_visibility", GroupParams.visibility, "Visibility of new groups when none is given"),
             ParamSpec("restricted_visibility_levels", .stringArray, "Levels non-administrators may not use"),
+            ParamSpec("ldap_enabled", .boolean, "LDAP is configured (off by default; POST /groups/:id/ldap_sync answers 404 without it)"),
         ])) { ctx, p in
             try ctx.requireAdmin()
             let old = try ctx.settings.json
@@ -144,7 +196,8 @@ enum InstanceOperations: OperationModule {
             var changes: [AuditEvent.Change] = []
             for key in InstanceSettings.keys {
                 guard let v = p[key] else { continue }
-                let text = v.arrayValue.map { $0.compactMap(\.stringValue).joined(separator: ",") } ?? v.stringValue ?? v.intValue.map(String.init) ?? ""
+                let text = v.arrayValue.map { $0.compactMap(\.stringValue).joined(separator: ",") } ?? v.stringValue ?? v.intValue.map(String.init)
+                    ?? v.boolValue.map { $0 ? "true" : "false" } ?? ""
                 try ctx.db.execute(sql: "INSERT INTO instance_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [key, text])
                 changes.append(.init(attribute: key, old: old[key] ?? .null, new: v))
             }

@@ -6,11 +6,11 @@ struct ProjectPresenter {
     let ctx: OperationContext
 
     var base: String { ctx.store.baseURL }
-    private var host: String { base.replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: "").split(separator: ":").first.map(String.init) ?? "localhost" }
+    var host: String { base.replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: "").split(separator: ":").first.map(String.init) ?? "localhost" }
 
     func webURL(_ p: ProjectRecord) -> String { "\(base)/\(p.pathWithNamespace)" }
 
-    private func namespace(_ p: ProjectRecord, full: Bool) -> JSONValue {
+    func namespace(_ p: ProjectRecord, full: Bool) -> JSONValue {
         var o = JSONObject([("id", .int(p.namespaceId)), ("name", .string(p.namespaceName)), ("path", .string(p.namespacePath)), ("kind", "group")])
         if full {
             o.append("full_path", .string(p.namespaceFullPath))

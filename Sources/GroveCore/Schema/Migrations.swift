@@ -16,6 +16,7 @@ enum Schema {
             // API v4's Entities::Project shows it beside the other feature switches.
             try db.execute(sql: "ALTER TABLE projects ADD COLUMN container_registry_enabled BOOLEAN NOT NULL DEFAULT 1")
         }
+        migrator.registerMigration("v4_user_namespaces", migrate: UserNamespaceSchema.migrate)
         return migrator
     }
 

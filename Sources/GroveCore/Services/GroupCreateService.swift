@@ -51,9 +51,8 @@ struct GroupCreateService {
         // The traversal ids end with the group's own id: take the id AUTOINCREMENT would
         // give, max(sequence, largest id) + 1 (the write lock is held, so nothing else can
         // take it), and insert the row whole.
-        let id = try readBack(Int64.fetchOne(ctx.db, cachedSQL: """
-            SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'namespaces'), 0), COALESCE((SELECT MAX(id) FROM namespaces), 0)) + 1
-            """))
+        // User namespaces share the sequence (`UserNamespaceSchema.nextId`).
+        let id = try readBack(Int64.fetchOne(ctx.db, cachedSQL: "SELECT " + UserNamespaceSchema.nextId))
         group.id = id
         group.traversalIds = TraversalIds.child(of: parent?.traversalIds, id: id)
         try ctx.db.run(sql: """

@@ -77,9 +77,9 @@ struct ProjectFinder {
         return try ProjectRecord.fetchAll(ctx.db, sql: ProjectRecord.select + f.whereClause + " ORDER BY p.id LIMIT \(limit)", arguments: StatementArguments(f.args))
     }
 
-    enum Scope { case group(GroupRecord, includeSubgroups: Bool, withShared: Bool), sharedWith(GroupRecord) }
+    enum Scope { case group(GroupRecord, includeSubgroups: Bool, withShared: Bool), sharedWith(GroupRecord), all }
 
-    /// `GET /groups/:id/projects` and `/projects/shared` with their filters.
+    /// `GET /groups/:id/projects`, `/projects/shared` and `GET /projects` with their filters.
     func list(_ scope: Scope, _ params: Params) throws -> ([ProjectRecord], PageInfo) {
         // Read once up front: reading it inside the conditional below crashes the 6.3
         // optimizer (CopyPropagation ownership error) in release builds.
@@ -97,6 +97,8 @@ struct ProjectFinder {
             f.add(own, args)
         case .sharedWith(let g):
             f.add("p.id IN (SELECT project_id FROM project_group_links WHERE group_id = ?)", [g.id])
+        case .all:
+            break
         }
         let readable = try readableCondition(); f.add(readable.0, readable.1)
         if let archived = params.bool("archived") { f.add("p.archived = ?", [archived]) }

@@ -120,10 +120,14 @@ struct UserService {
         try ctx.audit("member.destroy", "Group", id: group.id, path: group.fullPath, changes: [.init(attribute: "user", old: .string(user.username), new: .null)])
     }
 
+    /// `Entities::Member`: the user as `UserBasic`, the role and dates, and EE's
+    /// `membership_state` (Grove has no awaiting memberships). `created_by` is omitted when
+    /// unknown, as GitLab's `expose_nil: false` does.
     func memberJSON(_ row: Row) -> JSONValue {
         .object([("id", .int(row["user_id"] as Int64)), ("username", .string(row["username"])), ("name", .string(row["name"])),
-                 ("state", .string(row["state"])), ("avatar_url", .null), ("web_url", .string("\(ctx.store.baseURL)/\(row["username"] as String)")),
+                 ("state", .string(row["state"])), ("locked", false), ("avatar_url", .null),
+                 ("web_url", .string("\(ctx.store.baseURL)/\(row["username"] as String)")),
                  ("access_level", .int(row["access_level"] as Int64)), ("created_at", .string(Timestamp.iso8601(row["created_at"]))),
-                 ("expires_at", (row["expires_at"] as String?).json)])
+                 ("expires_at", (row["expires_at"] as String?).json), ("membership_state", "active")])
     }
 }

@@ -6,6 +6,9 @@ struct InstanceSettings {
     var deletionAdjournedPeriod: Int64 = 7
     var defaultGroupVisibility: Visibility = .private
     var restrictedVisibilityLevels: [Visibility] = []
+    /// LDAP configured (GitLab's `ldap.enabled` in gitlab.yml): off, as on a fresh GitLab,
+    /// where `POST /groups/:id/ldap_sync` answers 404.
+    var ldapEnabled = false
 
     static func load(_ db: Database) throws -> InstanceSettings {
         var s = InstanceSettings()
@@ -15,6 +18,7 @@ struct InstanceSettings {
             case "deletion_adjourned_period": s.deletionAdjournedPeriod = Int64(value) ?? 7
             case "default_group_visibility": s.defaultGroupVisibility = Visibility(name: value) ?? .private
             case "restricted_visibility_levels": s.restrictedVisibilityLevels = value.split(separator: ",").compactMap { Visibility(name: String($0)) }
+            case "ldap_enabled": s.ldapEnabled = value == "true"
             default: break
             }
         }
@@ -27,13 +31,14 @@ struct InstanceSettings {
         init(columns: StatementColumns) { key = columns.string(0); value = columns.string(1) }
     }
 
-    static let keys = ["deletion_adjourned_period", "default_group_visibility", "restricted_visibility_levels"]
+    static let keys = ["deletion_adjourned_period", "default_group_visibility", "restricted_visibility_levels", "ldap_enabled"]
 
     var json: JSONValue {
         .object([
             ("deletion_adjourned_period", .int(deletionAdjournedPeriod)),
             ("default_group_visibility", .string(defaultGroupVisibility.name)),
             ("restricted_visibility_levels", .array(restrictedVisibilityLevels.map { .string($0.name) })),
+            ("ldap_enabled", .bool(ldapEnabled)),
         ])
     }
 }

@@ -12,9 +12,6 @@ struct AuthenticatedCaller: Sendable {
     /// scope check is skipped, as in GitLab.
     var sudoUserId: Int64?
 
-    /// The user the request runs as: the sudo user, else the token's.
-    var userId: Int64? { sudoUserId ?? identity?.userId }
-
     static let anonymous = AuthenticatedCaller(actor: .anonymous, identity: nil)
 }
 

@@ -65,15 +65,9 @@ struct OperationResponder: Sendable {
         }
     }
 
-    /// Routes of the server itself; `GET /user` is the core's `users.get` for the caller.
+    /// Routes of the server itself.
     private func serverRoute(_ name: String, caller: AuthenticatedCaller) async throws -> Response {
         switch name {
-        case "user":
-            guard let userId = caller.userId else { throw APIError.unauthorized }
-            let result = try await executor.read { store in
-                try store.perform("users.get", params: ["id": .int(userId)], as: caller.actor, ignoreUnknown: true)
-            }
-            return ResponseRendering.render(result, link: LinkContext.none)
         case "version":
             guard caller.identity != nil else { throw APIError.unauthorized }
             return ResponseRendering.json(.object([

@@ -7,7 +7,7 @@ public struct RouteEntry: Sendable, Equatable {
     public enum Handler: Sendable, Equatable {
         /// Runs the core operation of this name.
         case operation(String)
-        /// `GET /user`, `GET /version`, `GET /openapi.json`.
+        /// `GET /version`, `GET /openapi.json`.
         case server(String)
     }
 
@@ -27,7 +27,6 @@ public enum RouteTable {
     public static let prefix = "/api/v4"
 
     public static let serverRoutes: [RouteEntry] = [
-        RouteEntry(method: "GET", path: "/user", summary: "The authenticated user", scope: .readUser, handler: .server("user")),
         RouteEntry(method: "GET", path: "/version", summary: "Version of this server", scope: .read, handler: .server("version")),
         RouteEntry(method: "GET", path: "/openapi.json", summary: "This API as an OpenAPI 3 document", scope: .read, handler: .server("openapi")),
     ]
