@@ -231,6 +231,19 @@ struct ShellPartsTests {
         #expect(completer.candidates(line: "groups.get('pl", word: "pl") == ["platform'"])
     }
 
+    @Test func linesTheShellAnswersItself() {
+        #expect(ShellCommand("groups.create?") == .help("groups.create"))
+        #expect(ShellCommand("  ? groups.get ") == .help("groups.get"))
+        #expect(ShellCommand("?") == .help(nil))
+        #expect(ShellCommand(".save ~/session.lua") == .save("~/session.lua"))
+        #expect(ShellCommand(".history") == .history)
+        #expect(ShellCommand(".connect") == .unknown(".connect", problem: ".connect needs a section name: .connect NAME"))
+        #expect(ShellCommand(".hist") == .unknown(".hist", problem: nil))
+        for lua in ["x = 1", ".5 + 1", "print('?')", "a?b", "groups.list{}"] {
+            #expect(ShellCommand(lua) == nil, "\(lua) is Lua")
+        }
+    }
+
     @Test func savedScriptKeepsUnderscoreOnlyWhenRead() {
         var log = SessionLog()
         log.record("x = 1", isExpression: false, isStatement: true)
