@@ -233,6 +233,21 @@ struct ShellPartsTests {
         #expect(completer.candidates(line: "groups.get('pl", word: "pl") == ["platform'"])
     }
 
+    @Test("no line makes completion trap")
+    func completionOfArbitraryLines() throws {
+        let host = try ScriptHost(store: .memory, invocation: ["grove"], scriptArguments: [])
+        let completer = Completer(lua: host.lua, registry: host.registry)
+        let pieces = ["groups.create", "groups.get", "{", "}", "(", ")", "[", "]", "\"", "'", "\\", ",", ";", "=", " ",
+                      "vis", "visibility", "--", "é", "/", ".", ":", "x", "1", "\n"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let line = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let word = String(line.reversed().prefix { !" \t\n\"\\'`@$><=;|&{(,+-*/%^~[]#".contains($0) }.reversed())
+            _ = completer.candidates(line: line, word: word)
+            _ = ShellCommand(line)
+        }
+    }
+
     @Test func linesTheShellAnswersItself() {
         #expect(ShellCommand("groups.create?") == .help("groups.create"))
         #expect(ShellCommand("  ? groups.get ") == .help("groups.get"))
