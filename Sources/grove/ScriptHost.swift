@@ -39,8 +39,7 @@ final class ScriptHost {
         try SessionBindings.install(into: lua, session: session)
         try SecretFiles.install(into: lua)
         try CSVBindings.install(into: lua)
-        // grove.inspect(x): the full value, whatever the shell shows of it.
-        if stdlibDirectory != nil { try lua.run("require 'grove.ensure' grove.inspect = require 'grove.inspect'", chunkName: "=[grove]") }
+        if stdlibDirectory != nil { try lua.run("require 'grove.ensure'", chunkName: "=[grove]") }
     }
 
     /// How the store sees a whole run: change as it goes, all or nothing, or not at all.

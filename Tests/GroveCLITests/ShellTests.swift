@@ -61,8 +61,6 @@ struct ShellTests {
         #expect(members.hasPrefix("id") && members.contains("username") && members.contains("access_level"), "\(members)")
         #expect(members.contains("50 (owner)"), "\(members)")
         #expect(try output(of: "members.get('platform', 1)", in: terminal).contains("access_level = 50 (owner)"))
-        let full = try output(of: "print(grove.inspect(groups.get('security')))", in: terminal)
-        #expect(full.contains("full_path = \"security\"") && full.contains("created_at"), "grove.inspect still gives the whole record: \(full)")
         let empty = try output(of: "groups.list{search = 'nothing-like-this'}", in: terminal)
         #expect(empty == "(empty list)\r\n", "\(empty.debugDescription)")
     }
