@@ -248,6 +248,34 @@ struct ShellPartsTests {
         #expect(completer.candidates(line: "groups.get('pl", word: "pl") == ["platform'"])
     }
 
+    @Test("no line makes completion trap")
+    func completionOfArbitraryLines() throws {
+        let host = try ScriptHost(store: .memory, invocation: ["grove"], scriptArguments: [])
+        let completer = Completer(lua: host.lua, registry: host.registry)
+        let pieces = ["groups.create", "groups.get", "{", "}", "(", ")", "[", "]", "\"", "'", "\\", ",", ";", "=", " ",
+                      "vis", "visibility", "--", "é", "/", ".", ":", "x", "1", "\n"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let line = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let word = String(line.reversed().prefix { !" \t\n\"\\'`@$><=;|&{(,+-*/%^~[]#".contains($0) }.reversed())
+            _ = completer.candidates(line: line, word: word)
+            _ = ShellCommand(line)
+        }
+    }
+
+    @Test func linesTheShellAnswersItself() {
+        #expect(ShellCommand("groups.create?") == .help("groups.create"))
+        #expect(ShellCommand("  ? groups.get ") == .help("groups.get"))
+        #expect(ShellCommand("?") == .help(nil))
+        #expect(ShellCommand(".save ~/session.lua") == .save("~/session.lua"))
+        #expect(ShellCommand(".history") == .history)
+        #expect(ShellCommand(".connect") == .unknown(".connect", problem: ".connect needs a section name: .connect NAME"))
+        #expect(ShellCommand(".hist") == .unknown(".hist", problem: nil))
+        for lua in ["x = 1", ".5 + 1", "print('?')", "a?b", "groups.list{}"] {
+            #expect(ShellCommand(lua) == nil, "\(lua) is Lua")
+        }
+    }
+
     @Test func savedScriptKeepsUnderscoreOnlyWhenRead() {
         var log = SessionLog()
         log.record("x = 1", isExpression: false, isStatement: true)
