@@ -124,7 +124,7 @@ let package = Package(
         ),
         .testTarget(name: "GroveBindingsTests", dependencies: ["GroveBindings", "GroveLua", "GroveCore"]),
         .testTarget(name: "GroveRemoteTests", dependencies: ["GroveRemote", "GroveCore"]),
-        .testTarget(name: "GroveCLITests", dependencies: ["grove"]),
+        .testTarget(name: "GroveCLITests", dependencies: ["grove", "FaultProxy"]),
         .testTarget(
             name: "GroveServerTests",
             dependencies: [

@@ -1,3 +1,4 @@
+import FaultProxy
 import Foundation
 import Testing
 @testable import grove
@@ -119,5 +120,22 @@ struct RemoteConnectionTests {
         #expect(EditlineReader.holdsCredential("t = 'glpat-0123456789abcdefghij'"))
         #expect(!EditlineReader.holdsCredential("groups.list{}"))
         #expect(!EditlineReader.holdsCredential("service_accounts.create_token('a', 1, {name = 'ci'})"))
+    }
+
+    @Test func verboseReportsEachRetryWithoutTheToken() throws {
+        let target = try GroveTarget(.remote, seed: "groups.create{name = 'Platform', path = 'platform'}")
+        let server = try #require(target.server)
+        // The first two tries of each GET fail as a GitLab under load does.
+        let proxy = try FaultProxy(upstream: server.url) { method, _, index in
+            method == "GET" && index < 2 ? .answer(status: 503, retryAfter: 0) : .pass
+        }
+        defer { proxy.stop() }
+        let run = try GroveProcess.run(["--url", proxy.url, "--verbose", "-e", "groups.get('platform').full_path"],
+                                       environment: ["GITLAB_TOKEN": server.token])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "\"platform\"\n")
+        #expect(run.stderr.contains("GET /groups/platform: 503; try 2 of 11"), "\(run.stderr)")
+        #expect(run.stderr.contains("try 3 of 11"), "\(run.stderr)")
+        #expect(!run.stderr.contains(server.token))
     }
 }
