@@ -60,6 +60,8 @@ public struct OperationResult: Sendable {
 
     public static func ok(_ body: JSONValue, status: Int = 200) -> OperationResult { OperationResult(status: status, body: body) }
     public static func afterTransaction(_ work: @escaping @Sendable (GroveStore) throws -> OperationResult) -> OperationResult {
+        // Never answered as it is: GroveStore.perform, the one caller of operations,
+        // answers with what `work` returns.
         var result = OperationResult(status: 202, body: nil)
         result.afterTransaction = work
         return result

@@ -58,9 +58,8 @@ public struct Params: Sendable {
         /// name and value.
         public func oneOf(_ names: [String]) throws -> (name: String, value: String) {
             let given = names.compactMap { name in values[name]?.stringValue.flatMap { $0.isEmpty ? nil : (name, $0) } }
-            guard given.count == 1, let only = given.first else {
-                throw APIError.grape(names.joined(separator: ", ") + (given.isEmpty ? " are missing, exactly one parameter must be provided" : " are mutually exclusive"))
-            }
+            if let problem = ParamParser.exactlyOneOfProblem(names, given: given.count) { throw APIError.grape(problem) }
+            guard let only = given.first else { throw APIError.grape(names.joined(separator: ", ") + " are missing") }
             return only
         }
     }
@@ -76,6 +75,13 @@ public struct Params: Sendable {
 
 /// Checks raw parameters against an operation's description with Grape's rules and texts.
 public enum ParamParser {
+    /// Grape's `exactly_one_of` message for a group of which `given` were given; nil when one was.
+    static func exactlyOneOfProblem(_ group: [String], given: Int) -> String? {
+        if given > 1 { return "\(group.joined(separator: ", ")) are mutually exclusive" }
+        if given == 0 { return "\(group.joined(separator: ", ")) are missing, exactly one parameter must be provided" }
+        return nil
+    }
+
     public static func parse(_ raw: JSONObject, for descriptor: OperationDescriptor, ignoreUnknown: Bool = false) throws -> Params {
         let folded = foldBracketKeys(raw, descriptor)
         let unknown = folded.keys.filter { descriptor.positions[$0] == nil }
@@ -113,8 +119,7 @@ public enum ParamParser {
         }
         for group in descriptor.exactlyOneOf where errors.isEmpty {
             let given = group.filter { out[$0] != nil && out[$0] != .string("") }
-            if given.count > 1 { errors.append("\(group.joined(separator: ", ")) are mutually exclusive") }
-            if given.isEmpty { errors.append("\(group.joined(separator: ", ")) are missing, exactly one parameter must be provided") }
+            if let problem = Self.exactlyOneOfProblem(group, given: given.count) { errors.append(problem) }
         }
         if !errors.isEmpty { throw APIError.grape(errors.joined(separator: ", ")) }
         if descriptor.pagination != .none, let perPage = out["per_page"]?.intValue, perPage > PaginationParams.maxPerPage {
