@@ -132,8 +132,9 @@ public final class FaultProxy: @unchecked Sendable {
                 proxy.finished()
                 channel.close(promise: nil)
             case .answer(let status, let retryAfter):
-                var headers = HTTPHeaders([("Content-Type", "application/json")])
-                if let retryAfter { headers.add(name: "Retry-After", value: String(retryAfter)) }
+                var extra: [(String, String)] = [("Content-Type", "application/json")]
+                if let retryAfter { extra.append(("Retry-After", String(retryAfter))) }
+                let headers = HTTPHeaders(extra)
                 let text = #"{"message":"\#(status) injected by the fault proxy"}"#
                 proxy.wait(proxy.latency * 2, on: loop).whenComplete { _ in
                     proxy.finished()
