@@ -29,6 +29,7 @@ public func buildApplication(
     let router = buildRouter(store: store, configuration: configuration, logger: logger)
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Grove"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger

@@ -15,6 +15,10 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// The ban of an address after repeated failed authentications (nil: none).
     public var failedAuthenticationLimit: FailedAuthenticationLimit?
+    /// A connection that sends nothing for this long is closed: idle keep-alive
+    /// connections, and clients that open one and never finish a request, hold a file
+    /// descriptor each until then.
+    public var idleTimeoutSeconds: Int64 = 60
 
     public init(host: String = "127.0.0.1", port: Int = 8080, externalURL: String? = nil, maxBodySize: Int = 10 * 1024 * 1024,
                 accessLog: Bool = true, logLevel: Logger.Level = .info,

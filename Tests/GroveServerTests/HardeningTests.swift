@@ -65,6 +65,37 @@ struct HardeningTests {
         }
     }
 
+    @Test("a connection that sends nothing is closed after the idle timeout")
+    func idleConnectionsAreClosed() async throws {
+        var configuration = ServerConfiguration(port: 0, accessLog: false, logLevel: .critical)
+        configuration.idleTimeoutSeconds = 1
+        let server = try await TestServer.start(configuration: configuration)
+        let port = server.port
+        // A raw socket that connects and never sends a byte: read() sees the server's EOF.
+        let closedAfter = try await RemoteBackendTests.blocking { () -> Double in
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { throw TestFailure("cannot connect") }
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let started = Date()
+            var byte: UInt8 = 0
+            let n = read(fd, &byte, 1)
+            guard n == 0 else { throw TestFailure("read \(n): no EOF") }
+            return Date().timeIntervalSince(started)
+        }
+        #expect(closedAfter < 5, "closed after \(closedAfter) s")
+        #expect(try await server.request("GET", "/api/v4/groups").status == 200, "the server still answers")
+        await server.stop()
+    }
+
     @Test("huge numbers in ids, page and per_page are answered, not trapped")
     func hugeNumbers() async throws {
         try await withServer { server in
