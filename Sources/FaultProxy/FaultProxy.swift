@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// An HTTP proxy on 127.0.0.1 between a client and a server, which injects faults chosen
 /// per request: GitLab's rate limits and outages, answers slower than the client's
@@ -40,25 +41,52 @@ public final class FaultProxy: @unchecked Sendable {
     private let state = NIOLockedValueBox<(count: Int, log: [Entry], inFlight: Int, maxInFlight: Int)>((0, [], 0, 0))
     public private(set) var port = 0
 
-    /// `port` 0 picks a free one.
-    public init(upstream: String, port: Int = 0, latency: Double = 0, choose: @escaping @Sendable (_ method: String, _ uri: String, _ index: Int) -> Fault) throws {
+    /// `port` 0 picks a free one; `tls` (PEM files) makes it an HTTPS endpoint.
+    public init(upstream: String, port: Int = 0, latency: Double = 0, tls: (certificate: String, key: String)? = nil, choose: @escaping @Sendable (_ method: String, _ uri: String, _ index: Int) -> Fault) throws {
         self.upstream = upstream
         self.latency = latency
         self.choose = choose
         self.client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: .init(redirectConfiguration: .disallow))
+        let context = try tls.map { tls in
+            try NIOSSLContext(configuration: TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem))))
+        }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(Handler(proxy: self))
+                channel.eventLoop.makeCompletedFuture {
+                    if let context { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context)) }
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(Handler(proxy: self))
                 }
             }
         let channel = try bootstrap.bind(host: "127.0.0.1", port: port).wait()
         self.channel = channel
         self.port = channel.localAddress?.port ?? 0
+        self.isTLS = tls != nil
     }
 
-    public var url: String { "http://127.0.0.1:\(port)" }
+    /// A P-256 key and a one-day certificate for 127.0.0.1 signed by itself (openssl), in
+    /// `directory`: (certificate, key) paths.
+    public static func makeSelfSignedCertificate(in directory: URL) throws -> (certificate: String, key: String) {
+        let key = directory.appendingPathComponent("key.pem").path, cert = directory.appendingPathComponent("cert.pem").path
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                             "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        guard openssl.terminationStatus == 0 else { throw CertificateError(status: openssl.terminationStatus) }
+        return (cert, key)
+    }
+
+    public struct CertificateError: Error { public let status: Int32 }
+
+    public var url: String { "\(isTLS ? "https" : "http")://127.0.0.1:\(port)" }
+    private var isTLS = false
     public var log: [Entry] { state.withLockedValue { $0.log } }
     /// The most requests the proxy held at once: how many a client had in flight.
     public var maxInFlight: Int { state.withLockedValue { $0.maxInFlight } }

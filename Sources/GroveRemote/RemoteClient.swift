@@ -40,8 +40,11 @@ public final class RemoteClient: @unchecked Sendable {
                 throw RemoteConfigurationError("ssl_verify: cannot read the CA bundle \(path): \(error)")
             }
         }
+        // A connection that cannot be made (refused, a certificate not trusted) is tried
+        // again by the pool until the connect timeout: 10 s at most, not the whole timeout.
+        let connect = min(configuration.timeout, 10)
         var http = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow,
-                                            timeout: .init(connect: .milliseconds(Int64(configuration.timeout * 1000))))
+                                            timeout: .init(connect: .milliseconds(Int64(connect * 1000))))
         http.decompression = .enabled(limit: .ratio(100))
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
     }

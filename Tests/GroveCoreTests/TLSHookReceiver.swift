@@ -1,3 +1,4 @@
+import FaultProxy
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -28,8 +29,7 @@ final class TLSHookReceiver: @unchecked Sendable {
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("grove-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let key = directory.appendingPathComponent("key.pem").path, cert = directory.appendingPathComponent("cert.pem").path
-        try Self.makeSelfSignedCertificate(key: key, cert: cert)
+        let (cert, key) = try FaultProxy.makeSelfSignedCertificate(in: directory)
         let tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
@@ -53,21 +53,6 @@ final class TLSHookReceiver: @unchecked Sendable {
         try? channel.close().wait()
         try? FileManager.default.removeItem(at: directory)
     }
-
-    /// A P-256 key and a one-day certificate for 127.0.0.1, signed by itself.
-    private static func makeSelfSignedCertificate(key: String, cert: String) throws {
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                             "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
-        openssl.standardOutput = FileHandle.nullDevice
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        guard openssl.terminationStatus == 0 else { throw TLSReceiverError.openssl(openssl.terminationStatus) }
-    }
-
-    enum TLSReceiverError: Error { case openssl(Int32) }
 
     private final class Responder: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = HTTPServerRequestPart

@@ -215,4 +215,32 @@ struct RemoteBackendTests {
         #expect(proxy.log.allSatisfy { $0.uri.contains("pagination=keyset") }, "\(proxy.log.map(\.uri))")
         await server.stop()
     }
+
+    @Test func tlsIsVerifiedUnlessConfiguredOtherwise() async throws {
+        let server = try await TestServer.start()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grove-remote-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let certificate = try FaultProxy.makeSelfSignedCertificate(in: directory)
+        let proxy = try FaultProxy(upstream: server.baseURL, tls: certificate) { _, _, _ in .pass }
+        defer { proxy.stop() }
+        let token = try server.token()
+        let url = proxy.url
+        #expect(url.hasPrefix("https://"))
+        func outcome(_ tls: RemoteConfiguration.TLSVerification) async throws -> String {
+            try await Self.blocking {
+                var configuration = try RemoteConfiguration(url: url, credential: .privateToken(Secret(token)))
+                configuration.tls = tls
+                configuration.maxRetries = 0
+                let lua = LuaState()
+                try CoreBindings.install(into: lua, session: GroveSession(backend: RemoteBackend(try RemoteClient(configuration))), registry: .standard())
+                return try lua.run("local ok, e = pcall(function() return groups.list{}:count() end) return tostring(ok and e or e)").first?.stringValue ?? ""
+            }
+        }
+        let verified = try await outcome(.on)
+        #expect(verified.contains("cannot reach"), "a self-signed certificate is refused by default: \(verified)")
+        #expect(try await outcome(.off) == "0", "ssl_verify = false")
+        #expect(try await outcome(.caFile(certificate.certificate)) == "0", "ssl_verify = the CA bundle")
+        await server.stop()
+    }
 }
