@@ -47,6 +47,7 @@ public enum CoreBindings {
                 modules[String(name[..<dot]), default: []].append(function(for: descriptor, named: name, session: session))
             }
         }
+        modules["groups", default: []] += GroupConveniences.functions(session: session, registry: registry)
         for (module, functions) in modules.sorted(by: { $0.key < $1.key }) {
             try lua.register(module: prefix.map { $0 + "." + module } ?? module, summary: registry.moduleSummaries[module] ?? "", functions)
         }

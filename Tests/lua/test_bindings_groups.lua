@@ -246,6 +246,30 @@ t.is_error(t.call_err(groups.update, "platform", { avatar = { filename = "logo.p
 t.eq(t.call_ok(groups.update, "platform", { avatar = "" }).avatar_url, grove.null, "update: an empty avatar removes it")
 t.is_error(t.call_err(groups.avatar, "platform"), 404, "404 Avatar Not Found", "avatar: removed")
 
+-- groups.upload_avatar (a path or bytes, no base64 by hand), groups.remove_avatar
+local image = os.tmpname() .. ".png"
+local f = assert(io.open(image, "wb"))
+f:write(png)
+f:close()
+t.ok(t.call_ok(groups.upload_avatar, "platform", image).avatar_url:find(image:match("[^/]*$"), 1, true) ~= nil,
+  "upload_avatar: from a file, named as the file")
+t.eq(groups.avatar("platform").size, #png, "upload_avatar: the file's bytes")
+os.remove(image)
+t.ok(t.call_ok(groups.upload_avatar, "platform", png, "raw.png").avatar_url:find("raw.png", 1, true) ~= nil,
+  "upload_avatar: raw bytes with a filename")
+t.is_error(t.call_err(groups.upload_avatar, "nope", png), 404, "404 Group Not Found", "upload_avatar: an unknown group")
+t.is_argument_error(t.call_err(groups.upload_avatar, "platform", {}), "bad argument #2 to 'groups.upload_avatar' (path or bytes expected, got table)",
+  "upload_avatar: neither path nor bytes")
+t.eq(t.call_ok(groups.remove_avatar, "platform").avatar_url, grove.null, "remove_avatar: avatar_url is null")
+t.is_error(t.call_err(groups.avatar, "platform"), 404, "404 Avatar Not Found", "remove_avatar: gone")
+t.is_error(t.call_err_as("bob", groups.remove_avatar, "platform"), 403, "403 Forbidden", "remove_avatar: not an owner")
+
+-- groups.search
+local found = t.call_ok(groups.search, "platf")
+t.ok(#found >= 1 and found[1].full_path:find("platform", 1, true) == 1, "search: by part of the path")
+t.eq(groups.search("no-such-thing-anywhere"):count(), 0, "search: nothing found")
+t.is_argument_error(t.call_err(groups.search, {}), "bad argument #1 to 'groups.search' (string expected, got table)", "search: not a text")
+
 -- groups.delete, groups.restore, groups.purge_scheduled
 local doomed = groups.create { name = "Doomed", path = "doomed", parent_id = platform.id }
 t.eq(t.call_ok(groups.delete, "platform/doomed").message, "202 Accepted", "delete: 202 Accepted")
