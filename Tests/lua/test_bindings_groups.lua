@@ -264,6 +264,12 @@ t.eq(t.call_ok(groups.remove_avatar, "platform").avatar_url, grove.null, "remove
 t.is_error(t.call_err(groups.avatar, "platform"), 404, "404 Avatar Not Found", "remove_avatar: gone")
 t.is_error(t.call_err_as("bob", groups.remove_avatar, "platform"), 403, "403 Forbidden", "remove_avatar: not an owner")
 
+-- The ensure helpers are documented like every binding.
+for _, fn in ipairs { groups.ensure, push_rules.ensure, branches.ensure, hooks.ensure } do
+  local info = debug.getregistry()["grove.help"][fn]
+  t.ok(info and info.signature:find("ensure", 1, true) and load(info.example) ~= nil, "help: " .. tostring(info and info.name))
+end
+
 -- groups.search
 local found = t.call_ok(groups.search, "platf")
 t.ok(#found >= 1 and found[1].full_path:find("platform", 1, true) == 1, "search: by part of the path")
