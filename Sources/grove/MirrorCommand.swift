@@ -117,6 +117,8 @@ struct MirrorReader {
     func read(roots: [String]) throws -> MirrorSnapshot {
         var snapshot = MirrorSnapshot()
         var seen: Set<Int64> = []
+        // The token's own user, so that scripts can run as it against the mirror.
+        if case .value(let me) = try get("/user"), let id = me["id"]?.intValue { snapshot.users[id] = me }
         func add(_ group: MirrorSnapshot.Group) {
             if let i = snapshot.groups.firstIndex(where: { $0.id == group.id }) {
                 if group.members != nil { snapshot.groups[i] = group }
