@@ -13,7 +13,8 @@ struct MirrorCommand: ParsableCommand {
         discussion: """
             Mirrors each --group with every group below it: attributes, hierarchy, ids and
             paths; the members (as users and memberships); shares; group protected branches;
-            push rules; hooks (their secrets are unreadable and marked unknown). The groups
+            push rules; hooks (their secrets are unreadable and marked unknown); LDAP and
+            SAML links. The token's own user is mirrored too. The groups
             above a --group are mirrored without their contents. A second run updates what
             changed and removes what is gone.
             """
@@ -76,6 +77,8 @@ struct MirrorSnapshot {
         var protectedBranches: [JSONValue]?
         var pushRule: JSONValue??
         var hooks: [JSONValue]?
+        var ldapLinks: [JSONValue]?
+        var samlLinks: [JSONValue]?
     }
     var groups: [Group] = []
     var users: [Int64: JSONValue] = [:]
@@ -208,6 +211,16 @@ struct MirrorReader {
         case .value(let hooks): group.hooks = hooks.arrayValue ?? []
         case .missing(let status, let message): note("hooks", status, message)
         }
+        // GitLab answers 404 "No linked LDAP groups found" for none.
+        switch try get("/groups/\(id)/ldap_group_links") {
+        case .value(let links): group.ldapLinks = links.arrayValue ?? []
+        case .missing(404, _): group.ldapLinks = []
+        case .missing(let status, let message): note("LDAP links", status, message)
+        }
+        switch try get("/groups/\(id)/saml_group_links") {
+        case .value(let links): group.samlLinks = links.arrayValue ?? []
+        case .missing(let status, let message): note("SAML links", status, message)
+        }
         return group
     }
 }
@@ -235,6 +248,8 @@ struct MirrorWriter {
                 if let rules = group.protectedBranches { try imported.protectedBranches(ofGroup: group.id, rules) }
                 if let rule = group.pushRule { try imported.pushRule(ofGroup: group.id, rule) }
                 if let hooks = group.hooks { try imported.hooks(ofGroup: group.id, hooks) }
+                if let links = group.ldapLinks { try imported.ldapLinks(ofGroup: group.id, links) }
+                if let links = group.samlLinks { try imported.samlLinks(ofGroup: group.id, links) }
                 if group.members != nil {
                     let shares = group.record["shared_with_groups"]?.arrayValue ?? []
                     for missing in try imported.shares(ofGroup: group.id, shares) {

@@ -2,12 +2,13 @@ import Foundation
 import Testing
 
 /// `grove mirror` from `grove serve` into a store file: every group GET, member list,
-/// protected branch, push rule and hook reads the same, ids included, on both sides; a
+/// protected branch, push rule, hook and LDAP/SAML link list reads the same, ids
+/// included, on both sides; a
 /// second run follows what changed on the server.
 @Suite("grove mirror")
 struct MirrorTests {
     /// Each group of the trees at the arguments, by full path: what GitLab answers to a
-    /// GET of the group, its members, protected branches, push rule and hooks.
+    /// GET of the group, its members, protected branches, push rule, hooks and links.
     static let dump = CopyTreeTests.luaOptional + """
         local function collect(it) local out = {} for x in it do out[#out + 1] = x end return out end
         local out = {}
@@ -21,6 +22,8 @@ struct MirrorTests {
               branches = g.parent_id == grove.null and collect(branches.list(g.id)) or {},
               push_rule = optional(push_rules.get, g.id),
               hooks = collect(hooks.list(g.id)),
+              ldap_links = optional(ldap_links.list, g.id),
+              saml_links = saml_links.list(g.id),
             }
           end
         end
@@ -68,12 +71,14 @@ struct MirrorTests {
         let test = try GroveProcess.run(["--db", mirror, "-e", "hooks.test('platform', hooks.list('platform'):first(1)[1].id, 'push_events')"])
         #expect(test.stderr.contains("its secret token and values are unknown"), "\(test.stderr)")
 
-        // Changes on the server: a setting, a member, a push rule, a group moved to the
+        // Changes on the server: a setting, a member, a push rule, links, a group moved to the
         // other mirrored tree, a group gone, a group marked for deletion.
         let changed = try source.grove(["-e", """
             groups.update('platform/web', {description = 'frontend', visibility = 'internal'})
             members.add('platform/web', {user_id = users.list{username = 'alice'}:first(1)[1].id, access_level = 40})
             push_rules.delete('platform/api')
+            ldap_links.add('platform/web', {filter = '(ou=web)', group_access = 20, provider = 'ldapmain'})
+            saml_links.delete('platform', 'sso-devs')
             local ui = groups.get('platform/web/ui')
             groups.delete(ui.id)
             groups.delete(ui.id, {permanently_remove = true, full_path = groups.get(ui.id).full_path})

@@ -3,7 +3,7 @@ import GRDB
 
 /// Writes records read from another GitLab into this store with their own ids (`grove
 /// mirror`): users, groups with their hierarchy and settings, memberships, shares,
-/// group protected branches, push rules and hooks. GitLab's create services assign ids;
+/// group protected branches, push rules, hooks, LDAP and SAML links. GitLab's create services assign ids;
 /// a mirror must keep the source's, so this service inserts rows as given, replacing what
 /// an earlier import wrote for the same ids. Administrators only.
 ///
@@ -228,6 +228,29 @@ struct GroupImportService {
                                  JSONText.encode(.object(events)), filter?.isEmpty == false ? filter : nil,
                                  record["branch_filter_strategy"]?.stringValue ?? "wildcard", record["enable_ssl_verification"]?.boolValue ?? true,
                                  record["custom_webhook_template"]?.stringValue, try HookSecrets.seal(secrets, ctx.db), time(record, "created_at")])
+        }
+    }
+
+    /// The group's LDAP links (`{cn | filter, group_access, provider}`), replacing the store's.
+    func ldapLinks(ofGroup groupId: Int64, _ records: [JSONValue]) throws {
+        try ctx.db.execute(sql: "DELETE FROM ldap_group_links WHERE group_id = ?", arguments: [groupId])
+        for record in records {
+            let cn = record["cn"]?.stringValue, filter = record["filter"]?.stringValue
+            guard (cn == nil) != (filter == nil) else { throw APIError.api("LDAP link record: exactly one of cn and filter", status: 400) }
+            try ctx.db.execute(sql: "INSERT INTO ldap_group_links (group_id, cn, filter, group_access, provider, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [groupId, cn, filter, try Self.int(record, "group_access", of: "LDAP link"),
+                                           try Self.string(record, "provider", of: "LDAP link"), ctx.now])
+        }
+    }
+
+    /// The group's SAML links (`{name, access_level, member_role_id, provider}`), replacing the store's.
+    func samlLinks(ofGroup groupId: Int64, _ records: [JSONValue]) throws {
+        try ctx.db.execute(sql: "DELETE FROM saml_group_links WHERE group_id = ?", arguments: [groupId])
+        for record in records {
+            try ctx.db.execute(sql: """
+                INSERT INTO saml_group_links (group_id, saml_group_name, access_level, member_role_id, provider, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [groupId, try Self.string(record, "name", of: "SAML link"), try Self.int(record, "access_level", of: "SAML link"),
+                                 record["member_role_id"]?.intValue, record["provider"]?.stringValue, ctx.now])
         }
     }
 

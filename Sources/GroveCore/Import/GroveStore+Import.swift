@@ -14,6 +14,8 @@ public final class GroveImport {
     public func protectedBranches(ofGroup id: Int64, _ records: [JSONValue]) throws { try service.protectedBranches(ofGroup: id, records) }
     public func pushRule(ofGroup id: Int64, _ record: JSONValue?) throws { try service.pushRule(ofGroup: id, record) }
     public func hooks(ofGroup id: Int64, _ records: [JSONValue]) throws { try service.hooks(ofGroup: id, records) }
+    public func ldapLinks(ofGroup id: Int64, _ records: [JSONValue]) throws { try service.ldapLinks(ofGroup: id, records) }
+    public func samlLinks(ofGroup id: Int64, _ records: [JSONValue]) throws { try service.samlLinks(ofGroup: id, records) }
     /// Removes the groups below `id` not in `keeping`; answers their paths.
     public func removeDescendants(of id: Int64, keeping: Set<Int64>) throws -> [String] { try service.removeDescendants(of: id, keeping: keeping) }
     /// An audit event for the import, on the group it concerns.
