@@ -21,7 +21,7 @@ struct GroveCommand: ParsableCommand {
             grove -                    run a script read from standard input
             grove -i FILE              run a script, then enter the shell
             """,
-        subcommands: [Run.self, Serve.self, Admin.self],
+        subcommands: [Run.self, Serve.self, Admin.self, MirrorCommand.self],
         defaultSubcommand: Run.self
     )
 

@@ -36,6 +36,8 @@ struct GroupHookRecord {
     var enableSSLVerification: Bool
     var customWebhookTemplate: String?
     var secrets: HookSecretValues
+    /// Mirrored from a GitLab (`GroupImportService`): the token and secret values are unknown.
+    var secretsUnknown = false
     var createdAt: Int64
 
     static func load(_ db: Database, _ row: Row) throws -> GroupHookRecord {
@@ -47,7 +49,7 @@ struct GroupHookRecord {
                                events: events, pushEventsBranchFilter: row["push_events_branch_filter"],
                                branchFilterStrategy: row["branch_filter_strategy"], enableSSLVerification: row["enable_ssl_verification"],
                                customWebhookTemplate: row["custom_webhook_template"], secrets: try HookSecrets.open(row["secrets"], db),
-                               createdAt: row["created_at"])
+                               secretsUnknown: (row["secrets_unknown"] as Bool?) ?? false, createdAt: row["created_at"])
     }
 
     static func find(_ db: Database, groupId: Int64, id: Int64) throws -> GroupHookRecord? {

@@ -118,7 +118,11 @@ struct GroupHookService {
         if let s = p.string("branch_filter_strategy") { hook.branchFilterStrategy = s }
         if let v = p.bool("enable_ssl_verification") { hook.enableSSLVerification = v }
         if p.has("custom_webhook_template") { hook.customWebhookTemplate = p.string("custom_webhook_template") }
-        if p.has("token") { hook.secrets.token = p.string("token").flatMap { $0.isEmpty ? nil : $0 } }
+        if p.has("token") {
+            hook.secrets.token = p.string("token").flatMap { $0.isEmpty ? nil : $0 }
+            // The owner has entered the secret a mirror could not read.
+            hook.secretsUnknown = false
+        }
         if p.has("url_variables") {
             guard let vars = HookValidation.pairs(p["url_variables"]), vars.allSatisfy({ HookValidation.validVariable(key: $0.key, value: $0.value) }) else {
                 throw HookValidation.error("Url variables must be a valid json schema")
@@ -152,9 +156,9 @@ struct GroupHookService {
     private func save(_ hook: GroupHookRecord) throws {
         try ctx.db.execute(sql: """
             UPDATE group_hooks SET url = ?, name = ?, description = ?, events = ?, push_events_branch_filter = ?, branch_filter_strategy = ?,
-                   enable_ssl_verification = ?, custom_webhook_template = ?, secrets = ? WHERE id = ?
+                   enable_ssl_verification = ?, custom_webhook_template = ?, secrets = ?, secrets_unknown = ? WHERE id = ?
             """, arguments: [hook.url, hook.name, hook.description, eventsText(hook), hook.pushEventsBranchFilter, hook.branchFilterStrategy,
-                             hook.enableSSLVerification, hook.customWebhookTemplate, try HookSecrets.seal(hook.secrets, ctx.db), hook.id])
+                             hook.enableSSLVerification, hook.customWebhookTemplate, try HookSecrets.seal(hook.secrets, ctx.db), hook.secretsUnknown, hook.id])
     }
 
     private func eventsText(_ hook: GroupHookRecord) -> String {

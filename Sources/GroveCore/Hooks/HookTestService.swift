@@ -9,6 +9,10 @@ struct HookTestService {
     static let rateLimited = APIError(status: 429, body: .raw(.object([("message", .object([("error", "This endpoint has been requested too many times. Try again later.")]))])))
 
     func trigger(_ group: GroupRecord, _ hook: GroupHookRecord, trigger: String) throws -> OperationResult {
+        // A mirrored hook would be sent without the secrets its receiver expects.
+        if hook.secretsUnknown {
+            throw APIError.api("The hook was mirrored from another GitLab: its secret token and values are unknown; set them with hooks.edit first", status: 422)
+        }
         let runtime = HookRuntime.of(ctx.store)
         guard runtime.allowTest(groupId: group.id, userId: ctx.caller.id ?? 0, now: ctx.now) else { throw Self.rateLimited }
         let project = try ProjectRecord.fetchOne(ctx.db, sql: ProjectRecord.select + " WHERE p.namespace_id = ? ORDER BY p.id LIMIT 1", arguments: [group.id])

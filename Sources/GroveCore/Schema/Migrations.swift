@@ -17,6 +17,10 @@ enum Schema {
             try db.execute(sql: "ALTER TABLE projects ADD COLUMN container_registry_enabled BOOLEAN NOT NULL DEFAULT 1")
         }
         migrator.registerMigration("v4_user_namespaces", migrate: UserNamespaceSchema.migrate)
+        migrator.registerMigration("v5_imported_hook_secrets") { db in
+            // A hook mirrored from a GitLab: its token and secret values could not be read.
+            try db.execute(sql: "ALTER TABLE group_hooks ADD COLUMN secrets_unknown BOOLEAN NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 
