@@ -148,8 +148,11 @@ function M.hook(group, attributes)
   return hooks.add(group, attributes), { created = true }
 end
 
+-- The stdlib adds these to Grove's modules; scripts only read them (luacheck's W122).
+-- luacheck: push ignore 122
 groups.ensure = M.group
 if push_rules then push_rules.ensure = M.push_rule end
 if branches then branches.ensure = M.branch end
 if hooks then hooks.ensure = M.hook end
+-- luacheck: pop
 return M
