@@ -25,13 +25,14 @@ struct GroveCommand: ParsableCommand {
             Exit status: 0 success, 1 script error, 2 usage error, 3 a Grove API error the
             script did not catch (its HTTP status is in the message).
             """,
-        subcommands: [Run.self, Serve.self, Admin.self],
+        subcommands: [Run.self, Serve.self, Admin.self, RecipeCommand.self, Annotations.self, Luacheckrc.self, Docs.self, ManPage.self],
         defaultSubcommand: Run.self
     )
 
     static func main() {
         do {
-            let arguments = subcommandFirst(Array(CommandLine.arguments.dropFirst()))
+            var arguments = subcommandFirst(Array(CommandLine.arguments.dropFirst()))
+            if let recipe = try RecipeCommand.rewrite(arguments) { arguments = recipe }
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {

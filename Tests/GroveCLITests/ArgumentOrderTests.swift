@@ -12,7 +12,7 @@ struct ArgumentOrderTests {
     }
 
     @Test func subcommandsAreReadFromTheConfiguration() {
-        #expect(GroveCommand.subcommandNames == ["run", "serve", "admin"])
+        #expect(GroveCommand.subcommandNames == ["run", "serve", "admin", "recipe", "annotations", "luacheckrc", "docs", "man"])
     }
 
     @Test func aWordThatIsNeitherSubcommandNorFileSaysSo() {
