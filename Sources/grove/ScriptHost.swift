@@ -57,6 +57,8 @@ final class ScriptHost {
         try ConnectionBindings.install(into: lua, context: .init(registry: registry, environment: environment, log: log, defaultSession: session))
         try SecretFiles.install(into: lua)
         try CSVBindings.install(into: lua)
+        // Several installers fill `grove`; what the module is about is said once, here.
+        try lua.setHelp(forModule: "grove", summary: "Grove's own functions: acting as a user, transactions, dry runs, parallel work, connections, errors, JSON null and access levels")
         if stdlibDirectory != nil { try lua.run("require 'grove.ensure'", chunkName: "=[grove]") }
     }
 
