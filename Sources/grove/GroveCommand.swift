@@ -20,19 +20,39 @@ struct GroveCommand: ParsableCommand {
             grove -e 'CODE'            run a one-liner and print its value
             grove -                    run a script read from standard input
             grove -i FILE              run a script, then enter the shell
+            grove --json -e 'EXPR'     print the value as one JSON document (--jsonl: a line per item)
+
+            Exit status: 0 success, 1 script error, 2 usage error, 3 a Grove API error the
+            script did not catch (its HTTP status is in the message).
             """,
-        subcommands: [Run.self, Serve.self, Admin.self, MirrorCommand.self],
+        subcommands: [Run.self, Serve.self, Admin.self, RecipeCommand.self, Annotations.self, Luacheckrc.self, Docs.self, ManPage.self, MirrorCommand.self],
         defaultSubcommand: Run.self
     )
 
     static func main() {
-        main(subcommandFirst(Array(CommandLine.arguments.dropFirst())))
+        do {
+            var arguments = subcommandFirst(Array(CommandLine.arguments.dropFirst()))
+            if let recipe = try RecipeCommand.rewrite(arguments) { arguments = recipe }
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            // ArgumentParser's usage errors exit 64 (EX_USAGE); grove documents 2, as most
+            // command-line tools do.
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                exit(withError: ExitCode(ExitStatus.usage.rawValue))
+            }
+            exit(withError: error)
+        }
     }
+
+    /// The global options followed by a value.
+    static let optionsTakingValues: Set<String> = ["--db", "--as", "-e", "--url", "--gitlab", "--token-file"]
 
     /// `grove --db x run FILE` means `grove run --db x FILE` (and so for `serve`):
     /// a subcommand among the leading options moves to first place, where the parser looks.
     static func subcommandFirst(_ arguments: [String]) -> [String] {
-        let takesValue: Set<String> = ["--db", "--as", "-e", "--url", "--gitlab", "--token-file"]
+        let takesValue = optionsTakingValues
         var index = 0
         while index < arguments.count {
             let word = arguments[index]
@@ -151,6 +171,12 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Run everything in one transaction: commit only if the whole run succeeds.")
     var atomic = false
 
+    @Flag(name: .long, help: "Print the value of -e, or what the script returns, as one JSON document.")
+    var json = false
+
+    @Flag(name: .long, help: "Print the value of -e, or what the script returns, as JSON lines: one line per item of a lazy list or array.")
+    var jsonl = false
+
     @Option(name: .customLong("as"), help: ArgumentHelp("Act as this user of the store (default: root).", valueName: "username"))
     var actAs: String?
 
@@ -161,6 +187,7 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         if dryRun && atomic { throw ValidationError("--dry-run and --atomic exclude each other") }
+        if json && jsonl { throw ValidationError("--json and --jsonl exclude each other") }
         if (connection.url != nil || connection.gitlab != nil) && (store.db != nil || store.memory) {
             throw ValidationError("--db and --memory choose the embedded store; --url and --gitlab a GitLab")
         }
@@ -182,6 +209,7 @@ struct Run: ParsableCommand {
         }
         let host = try ScriptHost(store: store.location, remote: remote, verbose: connection.verbose,
                                   invocation: CommandLine.arguments, scriptArguments: scriptAndArguments)
+        host.output = json ? .json : jsonl ? .jsonLines : .inspect
         if let actAs {
             do {
                 host.session.actingAs = try host.session.backend.user(named: actAs, as: nil)

@@ -7,7 +7,7 @@ import GroveRemote
 /// One Lua state set up the way every grove run needs it: `require` finding
 /// Grove's stdlib and the user's modules, `arg`, the store, and the printer
 /// the REPL and `-e` use. Errors are reported on stderr as `grove: message`
-/// followed by the traceback, and become exit status 1.
+/// followed by the traceback, and become an exit status (see `ExitStatus`).
 final class ScriptHost {
     let lua: LuaState
     let store: StoreLocation
@@ -15,6 +15,8 @@ final class ScriptHost {
     private let invocation: [String]
     private let scriptArguments: [String]
     private var printer: LuaRef?
+    /// How `-e` values and a script's returned values are printed.
+    var output: OutputFormat = .inspect
     let session: GroveSession
     /// The GitLab the global modules talk to; nil for the embedded store.
     private(set) var remote: RemoteConfiguration?
@@ -55,6 +57,8 @@ final class ScriptHost {
         try ConnectionBindings.install(into: lua, context: .init(registry: registry, environment: environment, log: log, defaultSession: session))
         try SecretFiles.install(into: lua)
         try CSVBindings.install(into: lua)
+        // Several installers fill `grove`; what the module is about is said once, here.
+        try lua.setHelp(forModule: "grove", summary: "Grove's own functions: acting as a user, transactions, dry runs, parallel work, connections, errors, JSON null and access levels")
         if stdlibDirectory != nil { try lua.run("require 'grove.ensure'", chunkName: "=[grove]") }
     }
 
@@ -101,8 +105,10 @@ final class ScriptHost {
                 return status
             case .dryRun:
                 let (status, events) = try session.backend.dryRun { body() }
-                print("dry run: \(events.count) change\(events.count == 1 ? "" : "s") would have been made; nothing was written")
-                for event in events { print("  \(event)") }
+                var text = "dry run: \(events.count) change\(events.count == 1 ? "" : "s") would have been made; nothing was written\n"
+                for event in events { text += "  \(event)\n" }
+                // With --json/--jsonl standard output carries only JSON.
+                if output == .inspect { print(text, terminator: "") } else { FileHandle.standardError.write(Data(text.utf8)) }
                 return status
             }
         } catch {
@@ -127,17 +133,32 @@ final class ScriptHost {
     /// Grove's own Lua modules: `$GROVE_STDLIB`, `<prefix>/share/grove/stdlib` next to an
     /// installed executable, or the `stdlib/` of the source tree the executable was built in.
     static func locateStdlib(environment: [String: String]) -> String? {
+        locateShared(variable: "GROVE_STDLIB", installed: "share/grove/stdlib", inCheckout: "stdlib",
+                     marker: "grove/inspect.lua", environment: environment)
+    }
+
+    /// The recipes: `$GROVE_RECIPES`, `<prefix>/share/grove/recipes`, or the checkout's
+    /// `scripts/recipes/`.
+    static func locateRecipes(environment: [String: String]) -> String? {
+        locateShared(variable: "GROVE_RECIPES", installed: "share/grove/recipes", inCheckout: "scripts/recipes",
+                     marker: "tour.lua", environment: environment)
+    }
+
+    /// A directory of Grove's files holding `marker`: named by `variable`, installed under
+    /// the executable's prefix, or in the source tree the executable was built in.
+    static func locateShared(variable: String, installed: String, inCheckout: String, marker: String,
+                             environment: [String: String]) -> String? {
         let fm = FileManager.default
-        func holdsStdlib(_ dir: String) -> Bool { fm.fileExists(atPath: dir + "/grove/inspect.lua") }
-        if let explicit = environment["GROVE_STDLIB"], holdsStdlib(explicit) { return explicit }
+        func holds(_ dir: String) -> Bool { fm.fileExists(atPath: dir + "/" + marker) }
+        if let explicit = environment[variable], holds(explicit) { return explicit }
         let executable = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
         var dir = URL(fileURLWithPath: executable).deletingLastPathComponent()
-        let prefixed = dir.deletingLastPathComponent().appendingPathComponent("share/grove/stdlib").path
-        if holdsStdlib(prefixed) { return prefixed }
+        let prefixed = dir.deletingLastPathComponent().appendingPathComponent(installed).path
+        if holds(prefixed) { return prefixed }
         for _ in 0..<6 {
-            let candidate = dir.appendingPathComponent("stdlib").path
-            if holdsStdlib(candidate) { return candidate }
+            let candidate = dir.appendingPathComponent(inCheckout).path
+            if holds(candidate) { return candidate }
             dir = dir.deletingLastPathComponent()
         }
         return nil
@@ -194,7 +215,13 @@ final class ScriptHost {
     private func runChunk(bytes: [UInt8], chunkName: String, arguments: [LuaValue]) -> Int32 {
         do {
             let chunk = try lua.load(bytes: bytes, chunkName: chunkName)
-            try interruptible { try lua.call(chunk, arguments) }
+            if output == .inspect {
+                try interruptible { try lua.call(chunk, arguments) }
+            } else {
+                // `grove --json run FILE`: what the script returns is its result.
+                let presenter = try self.presenter()
+                try interruptible { _ = try lua.call(presenter, [.function(chunk)] + arguments) }
+            }
             return 0
         } catch {
             return report(error)
@@ -245,29 +272,79 @@ final class ScriptHost {
 
     // MARK: Output
 
-    /// A Lua function that runs a chunk and prints its results with `grove.inspect`
-    /// (tostring when the stdlib is missing).
+    /// A Lua function that runs a chunk (with the arguments that follow it) and prints its
+    /// results: with `grove.inspect` (tostring when the stdlib is missing), as one JSON
+    /// document, or as JSON lines, one per item of a lazy list or array.
     private func presenter() throws -> LuaRef {
         if let printer { return printer }
-        let results = try lua.run("""
-            local ok, inspect = pcall(require, 'grove.inspect')
-            if not ok then inspect = tostring end
-            local pack, select, concat, stdout = table.pack, select, table.concat, io.stdout
-            return function(chunk)
-              local results = pack(chunk())
-              if results.n == 0 then return end
-              local parts = {}
-              for i = 1, results.n do parts[i] = inspect(results[i]) end
-              stdout:write(concat(parts, '\\t'), '\\n')
-              stdout:flush()
-            end
-            """, chunkName: "=[grove printer]")
+        let results = try lua.call(lua.load(Self.presenterSource, chunkName: "=[grove printer]"), [.string(output.rawValue)])
         guard case .function(let function) = results.first else { throw ConversionError(description: "printer missing") }
         printer = function
         return function
     }
 
-    /// Prints an error as `grove: message` plus its traceback on stderr; returns 1.
+    private static let presenterSource = """
+        local format = ...
+        local pack, select, concat, stdout, ipairs = table.pack, select, table.concat, io.stdout, ipairs
+        local function write(...) stdout:write(...) stdout:flush() end
+        if format == 'inspect' then
+          local ok, inspect = pcall(require, 'grove.inspect')
+          if not ok then inspect = tostring end
+          return function(chunk, ...)
+            local results = pack(chunk(...))
+            if results.n == 0 then return end
+            local parts = {}
+            for i = 1, results.n do parts[i] = inspect(results[i]) end
+            write(concat(parts, '\\t'), '\\n')
+          end
+        end
+        local json = require 'grove.json'
+        local iterator_mt = debug.getregistry()['grove.iterator']
+        local function is_iterator(v)
+          return type(v) == 'userdata' and debug.getmetatable(v) == iterator_mt
+        end
+        local function is_array(v)
+          if type(v) ~= 'table' or getmetatable(v) and getmetatable(v).__jsontype == 'object' then return false end
+          local n = 0
+          for _ in pairs(v) do n = n + 1 end
+          return n > 0 and n == #v
+        end
+        local function value(v)
+          if v == nil then return json.null end
+          if is_iterator(v) then return json.array(v:all()) end
+          return v
+        end
+        if format == 'json' then
+          return function(chunk, ...)
+            local results = pack(chunk(...))
+            if results.n == 0 then return end
+            local document
+            if results.n == 1 then
+              document = value(results[1])
+            else
+              document = json.array()
+              for i = 1, results.n do document[i] = value(results[i]) end
+            end
+            write(json.encode(document, {pretty = true}), '\\n')
+          end
+        end
+        return function(chunk, ...)  -- jsonl
+          local results = pack(chunk(...))
+          for i = 1, results.n do
+            local v = results[i]
+            if is_iterator(v) then
+              for item in v do write(json.encode(item), '\\n') end
+            elseif is_array(v) then
+              for _, item in ipairs(v) do write(json.encode(item), '\\n') end
+            else
+              write(json.encode(value(v)), '\\n')
+            end
+          end
+        end
+        """
+
+    /// Prints an error as `grove: message` plus its traceback on stderr; returns its exit
+    /// status: 3 for a Grove API error (it has an HTTP status), 1 for any other.
     @discardableResult
     func report(_ error: Error) -> Int32 {
         var text = "grove: \(error)"
@@ -277,11 +354,11 @@ final class ScriptHost {
             text += "\nstack traceback:\n" + frames.joined(separator: "\n")
         }
         FileHandle.standardError.write(Data((text + "\n").utf8))
-        return 1
+        return ExitStatus.of(error).rawValue
     }
 
     func report(_ message: String) -> Int32 {
         FileHandle.standardError.write(Data("grove: \(message)\n".utf8))
-        return 1
+        return ExitStatus.scriptError.rawValue
     }
 }

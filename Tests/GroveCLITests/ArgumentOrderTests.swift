@@ -14,7 +14,7 @@ struct ArgumentOrderTests {
     }
 
     @Test func subcommandsAreReadFromTheConfiguration() {
-        #expect(GroveCommand.subcommandNames == ["run", "serve", "admin", "mirror"])
+        #expect(GroveCommand.subcommandNames == ["run", "serve", "admin", "recipe", "annotations", "luacheckrc", "docs", "man", "mirror"])
     }
 
     @Test func aWordThatIsNeitherSubcommandNorFileSaysSo() {

@@ -30,8 +30,11 @@ struct GroveProcess {
     }
 
     @discardableResult
+    /// `replacing`: the whole environment instead of this process's plus `environment`;
+    /// `directory`: the working directory.
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    executable: URL = GroveProcess.executable) throws -> Output {
+                    executable: URL = GroveProcess.executable, replacing: [String: String]? = nil,
+                    directory: URL? = nil) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -39,7 +42,8 @@ struct GroveProcess {
         env["XDG_DATA_HOME"] = env["XDG_DATA_HOME"] ?? NSTemporaryDirectory() + "grove-cli-data"
         env["XDG_STATE_HOME"] = NSTemporaryDirectory() + "grove-cli-state"
         for (key, value) in environment { env[key] = value }
-        process.environment = env
+        process.environment = replacing ?? env
+        if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -50,7 +50,7 @@ struct RemoteConnectionTests {
         #expect(try run(outputs, ["--gitlab", "", "-e", "grove.backend()"], withFile).stdout == "\"\(server.url)\"\n")
         #expect(try run(outputs, ["--gitlab", "helped", "-e", count], withFile).stdout == "1\n")
         let stale = try run(outputs, ["--gitlab", "stale", "-e", count], withFile)
-        #expect(stale.status == 1 && stale.stderr.contains("groups.list: 401 Unauthorized"), "\(stale.stderr)")
+        #expect(stale.status == 3 && stale.stderr.contains("groups.list: 401 Unauthorized"), "\(stale.stderr)")
         let missing = try run(outputs, ["--gitlab", "prod", "-e", count], withFile)
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("no section [prod]; sections: helped, local, stale"), "\(missing.stderr)")
@@ -70,7 +70,7 @@ struct RemoteConnectionTests {
         let anonymous = try run(outputs, ["--url", server.url, "-e", "groups.create{name = 'X', path = 'x'}"], [:])
         #expect(anonymous.stderr.contains("groups.create: 401 Unauthorized"), "\(anonymous.stderr)")
         let both = try run(outputs, ["--url", server.url, "--db", dir + "/other.db", "-e", "1"], [:])
-        #expect(both.status == 64 && both.stderr.contains("--db and --memory choose the embedded store"))
+        #expect(both.status == 2 && both.stderr.contains("--db and --memory choose the embedded store"))
 
         // --verbose reports retries (here none), a failing run prints its error: no token anywhere.
         _ = try run(outputs, ["--gitlab", "local", "--verbose", "-e", "groups.get('nope')"], withFile)

@@ -25,8 +25,10 @@ Example:   grove run scripts/recipes/copy-tree.lua --from old --to new platform 
 
 local recipe = require "grove.recipe"
 local json = require "grove.json"
-local usage = "usage: copy-tree.lua [--from NAME|--from-url URL|--from-db FILE] [--to NAME|--to-url URL|--to-db FILE] SOURCE_PATH DEST_PARENT_PATH"
-local opts = recipe.options({...}, {values = {"from", "to", "from_url", "to_url", "from_token_file", "to_token_file", "from_db", "to_db"},
+local usage = "usage: copy-tree.lua [--from NAME|--from-url URL|--from-db FILE] [--to NAME|--to-url URL|--to-db FILE]"
+  .. " SOURCE_PATH DEST_PARENT_PATH"
+local opts = recipe.options({...}, {values = {"from", "to", "from_url", "to_url", "from_token_file",
+  "to_token_file", "from_db", "to_db"},
   positionals = 2}, usage)
 
 local function open(side, token_variable)
@@ -112,8 +114,10 @@ local function in_tree(full_path)
 end
 
 -- Settings given at creation, and those only an update takes.
-local CREATE_SETTINGS = {"name", "description", "visibility", "share_with_group_lock", "require_two_factor_authentication",
-  "two_factor_grace_period", "project_creation_level", "auto_devops_enabled", "subgroup_creation_level", "emails_enabled",
+local CREATE_SETTINGS = {"name", "description", "visibility", "share_with_group_lock",
+  "require_two_factor_authentication",
+  "two_factor_grace_period", "project_creation_level", "auto_devops_enabled", "subgroup_creation_level",
+    "emails_enabled",
   "mentions_disabled", "lfs_enabled", "default_branch", "default_branch_protection", "request_access_enabled",
   "wiki_access_level", "membership_lock"}
 local UPDATE_SETTINGS = {"prevent_forking_outside_group", "shared_runners_setting"}
@@ -174,12 +178,14 @@ for _, g in ipairs(tree) do
       local current = optional(dst.members.get, target.id, user.id)
       local wanted = {access_level = m.access_level, expires_at = not null(m.expires_at) and m.expires_at or nil}
       if not current then
-        dst.members.add(target.id, {user_id = user.id, access_level = wanted.access_level, expires_at = wanted.expires_at})
+        dst.members.add(target.id, {user_id = user.id, access_level = wanted.access_level,
+          expires_at = wanted.expires_at})
         note("created", ("member %s of %s"):format(m.username, path), tostring(m.access_level))
       elseif current.access_level ~= m.access_level or not same(current.expires_at, m.expires_at) then
         dst.members.update(target.id, user.id, {access_level = wanted.access_level, expires_at = wanted.expires_at})
         note("changed", ("member %s of %s"):format(m.username, path),
-          ("access_level %s -> %s, expires_at %s -> %s"):format(current.access_level, m.access_level, show(current.expires_at), show(m.expires_at)))
+          ("access_level %s -> %s, expires_at %s -> %s"):format(current.access_level, m.access_level,
+            show(current.expires_at), show(m.expires_at)))
       else
         note("unchanged", "member")
       end
@@ -190,9 +196,11 @@ for _, g in ipairs(tree) do
   local rule = optional(src.push_rules.get, g.id)
   if rule then
     local wanted = {}
-    for _, k in ipairs{"author_email_regex", "branch_name_regex", "commit_committer_check", "commit_committer_name_check",
+    for _, k in ipairs{"author_email_regex", "branch_name_regex", "commit_committer_check",
+      "commit_committer_name_check",
                        "commit_message_negative_regex", "commit_message_regex", "deny_delete_tag", "file_name_regex",
-                       "max_file_size", "member_check", "prevent_secrets", "reject_non_dco_commits", "reject_unsigned_commits"} do
+                       "max_file_size", "member_check", "prevent_secrets", "reject_non_dco_commits",
+                         "reject_unsigned_commits"} do
       if not null(rule[k]) then wanted[k] = rule[k] end
     end
     local current = optional(dst.push_rules.get, target.id)
@@ -216,12 +224,14 @@ for _, g in ipairs(tree) do
       if not null(e.user_id) then
         local user = dest_user(username_of(e.user_id))
         if user then out[#out + 1] = {user_id = user.id}
-        else unmatched[#unmatched + 1] = ("%s (protected branch %s of %s)"):format(username_of(e.user_id), rule_name, g.full_path) end
+        else unmatched[#unmatched + 1] = ("%s (protected branch %s of %s)"):format(username_of(e.user_id),
+          rule_name, g.full_path) end
       elseif not null(e.group_id) then
         local shared = src.groups.get(e.group_id, {with_projects = false})
         if in_tree(shared.full_path) and dest_groups[shared.full_path] then
           out[#out + 1] = {group_id = dest_groups[shared.full_path].id}
-        else skip(("group %s in protected branch %s of %s: outside the tree"):format(shared.full_path, rule_name, g.full_path)) end
+        else skip(("group %s in protected branch %s of %s: outside the tree"):format(shared.full_path, rule_name,
+          g.full_path)) end
       else
         out[#out + 1] = {access_level = e.access_level}
       end
@@ -234,7 +244,8 @@ for _, g in ipairs(tree) do
       local items = mapped and r[kind] or entries(r[kind .. "_access_levels"], r.name)
       local keys = {}
       for _, e in ipairs(items) do
-        keys[#keys + 1] = e.user_id and ("u" .. e.user_id) or e.group_id and ("g" .. e.group_id) or ("l" .. e.access_level)
+        keys[#keys + 1] = e.user_id and ("u" .. e.user_id) or e.group_id and ("g" .. e.group_id)
+          or ("l" .. e.access_level)
       end
       table.sort(keys)
       parts[#parts + 1] = kind .. "=" .. table.concat(keys, ",")
@@ -254,11 +265,13 @@ for _, g in ipairs(tree) do
     end
     -- Destination entries compared as destination ids: map nothing, read them as they are.
     local function dest_signature(c)
-      local copy = {name = c.name, allow_force_push = c.allow_force_push, code_owner_approval_required = c.code_owner_approval_required}
+      local copy = {name = c.name, allow_force_push = c.allow_force_push,
+        code_owner_approval_required = c.code_owner_approval_required}
       for _, kind in ipairs{"push", "merge", "unprotect"} do
         local items = {}
         for _, e in ipairs(c[kind .. "_access_levels"] or {}) do
-          items[#items + 1] = not null(e.user_id) and {user_id = e.user_id} or not null(e.group_id) and {group_id = e.group_id}
+          items[#items + 1] = not null(e.user_id) and {user_id = e.user_id} or not null(e.group_id)
+            and {group_id = e.group_id}
             or {access_level = e.access_level}
         end
         copy[kind] = items
@@ -343,7 +356,8 @@ for _, g in ipairs(tree) do
   links("SAML", function(c, id) return c.saml_links.list(id) end,
     function(l) return (null(l.provider) and "" or (l.provider .. ":")) .. l.name end,
     function(l) dst.saml_links.add(target.id, {saml_group_name = l.name, access_level = l.access_level,
-      provider = not null(l.provider) and l.provider or nil, member_role_id = not null(l.member_role_id) and l.member_role_id or nil}) end,
+      provider = not null(l.provider) and l.provider or nil, member_role_id = not null(l.member_role_id)
+        and l.member_role_id or nil}) end,
     function(l) dst.saml_links.delete(target.id, l.name, {provider = not null(l.provider) and l.provider or nil}) end)
 end
 
@@ -359,12 +373,14 @@ for _, g in ipairs(tree) do
     else
       local existing = current[with.id]
       local expires = not null(s.expires_at) and s.expires_at or nil
-      if existing and existing.group_access_level == s.group_access_level and same(existing.expires_at, s.expires_at) then
+      if existing and existing.group_access_level == s.group_access_level and same(existing.expires_at,
+        s.expires_at) then
         note("unchanged", "share")
       else
         if existing then dst.groups.unshare(target.id, with.id) end
         dst.groups.share(target.id, {group_id = with.id, group_access = s.group_access_level, expires_at = expires})
-        note(existing and "changed" or "created", ("share of %s with %s"):format(path, with.full_path), tostring(s.group_access_level))
+        note(existing and "changed" or "created", ("share of %s with %s"):format(path, with.full_path),
+          tostring(s.group_access_level))
       end
     end
   end

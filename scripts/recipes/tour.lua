@@ -89,9 +89,9 @@ end
 say("legacy now at %s", groups.get(legacy.id).full_path)
 
 section("Errors are values")
-local ok2, err = pcall(groups.create, {name = "Platform again", path = "platform"})
+local _, err = pcall(groups.create, {name = "Platform again", path = "platform"})
 say("%s -> status %s", tostring(err), err.status)
-local ok3, err3 = pcall(groups.get, "no/such/group")
+local _, err3 = pcall(groups.get, "no/such/group")
 say("%s", tostring(err3))
 
 section("Delete and restore (7 days retention)")

@@ -148,10 +148,13 @@ function M.hook(group, attributes)
   return hooks.add(group, attributes), { created = true }
 end
 
+-- The stdlib adds these to Grove's modules; scripts only read them (luacheck's W122).
+-- luacheck: push ignore 122
 groups.ensure = M.group
 if push_rules then push_rules.ensure = M.push_rule end
 if branches then branches.ensure = M.branch end
 if hooks then hooks.ensure = M.hook end
+-- luacheck: pop
 
 -- help() shows them like every binding.
 local help = debug.getregistry()["grove.help"]
@@ -160,16 +163,19 @@ if help then
     help[fn] = { name = name, signature = signature, summary = summary, options = {}, example = example }
   end
   describe(M.group, "groups.ensure", "groups.ensure{path = ..., [parent = id or path], ...} -> group, changes",
-    "The group at parent/path: created when missing, else its differing attributes updated (any groups.create/update attribute). changes is {created = true}, {attribute = {from =, to =}, ...} or {}.",
+    "The group at parent/path: created when missing, else its differing attributes updated (any groups.create/update"
+      .. " attribute). changes is {created = true}, {attribute = {from =, to =}, ...} or {}.",
     "local api, changes = groups.ensure{path = 'api', name = 'API', parent = 'platform', visibility = 'internal'}")
   describe(M.push_rule, "push_rules.ensure", "push_rules.ensure(group, {rule}) -> push_rule, changes",
     "The group's push rule: added when missing, else its differing attributes edited.",
     "push_rules.ensure('platform', {prevent_secrets = true, max_file_size = 50})")
   describe(M.branch, "branches.ensure", "branches.ensure(group, {name = ..., ...}) -> branch, changes",
-    "The protected branch (or wildcard) of a top-level group: protected when missing, else its differing levels and flags updated.",
+    "The protected branch (or wildcard) of a top-level group: protected when missing, else its differing levels"
+      .. " and flags updated.",
     "branches.ensure('platform', {name = 'main', push_access_level = 40, merge_access_level = 30})")
   describe(M.hook, "hooks.ensure", "hooks.ensure(group, {url = ..., ...}) -> hook, changes",
-    "The hook with that URL: added when missing, else its differing attributes edited (a token is set only on creation: GitLab never shows it back).",
+    "The hook with that URL: added when missing, else its differing attributes edited (a token is set only on"
+      .. " creation: GitLab never shows it back).",
     "hooks.ensure('platform', {url = 'https://ci.example.com/hook', push_events = true})")
 end
 return M

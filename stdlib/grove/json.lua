@@ -242,7 +242,7 @@ local unescapes = {
 
 local function decode_string(text, pos)
   -- pos is just after the opening quote
-  local buf, start = {}, pos
+  local buf = {}
   while true do
     local i = text:find('[\0-\31"\\]', pos)
     if not i then decode_error(text, #text + 1, "unterminated string") end
@@ -272,7 +272,6 @@ local function decode_string(text, pos)
       pos = i + 2
     end
   end
-  return nil, start
 end
 
 local function decode_number(text, pos)

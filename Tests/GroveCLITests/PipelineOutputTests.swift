@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// Issue 16: grove in a shell pipeline: JSON out, quiet without a terminal, exit statuses
+/// a caller can tell apart.
+@Suite("Output for pipelines and exit statuses")
+struct PipelineOutputTests {
+    let dir: URL
+    let db: String
+
+    init() throws {
+        (dir, db) = try GroveProcess.temporaryStore()
+        let seeded = try GroveProcess.run(["--db", db, "-e", """
+            groups.create{name = 'Platform', path = 'platform'}
+            groups.create{name = 'Data', path = 'data'}
+            """])
+        #expect(seeded.status == 0, "\(seeded.stderr)")
+    }
+
+    func json(_ text: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+    }
+
+    @Test("--json prints a value as one JSON document; a lazy list becomes an array")
+    func jsonDocument() throws {
+        let list = try GroveProcess.run(["--db", db, "--json", "-e", "groups.list{}"])
+        #expect(list.status == 0, "\(list.stderr)")
+        let groups = try #require(try json(list.stdout) as? [[String: Any]])
+        #expect(groups.compactMap { $0["path"] as? String }.sorted() == ["data", "platform"])
+        let one = try GroveProcess.run(["--db", db, "--json", "-e", "groups.get('data')"])
+        let group = try #require(try json(one.stdout) as? [String: Any])
+        #expect(group["full_path"] as? String == "data")
+        let scalars = try GroveProcess.run(["--db", db, "--json", "-e", "1, 'two', nil"])
+        #expect(try json(scalars.stdout) as? NSArray == [1, "two", NSNull()] as NSArray)
+        let empty = try GroveProcess.run(["--db", db, "--json", "-e", "groups.list{search = 'nothing-like-this'}"])
+        #expect(empty.stdout == "[]\n")
+        let statement = try GroveProcess.run(["--db", db, "--json", "-e", "local x = 1"])
+        #expect(statement.status == 0 && statement.stdout.isEmpty)
+    }
+
+    @Test("--jsonl prints one JSON line per item, for `grove -e 'groups.list{}' --jsonl | jq`")
+    func jsonLines() throws {
+        let result = try GroveProcess.run(["--db", db, "-e", "groups.list{}", "--jsonl"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        let paths = try lines.map { try #require(try json($0) as? [String: Any])["path"] as? String }
+        #expect(paths.compactMap { $0 }.sorted() == ["data", "platform"])
+        let array = try GroveProcess.run(["--db", db, "--jsonl", "-e", "{1, 2, {a = 3}}"])
+        #expect(array.stdout == "1\n2\n{\"a\":3}\n")
+        let both = try GroveProcess.run(["--db", db, "--json", "--jsonl", "-e", "1"])
+        #expect(both.status == 2)
+    }
+
+    @Test("--json run FILE prints what the script returns; its own prints stay as they are")
+    func jsonFromAScript() throws {
+        let path = dir.appendingPathComponent("count.lua").path
+        try "io.stderr:write('working\\n')\nreturn {count = groups.list{}:count(), first = ...}\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try GroveProcess.run(["--db", db, "--json", "run", path, "x"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let value = try #require(try json(result.stdout) as? [String: Any])
+        #expect(value["count"] as? Int == 2 && value["first"] as? String == "x")
+        // --dry-run's summary goes to stderr, so that stdout stays JSON.
+        let rehearsal = try GroveProcess.run(["--db", db, "--dry-run", "--json", "-e", "groups.create{name = 'X', path = 'xx'}"])
+        #expect(rehearsal.status == 0, "\(rehearsal.stderr)")
+        #expect(try json(rehearsal.stdout) is [String: Any])
+        #expect(rehearsal.stderr.contains("dry run: 1 change"))
+    }
+
+    @Test("progress bars stay silent without a terminal")
+    func noProgressWithoutATerminal() throws {
+        let result = try GroveProcess.run(["--db", db, "-e", """
+            local progress = require 'grove.progress'
+            for g in progress.wrap(groups.list{}, {label = 'groups'}) do end
+            """], environment: ["TERM": "xterm"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.isEmpty && result.stderr.isEmpty, "\(result.stderr)")
+    }
+
+    @Test("exit statuses: 0 success, 1 script error, 2 usage error, 3 an uncaught Grove API error")
+    func exitStatuses() throws {
+        #expect(try GroveProcess.run(["--db", db, "-e", "1"]).status == 0)
+        #expect(try GroveProcess.run(["--db", db, "-e", "error('boom')"]).status == 1)
+        #expect(try GroveProcess.run(["--db", db, "-e", "x = = 1"]).status == 1)
+        let usage = try GroveProcess.run(["--db", db, "--memory", "-e", "1"])
+        #expect(usage.status == 2 && usage.stderr.contains("--db and --memory exclude each other"), "\(usage.stderr)")
+        #expect(try GroveProcess.run(["--no-such-option"]).status == 2)
+        let api = try GroveProcess.run(["--db", db, "-e", "groups.get('missing')"])
+        #expect(api.status == 3)
+        #expect(api.stderr.contains("404"), "\(api.stderr)")
+        // Caught by the script: no longer grove's business.
+        #expect(try GroveProcess.run(["--db", db, "-e", "pcall(groups.get, 'missing')"]).status == 0)
+        // From a file too: a duplicate path is GitLab's 400.
+        let path = dir.appendingPathComponent("create.lua").path
+        try "groups.create{name = 'Platform', path = 'platform'}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let duplicate = try GroveProcess.run(["--db", db, path])
+        #expect(duplicate.status == 3 && duplicate.stderr.contains("400"), "\(duplicate.stderr)")
+        #expect(try GroveProcess.run(["--help"]).status == 0)
+    }
+}
