@@ -193,8 +193,9 @@ public final class RemoteBackend: GroveBackend {
     }
 
     public func user(named username: String, as current: ActingUser?) throws -> ActingUser {
-        let answer = try send(RemoteRequest(get: "/users", query: [("username", username)]), as: current)
-        guard let found = try answer.value()?.arrayValue?.first, let id = found["id"]?.intValue else { throw APIError.notFound("User") }
+        guard let usersList = registry["users.list"]?.descriptor else { throw APIError.notFound("User") }
+        let found = try perform(usersList, params: JSONObject([("username", .string(username))]), as: current)?.arrayValue?.first
+        guard let found, let id = found["id"]?.intValue else { throw APIError.notFound("User") }
         return ActingUser(username: found["username"]?.stringValue ?? username, actor: .user(id: id))
     }
 

@@ -108,7 +108,7 @@ public enum ConnectionBindings {
         default: throw RemoteConfigurationError("ssl_verify must be true, false or a CA bundle's path")
         }
         if let timeout = options["timeout"] {
-            guard let seconds = timeout.doubleValue, seconds > 0, seconds <= 86_400 else {
+            guard let seconds = timeout.doubleValue.flatMap(RemoteConfiguration.timeout) else {
                 throw RemoteConfigurationError("timeout must be a number of seconds between 0 and 86400")
             }
             configuration.timeout = seconds

@@ -40,6 +40,14 @@ public struct RemoteConfiguration: Sendable, Equatable {
     public var maxRetries: Int = 10
     /// The first page size of a list (GitLab's maximum, 100, unless configured).
     public var perPage: Int = 100
+    /// The longest a request may take: a day (and milliseconds of it fit any integer).
+    public static let maxTimeout: Double = 86_400
+
+    /// A timeout as given, when it is a number of seconds between 0 (excluded) and a day.
+    public static func timeout(_ seconds: Double) -> Double? {
+        seconds > 0 && seconds <= maxTimeout ? seconds : nil
+    }
+
     /// Where the connection came from, for messages: `--url`, `[prod] in ~/.python-gitlab.cfg`.
     public var origin: String = ""
 
@@ -171,8 +179,8 @@ public struct PythonGitLabConfig {
             }
         }
         if let timeout = setting("timeout") {
-            guard let seconds = Double(timeout), seconds > 0, seconds.isFinite else {
-                throw RemoteConfigurationError("\(configuration.origin): timeout \(timeout) is not a number of seconds")
+            guard let seconds = Double(timeout).flatMap(RemoteConfiguration.timeout) else {
+                throw RemoteConfigurationError("\(configuration.origin): timeout \(timeout) is not a number of seconds up to 86400")
             }
             configuration.timeout = seconds
         }

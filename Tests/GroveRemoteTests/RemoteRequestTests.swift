@@ -74,4 +74,15 @@ struct RemoteRequestTests {
         let reset = RemoteClient.toldWait(answer(429, ["ratelimit-reset": "1000010"]), now: .init(timeIntervalSince1970: 1_000_000))
         #expect(reset == 10)
     }
+
+    @Test func aTimeoutIsSecondsUpToADayWhereverItIsWritten() throws {
+        func section(_ timeout: String) throws -> RemoteConfiguration {
+            try PythonGitLabConfig(path: "cfg", text: "[a]\nurl = http://h\ntimeout = \(timeout)\n").configuration(section: "a")
+        }
+        #expect(try section("5").timeout == 5)
+        for bad in ["1e300", "0", "-1", "inf", "nan", "soon"] {
+            #expect(throws: RemoteConfigurationError.self, "timeout = \(bad)") { try section(bad) }
+        }
+        #expect(RemoteConfiguration.timeout(86_400) == 86_400 && RemoteConfiguration.timeout(86_401) == nil)
+    }
 }
