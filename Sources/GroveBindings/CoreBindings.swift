@@ -83,7 +83,7 @@ public enum CoreBindings {
                 }
                 params[key] = json
             }
-            if descriptor.pagination != .none {
+            if descriptor.pagination.isPaged {
                 return [.iterator(try session.backend.list(descriptor, params: params, as: session.actingAs))]
             }
             // In a coroutine of grove.parallel, a remote call yields while GitLab answers
@@ -91,7 +91,7 @@ public enum CoreBindings {
             if let scheduler = session.scheduler, let remote = session.backend as? RemoteBackend,
                call.isYieldable, scheduler.owns(call.thread) {
                 if let outcome = scheduler.take(call.thread) {
-                    return [try remote.value(of: outcome)?.luaResult ?? .nil]
+                    return [answer(descriptor, try remote.value(of: outcome))]
                 }
                 let user = session.actingAs
                 let token = try scheduler.wait(call.thread) { completion in
@@ -100,8 +100,21 @@ public enum CoreBindings {
                 call.yield(ParallelBindings.pending, .integer(Int64(token)))
                 return []
             }
-            return [try session.backend.perform(descriptor, params: params, as: session.actingAs)?.luaResult ?? .nil]
+            return [answer(descriptor, try session.backend.perform(descriptor, params: params, as: session.actingAs))]
         }
+    }
+
+    /// An operation's answer as Lua sees it: a list GitLab answers whole is a lazy list
+    /// all the same, so that every list has `:all()`, `:first(n)` and `:count()`.
+    static func answer(_ descriptor: OperationDescriptor, _ body: JSONValue?) -> LuaValue {
+        guard descriptor.pagination == .unpaged else { return body?.luaResult ?? .nil }
+        let items = body?.arrayValue ?? []
+        var index = 0
+        return .iterator(LuaIterator(next: {
+            guard index < items.count else { return nil }
+            defer { index += 1 }
+            return items[index].luaResult
+        }, count: { items.count - index }))
     }
 
     /// What the options table of an operation's function takes: its parameters but
@@ -136,7 +149,8 @@ public enum CoreBindings {
     /// `page` fetches that offset page only, as REST does.
     static let maxBatch = 5_000
 
-    static func pages(of name: String, params: JSONObject, store: GroveStore, actor: Actor) -> LuaIterator {
+    static func pages(of name: String, params: JSONObject, store: GroveStore, actor: Actor) throws -> LuaIterator {
+        try store.checkArguments(name, params: params)
         if params["page"] != nil { return onePage(of: name, params: params, store: store, actor: actor) }
         return pages(params: params) { request in try store.perform(name, params: params, as: actor, list: request) }
     }

@@ -102,8 +102,8 @@ struct CopyTreeTests {
           entry.push_rule = rule ~= grove.null and without(rule, {id = true, created_at = true}) or rule
           entry.hooks = json.array({})
           for h in hooks.list(g.id) do entry.hooks[#entry.hooks + 1] = without(h, {id = true, group_id = true, created_at = true, custom_headers = true}) end
-          entry.ldap = optional(ldap_links.list, g.id)
-          entry.saml = optional(saml_links.list, g.id)
+          entry.ldap = optional(function(id) return ldap_links.list(id):all() end, g.id)
+          entry.saml = optional(function(id) return saml_links.list(id):all() end, g.id)
           out[relative(g.full_path)] = entry
         end
         print(json.encode(out))

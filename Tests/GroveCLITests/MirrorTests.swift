@@ -22,8 +22,8 @@ struct MirrorTests {
               branches = g.parent_id == grove.null and collect(branches.list(g.id)) or {},
               push_rule = optional(push_rules.get, g.id),
               hooks = collect(hooks.list(g.id)),
-              ldap_links = optional(ldap_links.list, g.id),
-              saml_links = saml_links.list(g.id),
+              ldap_links = optional(function(id) return ldap_links.list(id):all() end, g.id),
+              saml_links = saml_links.list(g.id):all(),
             }
           end
         end

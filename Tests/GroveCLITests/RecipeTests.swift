@@ -79,7 +79,7 @@ struct RecipeTests {
         let tokens = try r.value("""
             local bot = users.list{username = 'deploy-bot'}:first(1)[1]
             local states = {}
-            for _, t in ipairs(service_accounts.list_tokens('team-a', bot.id)) do states[#states + 1] = t.name .. '=' .. tostring(t.revoked) end
+            for t in service_accounts.list_tokens('team-a', bot.id) do states[#states + 1] = t.name .. '=' .. tostring(t.revoked) end
             table.sort(states) return table.concat(states, ' ')
             """)
         #expect(tokens == "\"due-later=false due-soon=false due-soon=true forever=false\"")
@@ -176,7 +176,7 @@ final class RecipeRun {
     }
 
     /// Every committed change writes an audit event: equal counts, nothing written.
-    func changeCount() throws -> String { try value("#audit.list{}") }
+    func changeCount() throws -> String { try value("audit.list{}:count()") }
 
     /// Runs the recipe with --dry-run first and checks that nothing changed; a remote
     /// connection refuses the dry run before anything runs.

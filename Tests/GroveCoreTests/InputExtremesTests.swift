@@ -66,7 +66,8 @@ struct InputExtremesTests {
             _ = try? f.store.perform("groups.list", params: ["page": value, "per_page": .int(100)], as: .anonymous)
             _ = try? f.store.perform("groups.list", params: ["page": .int(2), "per_page": value], as: .anonymous)
             _ = try? f.run("groups.get", ["id": value])
-            _ = try? f.run("audit_events.list", ["limit": value, "after_id": value])
+            _ = try? f.run("audit_events.list", ["per_page": value, "after_id": value])
+            _ = try? f.run("audit_events.list", ["page": value])
             _ = try? f.run("groups.hooks.get", ["id": .int(g), "hook_id": value])
             _ = try? f.run("groups.members.add", ["id": .int(g), "user_id": value, "access_level": value])
         }

@@ -102,7 +102,7 @@ struct HardeningTests {
             let token = try server.token()
             for value in ["9223372036854775807", "-9223372036854775808", "99999999999999999999999", "1e300"] {
                 for path in ["/api/v4/groups/\(value)", "/api/v4/groups?per_page=\(value)", "/api/v4/groups/1/hooks/\(value)",
-                             "/api/v4/audit_events?limit=\(value)&after_id=\(value)"] {
+                             "/api/v4/audit_events?per_page=\(value)&after_id=\(value)", "/api/v4/audit_events?page=\(value)"] {
                     let reply = try await server.request("GET", path, token: token)
                     #expect(reply.status < 500, "\(path): \(reply)")
                 }

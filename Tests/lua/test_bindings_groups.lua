@@ -325,7 +325,7 @@ t.eq(one.value, "42", "custom_attributes.get: value")
 local all = t.call_ok(groups.custom_attributes.list, "platform")
 t.eq(#all == 1 and all[1].key .. "=" .. all[1].value, "cost_center=42", "custom_attributes.list")
 t.eq(t.call_ok(groups.custom_attributes.delete, "platform", "cost_center"), nil, "custom_attributes.delete: no value (204)")
-t.eq(#groups.custom_attributes.list("platform"), 0, "custom_attributes.delete: gone")
+t.eq(groups.custom_attributes.list("platform"):count(), 0, "custom_attributes.delete: gone")
 t.is_error(t.call_err(groups.custom_attributes.get, "platform", "cost_center"), 404, "404 Custom Attribute Not Found",
   "custom_attributes.get: a deleted key")
 t.is_error(t.call_err(groups.custom_attributes.delete, "platform", "cost_center"), 404, "404 Custom Attribute Not Found",

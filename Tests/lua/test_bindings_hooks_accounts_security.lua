@@ -293,14 +293,14 @@ local rotated = t.call_ok(service_accounts.rotate_token, "platform", bot.id, tok
 t.ok(rotated.id ~= token.id and rotated.token ~= token.token and rotated.token:find("^glpat%-") ~= nil, "rotate_token: a new token")
 t.eq(rotated.name, "ci", "rotate_token: same name")
 t.eq(rotated.expires_at, in_days(60), "rotate_token: the new expiry")
-local after = service_accounts.list_tokens("platform", bot.id)
+local after = service_accounts.list_tokens("platform", bot.id):all()
 t.eq(after[1].revoked, true, "rotate_token: the old token is revoked")
 t.is_error(t.call_err(service_accounts.rotate_token, "platform", bot.id, token.id), 400, "400 Bad request - Token already revoked",
   "rotate_token: a revoked token")
 t.is_error(t.call_err(service_accounts.rotate_token, "platform", bot.id, 999999), 404, "404 Personal Access Token Not Found",
   "rotate_token: an unknown token")
 t.eq(t.call_ok(service_accounts.revoke_token, "platform", bot.id, rotated.id), nil, "revoke_token: no value (204)")
-t.eq(service_accounts.list_tokens("platform", bot.id)[2].active, false, "revoke_token: no longer active")
+t.eq(service_accounts.list_tokens("platform", bot.id):all()[2].active, false, "revoke_token: no longer active")
 t.is_error(t.call_err(service_accounts.revoke_token, "platform", bot.id, 999999), 404, "404 Personal Access Token Not Found",
   "revoke_token: an unknown token")
 t.is_argument_error(t.call_err(service_accounts.revoke_token, "platform", bot.id, false),

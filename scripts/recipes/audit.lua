@@ -48,7 +48,7 @@ for group in groups.list{all_available = true, order_by = "path"} do
       end
     end
     for account in service_accounts.list(group.id) do
-      for _, token in ipairs(service_accounts.list_tokens(group.id, account.id)) do
+      for token in service_accounts.list_tokens(group.id, account.id) do
         if token.active and token.expires_at == grove.null then
           finding("token without expiry", group, account.username .. " / " .. token.name)
         end

@@ -347,13 +347,13 @@ for _, g in ipairs(tree) do
       end
     end
   end
-  links("LDAP", function(c, id) return c.ldap_links.list(id) end,
+  links("LDAP", function(c, id) return c.ldap_links.list(id):all() end,
     function(l) return l.provider .. ":" .. (null(l.cn) and ("filter " .. l.filter) or l.cn) end,
     function(l) dst.ldap_links.add(target.id, {provider = l.provider, group_access = l.group_access,
       cn = not null(l.cn) and l.cn or nil, filter = null(l.cn) and l.filter or nil}) end,
     function(l) dst.ldap_links.delete(target.id, {provider = l.provider,
       cn = not null(l.cn) and l.cn or nil, filter = null(l.cn) and l.filter or nil}) end)
-  links("SAML", function(c, id) return c.saml_links.list(id) end,
+  links("SAML", function(c, id) return c.saml_links.list(id):all() end,
     function(l) return (null(l.provider) and "" or (l.provider .. ":")) .. l.name end,
     function(l) dst.saml_links.add(target.id, {saml_group_name = l.name, access_level = l.access_level,
       provider = not null(l.provider) and l.provider or nil, member_role_id = not null(l.member_role_id)

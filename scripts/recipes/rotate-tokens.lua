@@ -26,7 +26,7 @@ local horizon = os.date("!%Y-%m-%d", os.time() + days * 86400)
 local lines, rotated = {}, 0
 for group in groups.list{top_level_only = true, all_available = true, order_by = "path"} do
   for account in service_accounts.list(group.id) do
-    for _, token in ipairs(service_accounts.list_tokens(group.id, account.id)) do
+    for token in service_accounts.list_tokens(group.id, account.id) do
       local expires = token.expires_at
       if not token.revoked and expires ~= grove.null and expires <= horizon then
         local new = service_accounts.rotate_token(group.id, account.id, token.id, {expires_at = opts.expires_at})

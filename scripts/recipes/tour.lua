@@ -102,5 +102,5 @@ groups.restore(doomed.id)
 say("restored: %s", groups.get(doomed.id).full_path)
 
 section("Audit trail (latest 5)")
-local latest = audit.list{order = "desc", limit = 5}
+local latest = audit.list{order = "desc"}:first(5)
 for i = #latest, 1, -1 do say("%s %s", latest[i].action, tostring(latest[i].entity_path)) end

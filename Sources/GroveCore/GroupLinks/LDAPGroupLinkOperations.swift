@@ -18,7 +18,7 @@ enum LDAPGroupLinkOperations: OperationModule {
 
     static func register(into registry: OperationRegistry) {
         registry.describe(module: "ldap_links", "LDAP group links and sync")
-        registry.add(OperationDescriptor("groups.ldap_group_links.list", "GET", "/groups/:id/ldap_group_links", lua: "ldap_links.list", summary: "List LDAP group links (Owner)", params: [id])) { ctx, p in
+        registry.add(OperationDescriptor("groups.ldap_group_links.list", "GET", "/groups/:id/ldap_group_links", lua: "ldap_links.list", summary: "List LDAP group links (Owner)", pagination: .unpaged, params: [id])) { ctx, p in
             let group = try group(ctx, p["id"])
             let rows = try Row.fetchAll(ctx.db, sql: "SELECT * FROM ldap_group_links WHERE group_id = ? ORDER BY id", arguments: [group.id])
             if rows.isEmpty { throw APIError.api("No linked LDAP groups found", status: 404) }

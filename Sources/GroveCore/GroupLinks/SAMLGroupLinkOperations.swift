@@ -33,7 +33,7 @@ enum SAMLGroupLinkOperations: OperationModule {
 
     static func register(into registry: OperationRegistry) {
         registry.describe(module: "saml_links", "SAML group links")
-        registry.add(OperationDescriptor("groups.saml_group_links.list", "GET", "/groups/:id/saml_group_links", lua: "saml_links.list", summary: "List SAML group links (Owner)", params: [id])) { ctx, p in
+        registry.add(OperationDescriptor("groups.saml_group_links.list", "GET", "/groups/:id/saml_group_links", lua: "saml_links.list", summary: "List SAML group links (Owner)", pagination: .unpaged, params: [id])) { ctx, p in
             let group = try group(ctx, p["id"])
             return .ok(.array(try Row.fetchAll(ctx.db, sql: "SELECT * FROM saml_group_links WHERE group_id = ? ORDER BY id", arguments: [group.id]).map(json)))
         }

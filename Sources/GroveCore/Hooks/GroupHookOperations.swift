@@ -88,10 +88,11 @@ enum GroupHookOperations: OperationModule {
             return try HookTestService(ctx: ctx).trigger(group, try service.find(group, p.int("hook_id")), trigger: try p.required.string("trigger"))
         }
         registry.add(OperationDescriptor("groups.hooks.deliveries", "GET", "/groups/:id/hooks/:hook_id/events", lua: "hooks.deliveries",
-                                         summary: "Recent deliveries of a group hook, secrets masked (Owner)", params: [id, hookId])) { ctx, p in
+                                         summary: "Recent deliveries of a group hook, secrets masked (Owner)", pagination: .offset, params: [id, hookId])) { ctx, p in
             let service = GroupHookService(ctx)
             let hook = try service.find(try service.group(p["id"]), p.int("hook_id"))
-            return .ok(.array(try HookDeliveryLog.deliveries(ctx.db, hookId: hook.id).map(\.json)))
+            let (deliveries, page) = try HookDeliveryLog.deliveries(ctx.db, hookId: hook.id, params: p)
+            return OperationResult(status: 200, body: .array(deliveries.map(\.json)), page: page)
         }
     }
 }

@@ -46,14 +46,24 @@ enum HookDeliveryLog {
 
     /// A hook's deliveries, oldest first.
     static func deliveries(_ db: Database, hookId: Int64) throws -> [HookDeliveryRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM web_hook_logs WHERE hook_id = ? ORDER BY id", arguments: [hookId]).map { row in
-            let headers = (try? JSONText.decode(row["request_headers"] as String))?.objectValue ?? JSONObject()
-            return HookDeliveryRecord(
-                id: row["id"], hookId: row["hook_id"], trigger: row["trigger"], url: row["url"],
-                requestHeaders: headers.map { ($0.key, $0.value.stringValue ?? "") }, requestData: row["request_data"],
-                responseStatus: (row["response_status"] as Int64?).map { Int($0) }, responseBody: row["response_body"],
-                error: row["internal_error_message"], executionDuration: row["execution_duration"], createdAt: row["created_at"])
-        }
+        try Row.fetchAll(db, sql: "SELECT * FROM web_hook_logs WHERE hook_id = ? ORDER BY id", arguments: [hookId]).map(delivery)
+    }
+
+    static func deliveries(_ db: Database, hookId: Int64, params: Params) throws -> ([HookDeliveryRecord], PageInfo) {
+        var f = QueryFilter()
+        f.add("hook_id = ?", [hookId])
+        let (rows, page): ([Row], PageInfo) = try Paginator.offset(db, select: "SELECT * FROM web_hook_logs", filter: f,
+                                                                    order: ListOrder([.asc("id")]), params: params, countFrom: "FROM web_hook_logs")
+        return (rows.map(delivery), page)
+    }
+
+    private static func delivery(_ row: Row) -> HookDeliveryRecord {
+        let headers = (try? JSONText.decode(row["request_headers"] as String))?.objectValue ?? JSONObject()
+        return HookDeliveryRecord(
+            id: row["id"], hookId: row["hook_id"], trigger: row["trigger"], url: row["url"],
+            requestHeaders: headers.map { ($0.key, $0.value.stringValue ?? "") }, requestData: row["request_data"],
+            responseStatus: (row["response_status"] as Int64?).map { Int($0) }, responseBody: row["response_body"],
+            error: row["internal_error_message"], executionDuration: row["execution_duration"], createdAt: row["created_at"])
     }
 }
 

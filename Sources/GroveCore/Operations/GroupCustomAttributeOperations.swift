@@ -6,7 +6,7 @@ enum GroupCustomAttributeOperations: OperationModule {
         registry.describe(module: "groups.custom_attributes", "Custom attributes of groups (administrators)")
         let id = ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group")
         let key = ParamSpec("key", .string, required: true, "The key of the custom attribute")
-        registry.add(OperationDescriptor("groups.custom_attributes.list", "GET", "/groups/:id/custom_attributes", summary: "List a group's custom attributes (administrators)", params: [id])) { ctx, p in
+        registry.add(OperationDescriptor("groups.custom_attributes.list", "GET", "/groups/:id/custom_attributes", summary: "List a group's custom attributes (administrators)", pagination: .unpaged, params: [id])) { ctx, p in
             try ctx.requireAdmin()
             return .ok(try GroupPresenter(ctx: ctx).customAttributes(try ctx.findGroup(p["id"])))
         }

@@ -1,5 +1,14 @@
-/// How pages are returned: page numbers with totals, keyset cursors, or not at all.
-public enum PaginationKind: String, Sendable { case none, offset, offsetOrKeyset }
+/// How an operation answers a list: not at all (one object), a whole list in one answer
+/// (GitLab does not paginate it: LDAP links, custom attributes), page numbers with
+/// totals, or pages with keyset cursors as well.
+public enum PaginationKind: String, Sendable {
+    case none, unpaged, offset, offsetOrKeyset
+
+    /// Whether the operation answers a list: Lua sees a lazy list either way.
+    public var answersList: Bool { self != .none }
+    /// Whether it takes `page`/`per_page` and answers GitLab's page headers.
+    public var isPaged: Bool { self == .offset || self == .offsetOrKeyset }
+}
 
 /// The token scope an operation needs, as GitLab's API-level scopes grant it
 /// (`lib/gitlab/auth.rb`): `api` allows everything, `read_api` every read, `read_user`
@@ -76,7 +85,7 @@ public struct OperationDescriptor: Sendable {
         self.pagination = pagination
         self.atLeastOneOf = atLeastOneOf
         self.exactlyOneOf = exactlyOneOf
-        let declared = pagination == .none ? params : params + PaginationParams.specs(keyset: pagination == .offsetOrKeyset)
+        let declared = !pagination.isPaged ? params : params + PaginationParams.specs(keyset: pagination == .offsetOrKeyset)
         let captures = Self.pathParameters(of: path)
         self.params = declared.map { spec in
             var spec = spec
@@ -116,7 +125,7 @@ public struct OperationDescriptor: Sendable {
             ("lua_name", .string(luaName)),
             ("summary", .string(summary)), ("success_status", .int(successStatus)),
             ("scope", .string(scope.rawValue)),
-            ("paginated", .bool(pagination != .none)),
+            ("paginated", .bool(pagination.isPaged)),
             ("params", .array(params.map(\.json))),
         ])
     }

@@ -205,17 +205,16 @@ enum InstanceOperations: OperationModule {
             return .ok(try InstanceSettings.load(ctx.db).json)
         }
         registry.add(OperationDescriptor("audit_events.list", "GET", "/audit_events", lua: "audit.list",
-                                         example: "for _, e in ipairs(audit.list{order = \"desc\", limit = 5}) do print(e.action, e.entity_path) end   -- the latest five",
-                                         summary: "Audit events, oldest first unless order = \"desc\" (administrators)", params: [
+                                         example: "for _, e in ipairs(audit.list{order = \"desc\"}:first(5)) do print(e.action, e.entity_path) end   -- the latest five",
+                                         summary: "Audit events, oldest first unless order = \"desc\" (administrators)", pagination: .offset, params: [
             ParamSpec("after_id", .integer, "Only events with a greater id"),
             ParamSpec("created_after", .dateTime, "Only events at or after this time"),
+            ParamSpec("created_before", .dateTime, "Only events at or before this time"),
             ParamSpec("order", .enumeration(["asc", "desc"]), default: "asc", "Oldest first (asc) or newest first (desc)"),
-            ParamSpec("limit", .integer, default: 1000, "At most this many events"),
         ])) { ctx, p in
             try ctx.requireAdmin()
-            let events = try AuditLog.events(ctx.db, afterId: p.int("after_id"), since: p.int("created_after"), newestFirst: p.string("order") == "desc",
-                                             limit: Int(p.int("limit") ?? 1000))
-            return .ok(.array(events.map(\.json)))
+            let (events, page) = try AuditLog.list(ctx.db, p)
+            return OperationResult(status: 200, body: .array(events.map(\.json)), page: page)
         }
     }
 }

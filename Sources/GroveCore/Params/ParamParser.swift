@@ -122,7 +122,7 @@ public enum ParamParser {
             if let problem = Self.exactlyOneOfProblem(group, given: given.count) { errors.append(problem) }
         }
         if !errors.isEmpty { throw APIError.grape(errors.joined(separator: ", ")) }
-        if descriptor.pagination != .none, let perPage = out["per_page"]?.intValue, perPage > PaginationParams.maxPerPage {
+        if descriptor.pagination.isPaged, let perPage = out["per_page"]?.intValue, perPage > PaginationParams.maxPerPage {
             out["per_page"] = .int(PaginationParams.maxPerPage)
         }
         return Params(out)
@@ -248,7 +248,7 @@ public enum ParamParser {
     }
 
     static func paginationErrors(_ values: JSONObject, _ descriptor: OperationDescriptor) -> [String] {
-        guard descriptor.pagination != .none else { return [] }
+        guard descriptor.pagination.isPaged else { return [] }
         var errors: [String] = []
         if let page = values["page"]?.intValue, page < 1 { errors.append("page does not have a valid value") }
         if let perPage = values["per_page"]?.intValue {

@@ -54,8 +54,12 @@ struct PersonalAccessTokenService {
 
     static let tokenNotFound = APIError.notFound("Personal Access Token")
 
-    func list(_ user: UserRecord) throws -> [PersonalAccessTokenRecord] {
-        try Row.fetchAll(ctx.db, sql: "SELECT * FROM personal_access_tokens WHERE user_id = ? ORDER BY id", arguments: [user.id]).map(PersonalAccessTokenRecord.init)
+    func list(_ user: UserRecord, _ params: Params) throws -> ([PersonalAccessTokenRecord], PageInfo) {
+        var f = QueryFilter()
+        f.add("user_id = ?", [user.id])
+        let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT * FROM personal_access_tokens", filter: f,
+                                                                    order: ListOrder([.asc("id")]), params: params, countFrom: "FROM personal_access_tokens")
+        return (rows.map(PersonalAccessTokenRecord.init), page)
     }
 
     func create(_ user: UserRecord, _ params: Params) throws -> (PersonalAccessTokenRecord, String) {

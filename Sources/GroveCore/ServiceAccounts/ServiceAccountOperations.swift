@@ -45,9 +45,10 @@ enum ServiceAccountOperations: OperationModule {
             return .noContent
         }
         registry.add(OperationDescriptor("groups.service_accounts.tokens.list", "GET", "/groups/:id/service_accounts/:user_id/personal_access_tokens", lua: "service_accounts.list_tokens",
-                                         summary: "List a service account's personal access tokens, without their values (Owner)", params: [id, userId])) { ctx, p in
+                                         summary: "List a service account's personal access tokens, without their values (Owner)", pagination: .offset, params: [id, userId])) { ctx, p in
             let (_, user) = try tokenOwner(ctx, p)
-            return .ok(.array(try PersonalAccessTokenService(ctx).list(user).map { $0.json(today: ctx.today) }))
+            let (tokens, page) = try PersonalAccessTokenService(ctx).list(user, p)
+            return OperationResult(status: 200, body: .array(tokens.map { $0.json(today: ctx.today) }), page: page)
         }
         registry.add(OperationDescriptor("groups.service_accounts.tokens.create", "POST", "/groups/:id/service_accounts/:user_id/personal_access_tokens", lua: "service_accounts.create_token",
                                          example: "local t = service_accounts.create_token(\"platform\", bot.id, {name = \"ci\", scopes = {\"api\"}, expires_at = \"2027-06-30\"})\nprint(t.token)   -- shown once",

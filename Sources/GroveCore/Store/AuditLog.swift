@@ -82,14 +82,29 @@ enum AuditLog {
         if let since { sql += " AND created_at >= ?"; args.append(since) }
         sql += newestFirst ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?"
         args.append(limit)
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { row in
-            let changesText: String = row["changes"]
-            let changes = ((try? JSONText.decode(changesText))?.arrayValue ?? []).map { item in
-                AuditEvent.Change(attribute: item["attribute"]?.stringValue ?? "", old: item["from"] ?? .null, new: item["to"] ?? .null)
-            }
-            return AuditEvent(id: row["id"], createdAt: row["created_at"], actorId: row["actor_id"], actorUsername: row["actor_username"],
-                              action: row["action"], targetType: row["target_type"], targetId: row["target_id"],
-                              targetPath: row["target_path"], changes: changes)
-        }
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(event)
+    }
+
+    /// `audit.list` and `GET /audit_events`: a page of events in id order, by key in-process.
+    static func list(_ db: Database, _ params: Params) throws -> ([AuditEvent], PageInfo) {
+        var f = QueryFilter()
+        if let afterId = params.int("after_id") { f.add("id > ?", [afterId]) }
+        if let since = params.int("created_after") { f.add("created_at >= ?", [since]) }
+        if let until = params.int("created_before") { f.add("created_at <= ?", [until]) }
+        let order = ListOrder([OrderTerm("id", descending: params.string("order") == "desc")])
+        let (rows, page): ([Row], PageInfo) = try Paginator.offset(db, select: "SELECT * FROM audit_events", filter: f, order: order,
+                                                                    params: params, countFrom: "FROM audit_events")
+        return (try rows.map(event), page)
+    }
+
+    private static func event(_ row: Row) throws -> AuditEvent {
+        let changesText: String = row["changes"]
+        // Written by `record` as JSON; a row that does not decode is a damaged store.
+        let changes = try JSONText.decode(changesText).arrayValue.map { items in
+            items.map { AuditEvent.Change(attribute: $0["attribute"]?.stringValue ?? "", old: $0["from"] ?? .null, new: $0["to"] ?? .null) }
+        } ?? []
+        return AuditEvent(id: row["id"], createdAt: row["created_at"], actorId: row["actor_id"], actorUsername: row["actor_username"],
+                          action: row["action"], targetType: row["target_type"], targetId: row["target_id"],
+                          targetPath: row["target_path"], changes: changes)
     }
 }

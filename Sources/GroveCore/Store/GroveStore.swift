@@ -234,6 +234,13 @@ public final class GroveStore: @unchecked Sendable {
     /// A list operation asked by key instead of by page (in-process iteration): the next
     /// `limit` items after a key, with `page.continuation` to go on from, and no totals; or
     /// `.count` (an empty body and `page.total`), which reads no item.
+    /// Checks an operation's arguments as `perform` does first, without running it: a lazy
+    /// list refuses a bad option where it is called, not where the loop first fetches.
+    public func checkArguments(_ name: String, params: JSONObject) throws {
+        guard let operation = registry[name] else { throw APIError.grape("unknown operation \(name)", status: 404) }
+        _ = try ParamParser.parse(params, for: operation.descriptor, ignoreUnknown: false)
+    }
+
     public func perform(_ name: String, params: JSONObject, as actor: Actor, list: ListRequest) throws -> OperationResult {
         try perform(name, params: params, as: actor, ignoreUnknown: false, list: list)
     }
@@ -244,7 +251,7 @@ public final class GroveStore: @unchecked Sendable {
         }
         var parsed = try ParamParser.parse(params, for: operation.descriptor, ignoreUnknown: ignoreUnknown)
         if let list {
-            guard operation.descriptor.pagination != .none else { throw APIError.grape("\(name) is not a list", status: 400) }
+            guard operation.descriptor.pagination.isPaged else { throw APIError.grape("\(name) is not a list", status: 400) }
             if case .after(_, let limit) = list, limit < 1 { throw APIError.grape("limit must be at least 1", status: 400) }
             parsed.list = list
         }

@@ -74,7 +74,7 @@ public enum OpenAPIDocument {
         let status = descriptor?.successStatus ?? 200
         var success = JSONObject([("description", .string(status == 204 ? "No content" : "Success"))])
         if status != 204 { success["content"] = .object([("application/json", .object([("schema", .object([]))]))]) }
-        if let descriptor, descriptor.pagination != .none {
+        if let descriptor, descriptor.pagination.isPaged {
             success["headers"] = .object(["X-Page", "X-Per-Page", "X-Total", "X-Total-Pages", "X-Next-Page", "X-Prev-Page", "Link"].map {
                 ($0, JSONValue.object([("schema", .object([("type", "string")]))]))
             })

@@ -99,7 +99,7 @@ enum LuaAnnotations {
             lines.append("---@param \(name)\(argument.optional ? "?" : "") \(type)")
         }
         if let descriptor = entry.descriptor {
-            if descriptor.pagination != .none {
+            if descriptor.pagination.answersList {
                 lines.append("---@return grove.iterator")
             } else if descriptor.successStatus != 204 {
                 lines.append("---@return grove.Record")

@@ -60,7 +60,8 @@ enum ReferencePages {
         var out = ["### \(entry.name)", "", "`\(entry.signature)`", ""]
         if !entry.summary.isEmpty { out += [entry.summary, ""] }
         if let descriptor = entry.descriptor {
-            let returns = descriptor.pagination != .none ? "a lazy list of records (paginated)"
+            let returns = descriptor.pagination.isPaged ? "a lazy list of records (paginated)"
+                : descriptor.pagination == .unpaged ? "a lazy list of records (one answer, not paginated)"
                 : descriptor.successStatus == 204 ? "nothing" : "a record"
             out += ["GitLab: `\(descriptor.method) /api/v4\(descriptor.path)`; returns \(returns).", ""]
             let positional = descriptor.pathParams
