@@ -89,6 +89,24 @@ struct PermissionMatrixTests {
         try check("projects.create",         [401, 404, 403, 403, 201, 201, 201, 201]) { ["name": "web", "namespace_id": .int($0.team)] }
     }
 
+    /// One row per ability of the group policy table (GroupPolicy.swift), each with the
+    /// refusal GitLab's endpoint gives: 403, a bare 404 (push rules), 401 (SAML links,
+    /// security settings), 403 even for an invisible group (LDAP links' `find_group`).
+    /// Anonymous writes are 401 before any of them (the API authenticates every write).
+    @Test func groupPolicyAbilities() throws {
+        try check("groups.protected_branches.list", [404, 404, 403, 403, 403, 403, 200, 200]) { ["id": .int($0.team)] }
+        try check("groups.hooks.list",       [401, 404, 403, 403, 403, 403, 200, 200]) { ["id": .int($0.team)] }
+        try check("groups.service_accounts.list", [401, 404, 403, 403, 403, 403, 200, 200]) { ["id": .int($0.team)] }
+        try check("groups.push_rule.create", [401, 404, 404, 404, 404, 201, 201, 201]) { ["id": .int($0.team), "deny_delete_tag": true] }
+        try check("groups.ldap_group_links.create", [401, 403, 403, 403, 403, 403, 201, 201]) {
+            ["id": .int($0.team), "cn": "devs", "group_access": 30, "provider": "ldapmain"]
+        }
+        try check("groups.saml_group_links.list", [404, 404, 401, 401, 401, 401, 200, 200]) { ["id": .int($0.team)] }
+        try check("groups.security_settings.update", [401, 404, 401, 401, 401, 200, 200, 200]) {
+            ["id": .int($0.team), "secret_push_protection_enabled": true]
+        }
+    }
+
     @Test func instanceAdministratorsOnly() throws {
         try check("groups.transfer_project", [401, 404, 403, 403, 403, 403, 403, 201]) { ["id": .int($0.team), "project_id": .int($0.project)] }
         try check("groups.custom_attributes.set", [401, 403, 403, 403, 403, 403, 403, 200]) { ["id": .int($0.other), "key": "k", "value": "v"] }

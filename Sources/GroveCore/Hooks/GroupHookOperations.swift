@@ -2,7 +2,7 @@ import GRDB
 
 /// `/groups/:id/hooks`: group web hooks (owners), their secrets, and test deliveries.
 enum GroupHookOperations: OperationModule {
-    static let id = ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group")
+    static let id = GroupParams.id
     static let hookId = ParamSpec("hook_id", .integer, required: true, "The ID of a group hook")
 
     static func attributes(urlRequired: Bool) -> [ParamSpec] {
@@ -28,31 +28,27 @@ enum GroupHookOperations: OperationModule {
         registry.describe(module: "groups.hooks.custom_headers", "Custom headers of a group hook (also hooks.set_header, hooks.delete_header)")
         registry.describe(module: "groups.hooks.url_variables", "URL variables of a group hook (also hooks.set_url_variable, hooks.delete_url_variable)")
         registry.add(OperationDescriptor("groups.hooks.list", "GET", "/groups/:id/hooks", lua: "hooks.list", summary: "List group hooks (Owner)", pagination: .offset, params: [id])) { ctx, p in
-            let service = GroupHookService(ctx)
-            let group = try service.group(p["id"])
-            var f = QueryFilter()
-            f.add("group_id = ?", [group.id])
-            let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT * FROM group_hooks", filter: f, order: ListOrder([.asc("id")]), params: p, countFrom: "FROM group_hooks")
-            return OperationResult(status: 200, body: .array(try rows.map { try GroupHookRecord.load(ctx.db, $0).json }), page: page)
+            let (hooks, page) = try GroupHookService(ctx).list(try ctx.group(p["id"], may: .adminWebHook), p)
+            return OperationResult(status: 200, body: .array(hooks.map(\.json)), page: page)
         }
         registry.add(OperationDescriptor("groups.hooks.get", "GET", "/groups/:id/hooks/:hook_id", lua: "hooks.get", summary: "Get a group hook (Owner)", params: [id, hookId])) { ctx, p in
             let service = GroupHookService(ctx)
-            return .ok(try service.find(try service.group(p["id"]), p.int("hook_id")).json)
+            return .ok(try service.find(try ctx.group(p["id"], may: .adminWebHook), p.int("hook_id")).json)
         }
         registry.add(OperationDescriptor("groups.hooks.create", "POST", "/groups/:id/hooks", lua: "hooks.add",
                                          example: "hooks.add(\"platform\", {url = \"https://ci.example.com/hook\", push_events = true, token = \"s3cret\"})", summary: "Add a group hook (Owner)", params: [id] + attributes(urlRequired: true))) { ctx, p in
             let service = GroupHookService(ctx)
-            return .ok(try service.create(try service.group(p["id"]), p).json, status: 201)
+            return .ok(try service.create(try ctx.group(p["id"], may: .adminWebHook), p).json, status: 201)
         }
         registry.add(OperationDescriptor("groups.hooks.update", "PUT", "/groups/:id/hooks/:hook_id", lua: "hooks.edit",
                                          summary: "Edit a group hook (Owner); a new url without a token drops the token", params: [id, hookId] + attributes(urlRequired: false))) { ctx, p in
             let service = GroupHookService(ctx)
-            let group = try service.group(p["id"])
+            let group = try ctx.group(p["id"], may: .adminWebHook)
             return .ok(try service.update(group, try service.find(group, p.int("hook_id")), p).json)
         }
         registry.add(OperationDescriptor("groups.hooks.delete", "DELETE", "/groups/:id/hooks/:hook_id", lua: "hooks.delete", summary: "Delete a group hook (Owner)", success: 204, params: [id, hookId])) { ctx, p in
             let service = GroupHookService(ctx)
-            let group = try service.group(p["id"])
+            let group = try ctx.group(p["id"], may: .adminWebHook)
             try service.delete(group, try service.find(group, p.int("hook_id")))
             return .noContent
         }
@@ -66,14 +62,14 @@ enum GroupHookOperations: OperationModule {
                 id, hookId, key, ParamSpec("value", .string, required: true, "The value of the \(noun) (never returned)"),
             ])) { ctx, p in
                 let service = GroupHookService(ctx)
-                let group = try service.group(p["id"])
+                let group = try ctx.group(p["id"], may: .adminWebHook)
                 try service.setPair(group, try service.find(group, p.int("hook_id")), kind, key: try p.required.string("key"), value: try p.required.string("value"))
                 return .noContent
             }
             registry.add(OperationDescriptor("\(prefix).delete", "DELETE", "/groups/:id/hooks/:hook_id/\(segment)/:key", lua: "hooks.delete_\(luaNoun)", aliases: ["\(prefix).delete"],
                                              summary: "Delete a hook's \(noun) (Owner)", success: 204, params: [id, hookId, key])) { ctx, p in
                 let service = GroupHookService(ctx)
-                let group = try service.group(p["id"])
+                let group = try ctx.group(p["id"], may: .adminWebHook)
                 try service.deletePair(group, try service.find(group, p.int("hook_id")), kind, key: try p.required.string("key"))
                 return .noContent
             }
@@ -84,13 +80,13 @@ enum GroupHookOperations: OperationModule {
             id, hookId, ParamSpec("trigger", .enumeration(HookEvent.testTriggers), required: true, "The event to send: " + HookEvent.testTriggers.joined(separator: ", ")),
         ])) { ctx, p in
             let service = GroupHookService(ctx)
-            let group = try service.group(p["id"])
+            let group = try ctx.group(p["id"], may: .adminWebHook)
             return try HookTestService(ctx: ctx).trigger(group, try service.find(group, p.int("hook_id")), trigger: try p.required.string("trigger"))
         }
         registry.add(OperationDescriptor("groups.hooks.deliveries", "GET", "/groups/:id/hooks/:hook_id/events", lua: "hooks.deliveries",
                                          summary: "Recent deliveries of a group hook, secrets masked (Owner)", pagination: .offset, params: [id, hookId])) { ctx, p in
             let service = GroupHookService(ctx)
-            let hook = try service.find(try service.group(p["id"]), p.int("hook_id"))
+            let hook = try service.find(try ctx.group(p["id"], may: .adminWebHook), p.int("hook_id"))
             let (deliveries, page) = try HookDeliveryLog.deliveries(ctx.db, hookId: hook.id, params: p)
             return OperationResult(status: 200, body: .array(deliveries.map(\.json)), page: page)
         }

@@ -10,13 +10,12 @@ struct GroupHookService {
     /// Parameters that are not hook attributes.
     static let routeParams: Set<String> = ["id", "hook_id"]
 
-    /// `read_web_hook` / `admin_web_hook` both come from `admin_group` (owner).
-    /// The API authenticates first (`before { authenticate! }`): anonymous callers get 401.
-    func group(_ ref: JSONValue?) throws -> GroupRecord {
-        if ctx.caller.isAnonymous { throw APIError.unauthorized }
-        let group = try ctx.findGroup(ref)
-        guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
-        return group
+    func list(_ group: GroupRecord, _ params: Params) throws -> ([GroupHookRecord], PageInfo) {
+        var f = QueryFilter()
+        f.add("group_id = ?", [group.id])
+        let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT * FROM group_hooks", filter: f, order: ListOrder([.asc("id")]),
+                                                                    params: params, countFrom: "FROM group_hooks")
+        return (try rows.map { try GroupHookRecord.load(ctx.db, $0) }, page)
     }
 
     func find(_ group: GroupRecord, _ id: Int64?) throws -> GroupHookRecord {
@@ -137,7 +136,7 @@ struct GroupHookService {
         if !missing.isEmpty {
             throw HookValidation.error("Invalid URL template. Missing keys: [" + missing.map { "\"\($0)\"" }.joined(separator: ", ") + "]")
         }
-        let settings = try IntegrationSettings.load(ctx.db)
+        let settings = try ctx.settings
         switch HookURLPolicy.check(hook.interpolatedURL, allowLocal: settings.allowLocalRequestsFromWebHooksAndServices, resolve: false) {
         case .invalid: throw HookValidation.error("Invalid url given")
         case .blocked(let reason): throw HookValidation.error("Url is blocked: \(reason)")

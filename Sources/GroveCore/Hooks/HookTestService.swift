@@ -19,7 +19,7 @@ struct HookTestService {
         let payload = HookTestPayload.build(trigger: trigger, group: group, project: project, user: ctx.caller.user, baseURL: ctx.store.baseURL)
         let body = try hook.customWebhookTemplate.flatMap { $0.isEmpty ? nil : $0 }.map { try HookTestPayload.render($0, payload: payload) } ?? JSONText.encode(payload)
         let url = hook.interpolatedURL
-        let settings = try IntegrationSettings.load(ctx.db)
+        let settings = try ctx.settings
         var headers: [(String, String)] = [
             ("Content-Type", "application/json"), ("User-Agent", Self.userAgent), ("Idempotency-Key", UUID().uuidString.lowercased()),
             ("X-Gitlab-Event", HookEvent.header(trigger)), ("X-Gitlab-Webhook-UUID", UUID().uuidString.lowercased()),

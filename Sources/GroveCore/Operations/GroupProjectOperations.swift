@@ -51,12 +51,8 @@ enum GroupUserOperations: OperationModule {
             ParamSpec("created_after", .dateTime, "Return users created after the specified time"),
             ParamSpec("created_before", .dateTime, "Return users created before the specified time"),
         ])) { ctx, p in
-            let group = try ctx.findGroup(p["id"])
-            guard try ctx.access.level(group) >= AccessLevel.maintainer else { throw APIError.forbidden() }
-            var f = QueryFilter()
-            f.add("u.provisioned_by_group_id = ?", [group.id])
-            addUserFilters(&f, p)
-            return try users(ctx, f, p)
+            let group = try ctx.group(p["id"], may: .maintainerAccess)
+            return try users(ctx, .provisionedBy(group), p)
         }
         registry.add(OperationDescriptor("groups.users", "GET", "/groups/:id/users", summary: "List users related to a top-level group (Owner): SAML users and service accounts", pagination: .offset,
                                          params: [
@@ -65,36 +61,15 @@ enum GroupUserOperations: OperationModule {
             ParamSpec("include_service_accounts", .boolean, "Include service account users. Either this value or include_saml_users must be true."),
             ParamSpec("search", .string, "Search users by name, email, username."),
         ])) { ctx, p in
-            let group = try ctx.findGroup(p["id"])
-            guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
+            let group = try ctx.group(p["id"], may: .adminGroup)
             let saml = p.bool("include_saml_users") == true, service = p.bool("include_service_accounts") == true
             guard saml || service else { throw APIError.badRequest("At least one of include_saml_users and include_service_accounts must be true") }
-            var f = QueryFilter()
-            var kinds: [String] = []
-            if saml { kinds.append("u.saml_group_id = \(group.rootId)") }
-            if service {
-                kinds.append("(u.service_account = 1 AND u.provisioned_by_group_id IN (SELECT id FROM namespaces WHERE traversal_ids >= '\(group.rootId)/' AND traversal_ids < '\(group.rootId)0'))")
-            }
-            f.add("(" + kinds.joined(separator: " OR ") + ")")
-            addUserFilters(&f, p)
-            return try users(ctx, f, p)
+            return try users(ctx, .relatedTo(group, samlUsers: saml, serviceAccounts: service), p)
         }
     }
 
-    static func addUserFilters(_ f: inout QueryFilter, _ p: Params) {
-        if let u = p.string("username") { f.add("u.username = ? COLLATE NOCASE", [u]) }
-        if let s = p.presentString("search") {
-            let like = "%\(Like.escape(s))%"
-            f.add("(u.name LIKE ? ESCAPE '\\' OR u.username LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')", [like, like, like])
-        }
-        if p.bool("active") == true { f.add("u.state = 'active'") }
-        if p.bool("blocked") == true { f.add("u.state = 'blocked'") }
-        if let after = p.int("created_after") { f.add("u.created_at > ?", [after]) }
-        if let before = p.int("created_before") { f.add("u.created_at < ?", [before]) }
-    }
-
-    static func users(_ ctx: OperationContext, _ f: QueryFilter, _ p: Params) throws -> OperationResult {
-        let (rows, page): ([UserRecord], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT u.* FROM users u", filter: f, order: ListOrder([.asc("u.id")]), params: p, countFrom: "FROM users u")
+    static func users(_ ctx: OperationContext, _ scope: UserFinder.Scope, _ p: Params) throws -> OperationResult {
+        let (rows, page) = try UserFinder(ctx: ctx).list(scope, p)
         let presenter = UserPresenter(ctx: ctx)
         return OperationResult(status: 200, body: .array(rows.map(presenter.full)), page: page)
     }

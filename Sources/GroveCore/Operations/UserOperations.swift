@@ -52,9 +52,7 @@ enum UserOperations: OperationModule {
             ParamSpec("active", .boolean, "Return only active users"),
             ParamSpec("blocked", .boolean, "Return only blocked users"),
         ])) { ctx, p in
-            var f = QueryFilter()
-            GroupUserOperations.addUserFilters(&f, p)
-            let (rows, page): ([UserRecord], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT u.* FROM users u", filter: f, order: ListOrder([.asc("u.id")]), params: p, countFrom: "FROM users u")
+            let (rows, page) = try UserFinder(ctx: ctx).list(.all, p)
             let presenter = UserPresenter(ctx: ctx)
             // `UserWithAdmin` for administrators, `UserBasic` for others.
             return OperationResult(status: 200, body: .array(try rows.map { ctx.caller.isAdmin ? try presenter.admin($0) : presenter.basic($0) }), page: page)
@@ -68,13 +66,7 @@ enum UserOperations: OperationModule {
             try NamespaceOperations.requireSignedIn(ctx)
             try ctx.requireAdmin()
             guard let user = try UserRecord.find(ctx.db, id: try p.required.int("id")) else { throw APIError.notFound("User") }
-            // Groups are Grove's only member sources: Project memberships are none.
-            var f = QueryFilter()
-            f.add("m.user_id = ?", [user.id])
-            if p.string("type") == "Project" { f.add("0") }
-            let from = "FROM members m JOIN namespaces n ON n.id = m.group_id"
-            let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT m.id, m.group_id, n.name, m.access_level \(from)", filter: f,
-                                                                       order: ListOrder([.asc("m.id")]), params: p, countFrom: from)
+            let (rows, page) = try UserFinder(ctx: ctx).memberships(user, p)
             return OperationResult(status: 200, body: .array(rows.map { row in
                 .object([("source_id", .int(row["group_id"] as Int64)), ("source_name", .string(row["name"])), ("source_type", "Namespace"),
                          ("access_level", .int(row["access_level"] as Int64))])
@@ -87,28 +79,23 @@ enum UserOperations: OperationModule {
 enum MemberOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
         registry.describe(module: "members", "Group memberships and access levels")
-        let id = ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group")
+        let id = GroupParams.id
         let userId = ParamSpec("user_id", .idOrPath, required: true, "The user ID or username of the member")
         registry.add(OperationDescriptor("groups.members.list", "GET", "/groups/:id/members", lua: "members.list", summary: "List direct members of a group", pagination: .offset, params: [
             id, ParamSpec("query", .string, "Filter by name or username"),
         ])) { ctx, p in
-            let group = try ctx.findGroup(p["id"])
-            var f = QueryFilter()
-            f.add("m.group_id = ?", [group.id])
-            if let q = p.string("query"), !q.isEmpty { f.add("(u.username LIKE ? OR u.name LIKE ?)", ["%\(q)%", "%\(q)%"]) }
-            let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT m.*, u.username, u.name, u.state FROM members m JOIN users u ON u.id = m.user_id",
-                                                                       filter: f, order: ListOrder([.asc("m.id")]), params: p, countFrom: "FROM members m JOIN users u ON u.id = m.user_id")
             let service = UserService(ctx)
+            let (rows, page) = try service.directMembers(try ctx.findGroup(p["id"]), p)
             return OperationResult(status: 200, body: .array(rows.map(service.memberJSON)), page: page)
         }
         registry.add(OperationDescriptor("groups.members.get", "GET", "/groups/:id/members/:user_id", lua: "members.get",
                                          example: "print(members.get(\"platform\", \"alice\").access_level)",
                                          summary: "A direct member of a group", params: [id, userId])) { ctx, p in
             let group = try ctx.findGroup(p["id"])
-            let user = try UserService(ctx).findUser(p["user_id"])
+            let service = UserService(ctx)
             // lib/api/members.rb: `members.find_by!(user_id:)`, whose RecordNotFound API::API renders as "404 Not found".
-            guard let row = try Row.fetchOne(ctx.db, sql: memberSQL, arguments: [group.id, user.id]) else { throw APIError.api("404 Not found", status: 404) }
-            return .ok(UserService(ctx).memberJSON(row))
+            guard let row = try service.directMember(group, try service.findUser(p["user_id"])) else { throw APIError.api("404 Not found", status: 404) }
+            return .ok(service.memberJSON(row))
         }
         registry.add(OperationDescriptor("groups.members.add", "POST", "/groups/:id/members", lua: "members.add",
                                          example: "members.add(\"platform\", {user_id = users.list{username = \"alice\"}:first(1)[1].id, access_level = 40})", summary: "Add a member to a group (Owner)", params: [
@@ -163,11 +150,9 @@ enum MemberOperations: OperationModule {
         }
     }
 
-    static let memberSQL = "SELECT m.*, u.username, u.name, u.state FROM members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? AND m.user_id = ?"
-
     static func member(_ ctx: OperationContext, _ group: GroupRecord, _ user: UserRecord) throws -> JSONValue {
-        let row = try readBack(Row.fetchOne(ctx.db, sql: memberSQL, arguments: [group.id, user.id]))
-        return UserService(ctx).memberJSON(row)
+        let service = UserService(ctx)
+        return service.memberJSON(try readBack(service.directMember(group, user)))
     }
 }
 
@@ -178,7 +163,7 @@ enum InstanceOperations: OperationModule {
         registry.describe(module: "audit", "What was changed, by whom and when")
         registry.add(OperationDescriptor("settings.get", "GET", "/application/settings", summary: "Instance settings that group rules read (administrators)", params: [])) { ctx, _ in
             try ctx.requireAdmin()
-            return .ok(try ctx.settings.json)
+            return .ok(try ctx.settings.groupRulesJSON)
         }
         registry.add(OperationDescriptor("settings.update", "PUT", "/application/settings", summary: "Change instance settings (administrators)", params: [
             ParamSpec("deletion_adjourned_period", .integer, "Days before a group marked for deletion is purged (1-90)"),
@@ -186,23 +171,7 @@ enum InstanceOperations: OperationModule {
             ParamSpec("restricted_visibility_levels", .stringArray, "Levels non-administrators may not use"),
             ParamSpec("ldap_enabled", .boolean, "LDAP is configured (off by default; POST /groups/:id/ldap_sync answers 404 without it)"),
         ])) { ctx, p in
-            try ctx.requireAdmin()
-            let old = try ctx.settings.json
-            if let days = p.int("deletion_adjourned_period"), !(1...90).contains(days) {
-                throw APIError.validation(FieldErrors("deletion_adjourned_period", "must be between 1 and 90"))
-            }
-            let levels = p.stringArray("restricted_visibility_levels")
-            if levels.contains(where: { Visibility(name: $0) == nil }) { throw APIError.grape("restricted_visibility_levels does not have a valid value") }
-            var changes: [AuditEvent.Change] = []
-            for key in InstanceSettings.keys {
-                guard let v = p[key] else { continue }
-                let text = v.arrayValue.map { $0.compactMap(\.stringValue).joined(separator: ",") } ?? v.stringValue ?? v.intValue.map(String.init)
-                    ?? v.boolValue.map { $0 ? "true" : "false" } ?? ""
-                try ctx.db.execute(sql: "INSERT INTO instance_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [key, text])
-                changes.append(.init(attribute: key, old: old[key] ?? .null, new: v))
-            }
-            try ctx.audit("settings.update", "Instance", id: nil, path: nil, changes: changes)
-            return .ok(try InstanceSettings.load(ctx.db).json)
+            .ok(try InstanceSettingsService(ctx).update(p, shown: \.groupRulesJSON))
         }
         registry.add(OperationDescriptor("audit_events.list", "GET", "/audit_events", lua: "audit.list",
                                          example: "for _, e in ipairs(audit.list{order = \"desc\"}:first(5)) do print(e.action, e.entity_path) end   -- the latest five",

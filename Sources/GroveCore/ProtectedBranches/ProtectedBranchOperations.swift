@@ -1,6 +1,6 @@
 /// `/groups/:id/protected_branches`: group-level protected branch rules (owners).
 enum ProtectedBranchOperations: OperationModule {
-    static let id = ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group.")
+    static let id = GroupParams.id
     static let name = ParamSpec("name", .string, required: true, "The name of the branch or wildcard.")
     static let levels = ParamType.integerEnumeration(BranchAccessEntry.allowedLevels)
     static func entries(_ kind: BranchAccessKind, _ what: String) -> ParamSpec {
@@ -14,14 +14,14 @@ enum ProtectedBranchOperations: OperationModule {
             id, ParamSpec("search", .string, "Name or part of the name of protected branches to be searched for."),
         ])) { ctx, p in
             let service = ProtectedBranchService(ctx)
-            let (rules, page) = try service.list(try service.group(p["id"]), p)
+            let (rules, page) = try service.list(try ctx.group(p["id"], may: .adminGroup), p)
             let presenter = ProtectedBranchPresenter(ctx: ctx)
             return OperationResult(status: 200, body: .array(try rules.map(presenter.rule)), page: page)
         }
         registry.add(OperationDescriptor("groups.protected_branches.get", "GET", "/groups/:id/protected_branches/:name", lua: "branches.get",
                                          summary: "Get a single protected branch or wildcard protected branch (Owner)", params: [id, name])) { ctx, p in
             let service = ProtectedBranchService(ctx)
-            let rule = try service.find(try service.group(p["id"]), name: try p.required.string("name"))
+            let rule = try service.find(try ctx.group(p["id"], may: .adminGroup), name: try p.required.string("name"))
             return .ok(try ProtectedBranchPresenter(ctx: ctx).rule(rule))
         }
         registry.add(OperationDescriptor("groups.protected_branches.create", "POST", "/groups/:id/protected_branches", lua: "branches.protect",
@@ -37,7 +37,7 @@ enum ProtectedBranchOperations: OperationModule {
             ParamSpec("unprotect_access_level", levels, default: 40, "Access levels allowed to unprotect. Default: 40, Maintainer role."),
         ])) { ctx, p in
             let service = ProtectedBranchService(ctx)
-            let rule = try service.create(try service.group(p["id"]), p)
+            let rule = try service.create(try ctx.group(p["id"], may: .adminGroup), p)
             return .ok(try ProtectedBranchPresenter(ctx: ctx).rule(rule), status: 201)
         }
         registry.add(OperationDescriptor("groups.protected_branches.update", "PATCH", "/groups/:id/protected_branches/:name", lua: "branches.update",
@@ -49,7 +49,7 @@ enum ProtectedBranchOperations: OperationModule {
             ParamSpec("code_owner_approval_required", .boolean, "Prevent pushes to this branch if it matches an item in the CODEOWNERS file."),
         ])) { ctx, p in
             let service = ProtectedBranchService(ctx)
-            let group = try service.group(p["id"])
+            let group = try ctx.group(p["id"], may: .adminGroup)
             let rule = try service.update(group, try service.find(group, name: try p.required.string("name")), p)
             return .ok(try ProtectedBranchPresenter(ctx: ctx).rule(rule))
         }
@@ -58,7 +58,7 @@ enum ProtectedBranchOperations: OperationModule {
                                          summary: "Unprotect a branch or wildcard (Owner); answers the removed rule", success: 200,
                                          params: [id, ParamSpec("name", .string, required: true, "The name of the branch.")])) { ctx, p in
             let service = ProtectedBranchService(ctx)
-            let group = try service.group(p["id"])
+            let group = try ctx.group(p["id"], may: .adminGroup)
             let rule = try service.find(group, name: try p.required.string("name"))
             let body = try ProtectedBranchPresenter(ctx: ctx).rule(rule)
             try service.delete(group, rule)

@@ -8,13 +8,6 @@ struct ProtectedBranchService {
 
     static let notFound = APIError.notFound("ProtectedBranch")
 
-    /// Every verb needs `admin_group` (owner); unreadable groups are 404 first.
-    func group(_ ref: JSONValue?) throws -> GroupRecord {
-        let group = try ctx.findGroup(ref)
-        guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
-        return group
-    }
-
     func find(_ group: GroupRecord, name: String) throws -> ProtectedBranchRule {
         guard let rule = try ProtectedBranchRule.find(ctx.db, groupId: group.id, name: name) else { throw Self.notFound }
         return rule

@@ -1,6 +1,6 @@
 /// `/groups/:id/push_rule` and the push checker.
 enum PushRuleOperations: OperationModule {
-    static let id = ParamSpec("id", .idOrPath, required: true, "ID or URL-encoded path of the group.")
+    static let id = GroupParams.id
     static let attributes: [ParamSpec] = [
         ParamSpec("author_email_regex", .string, "Allow only commit author emails that match this regular expression (RE2, max 511)."),
         ParamSpec("branch_name_regex", .string, "Allow only branch names that match this regular expression (RE2, max 511)."),
@@ -23,22 +23,22 @@ enum PushRuleOperations: OperationModule {
         registry.describe(module: "projects.push_rule", "A project's push rule, copied from its closest group's")
         registry.add(OperationDescriptor("groups.push_rule.get", "GET", "/groups/:id/push_rule", lua: "push_rules.get", summary: "Get the push rules of a group (Maintainer)", params: [id])) { ctx, p in
             let service = PushRuleService(ctx)
-            return .ok(try service.get(try service.group(p["id"])).json)
+            return .ok(try service.get(try ctx.group(p["id"], may: .changePushRules)).json)
         }
         registry.add(OperationDescriptor("groups.push_rule.create", "POST", "/groups/:id/push_rule", lua: "push_rules.add",
                                          example: "push_rules.add(\"platform\", {prevent_secrets = true, max_file_size = 100, deny_delete_tag = true})", summary: "Add push rules to a group that has none (Maintainer)",
                                          atLeastOneOf: atLeastOne, params: [id] + attributes)) { ctx, p in
             let service = PushRuleService(ctx)
-            return .ok(try service.create(try service.group(p["id"]), p).json, status: 201)
+            return .ok(try service.create(try ctx.group(p["id"], may: .changePushRules), p).json, status: 201)
         }
         registry.add(OperationDescriptor("groups.push_rule.update", "PUT", "/groups/:id/push_rule", lua: "push_rules.edit", summary: "Edit the push rules of a group (Maintainer)",
                                          atLeastOneOf: atLeastOne, params: [id] + attributes)) { ctx, p in
             let service = PushRuleService(ctx)
-            return .ok(try service.update(try service.group(p["id"]), p).json)
+            return .ok(try service.update(try ctx.group(p["id"], may: .changePushRules), p).json)
         }
         registry.add(OperationDescriptor("groups.push_rule.delete", "DELETE", "/groups/:id/push_rule", lua: "push_rules.delete", summary: "Delete the push rules of a group (Maintainer)", success: 204, params: [id])) { ctx, p in
             let service = PushRuleService(ctx)
-            try service.delete(try service.group(p["id"]))
+            try service.delete(try ctx.group(p["id"], may: .changePushRules))
             return .noContent
         }
         registry.add(OperationDescriptor("projects.push_rule.get", "GET", "/projects/:id/push_rule", summary: "A project's push rule (copied from its group at creation); null when none (Maintainer)", params: [
@@ -64,8 +64,7 @@ enum PushRuleOperations: OperationModule {
             ParamSpec("delete_tag", .boolean, "The push deletes a tag."),
             ParamSpec("user_id", .idOrPath, "The pusher (defaults to the caller)."),
         ])) { ctx, p in
-            let group = try ctx.findGroup(p["id"])
-            guard try ctx.access.level(group) >= AccessLevel.developer else { throw APIError.forbidden() }
+            let group = try ctx.group(p["id"], may: .pushCode)
             let pusher = try p["user_id"].map { try UserService(ctx).findUser($0) } ?? ctx.caller.user
             var files: [(path: String, size: Int64)] = []
             for (i, item) in (p["files"]?.arrayValue ?? []).enumerated() {

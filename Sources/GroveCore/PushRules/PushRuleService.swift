@@ -5,13 +5,6 @@ struct PushRuleService {
     let ctx: OperationContext
     init(_ ctx: OperationContext) { self.ctx = ctx }
 
-    /// `change_push_rules` (maintainer): without it every verb is a bare 404.
-    func group(_ ref: JSONValue?) throws -> GroupRecord {
-        let group = try ctx.findGroup(ref)
-        guard try ctx.access.level(group) >= AccessLevel.maintainer else { throw APIError.notFound() }
-        return group
-    }
-
     func get(_ group: GroupRecord) throws -> PushRule {
         guard let rule = try PushRule.forGroup(ctx.db, group.id) else { throw APIError.notFound() }
         return rule

@@ -17,6 +17,37 @@ enum SecuritySettingsSchema {
     }
 }
 
+/// Secret push protection of a group's projects.
+struct SecuritySettingsService {
+    let ctx: OperationContext
+    init(_ ctx: OperationContext) { self.ctx = ctx }
+
+    /// Sets it for every project of the group and its subgroups but `excluded`; answers an
+    /// error for each excluded id that is not such a project (GitLab goes on regardless).
+    func setSecretPushProtection(_ group: GroupRecord, enabled: Bool, excluding excluded: [Int64]) throws -> [String] {
+        let range = TraversalIds.range(group.traversalIds)
+        let projectIds = try Int64.fetchAll(ctx.db, sql: """
+            SELECT p.id FROM projects p JOIN namespaces n ON n.id = p.namespace_id
+            WHERE n.traversal_ids >= ? AND n.traversal_ids < ? ORDER BY p.id
+            """, arguments: [range.lower, range.upper])
+        let inGroup = Set(projectIds)
+        let errors = excluded.filter { !inGroup.contains($0) }.map { "Project with id \($0) does not belong to group \(group.fullPath)" }
+        let excludedIds = Set(excluded)
+        let targets = projectIds.filter { !excludedIds.contains($0) }
+        for id in targets {
+            try ctx.db.execute(sql: """
+                INSERT INTO project_security_settings (project_id, secret_push_protection_enabled, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT(project_id) DO UPDATE SET secret_push_protection_enabled = excluded.secret_push_protection_enabled, updated_at = excluded.updated_at
+                """, arguments: [id, enabled, ctx.now])
+        }
+        try ctx.audit("security_settings.update", "Group", id: group.id, path: group.fullPath, changes: [
+            .init(attribute: "secret_push_protection_enabled", old: .null, new: .bool(enabled)),
+            .init(attribute: "projects", old: .null, new: .array(targets.map { .int($0) })),
+        ])
+        return errors
+    }
+}
+
 /// `ee/lib/api/group_security_settings.rb`: switches secret push protection for every
 /// project of a group and its subgroups, minus `projects_to_exclude`.
 enum SecuritySettingsOperations: OperationModule {
@@ -25,34 +56,14 @@ enum SecuritySettingsOperations: OperationModule {
         registry.add(OperationDescriptor("groups.security_settings.update", "PUT", "/groups/:id/security_settings", lua: "security.update",
                                          example: "security.update(\"platform\", {secret_push_protection_enabled = true, projects_to_exclude = {12, 31}})",
                                          summary: "Update secret_push_protection_enabled for all projects of a group and its subgroups (Maintainer)", params: [
-            ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group which the authenticated user is a member of."),
+            GroupParams.id,
             ParamSpec("secret_push_protection_enabled", .boolean, required: true, "Whether secret push protection is enabled for the group."),
             ParamSpec("projects_to_exclude", .integerArray, "The IDs of projects to exclude from the feature."),
         ])) { ctx, p in
-            let group = try ctx.findGroup(p["id"])
-            // `enable_secret_push_protection` missing answers 401, not 403.
-            guard try ctx.access.level(group) >= AccessLevel.maintainer else { throw APIError.unauthorized }
+            let group = try ctx.group(p["id"], may: .enableSecretPushProtection)
             let enabled = try p.required.bool("secret_push_protection_enabled")
-            let range = TraversalIds.range(group.traversalIds)
-            let projectIds = try Int64.fetchAll(ctx.db, sql: """
-                SELECT p.id FROM projects p JOIN namespaces n ON n.id = p.namespace_id
-                WHERE n.traversal_ids >= ? AND n.traversal_ids < ? ORDER BY p.id
-                """, arguments: [range.lower, range.upper])
-            let inGroup = Set(projectIds)
-            let excluded = p.intArray("projects_to_exclude")
-            let errors: [JSONValue] = excluded.filter { !inGroup.contains($0) }.map { .string("Project with id \($0) does not belong to group \(group.fullPath)") }
-            let targets = projectIds.filter { !excluded.contains($0) }
-            for id in targets {
-                try ctx.db.execute(sql: """
-                    INSERT INTO project_security_settings (project_id, secret_push_protection_enabled, updated_at) VALUES (?, ?, ?)
-                    ON CONFLICT(project_id) DO UPDATE SET secret_push_protection_enabled = excluded.secret_push_protection_enabled, updated_at = excluded.updated_at
-                    """, arguments: [id, enabled, ctx.now])
-            }
-            try ctx.audit("security_settings.update", "Group", id: group.id, path: group.fullPath, changes: [
-                .init(attribute: "secret_push_protection_enabled", old: .null, new: .bool(enabled)),
-                .init(attribute: "projects", old: .null, new: .array(targets.map { .int($0) })),
-            ])
-            return .ok(.object([("secret_push_protection_enabled", .bool(enabled)), ("errors", .array(errors))]))
+            let errors = try SecuritySettingsService(ctx).setSecretPushProtection(group, enabled: enabled, excluding: p.intArray("projects_to_exclude"))
+            return .ok(.object([("secret_push_protection_enabled", .bool(enabled)), ("errors", .array(errors.map { .string($0) }))]))
         }
         registry.add(OperationDescriptor("projects.security_settings.get", "GET", "/projects/:id/security_settings", lua: "security.get_project",
                                          summary: "A project's security settings (Developer)", params: [

@@ -66,7 +66,7 @@ struct PersonalAccessTokenService {
         let scopes = params.stringArray("scopes")
         if scopes.isEmpty { throw APIError.grape("scopes is empty") }
         if scopes.contains(where: { !Self.scopes.contains($0) }) { throw APIError.grape("scopes does not have a valid value") }
-        let settings = try IntegrationSettings.load(ctx.db)
+        let settings = try ctx.settings
         let latest = Timestamp.day(ctx.now + settings.maxLifetimeDays * 86_400_000)
         var expiresAt = params.string("expires_at")
         if let given = expiresAt {
@@ -85,7 +85,7 @@ struct PersonalAccessTokenService {
     func rotate(_ user: UserRecord, tokenId: Int64, expiresAt given: String?) throws -> (PersonalAccessTokenRecord, String) {
         guard let old = try PersonalAccessTokenRecord.find(ctx.db, id: tokenId, userId: user.id) else { throw Self.tokenNotFound }
         if old.revoked { throw APIError.badRequest("Token already revoked") }
-        let settings = try IntegrationSettings.load(ctx.db)
+        let settings = try ctx.settings
         var expiresAt = given
         if let given, given <= ctx.today { throw APIError.api("Expires at must be in the future", status: 422) }
         if expiresAt == nil && settings.serviceAccessTokensExpirationEnforced {
@@ -105,7 +105,7 @@ struct PersonalAccessTokenService {
     }
 
     private func insert(user: UserRecord, name: String, description: String?, scopes: [String], expiresAt: String?, previous: Int64?,
-                        settings: IntegrationSettings) throws -> (PersonalAccessTokenRecord, String) {
+                        settings: InstanceSettings) throws -> (PersonalAccessTokenRecord, String) {
         let token = TokenDigest.generate(prefix: settings.personalAccessTokenPrefix)
         try ctx.db.execute(sql: """
             INSERT INTO personal_access_tokens (user_id, name, description, scopes, token_digest, expires_at, previous_personal_access_token_id, created_at)

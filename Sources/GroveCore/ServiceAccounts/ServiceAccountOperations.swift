@@ -1,6 +1,6 @@
 /// `/groups/:id/service_accounts` and their personal access tokens.
 enum ServiceAccountOperations: OperationModule {
-    static let id = ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group.")
+    static let id = GroupParams.id
     static let userId = ParamSpec("user_id", .integer, required: true, "ID of a service account user.")
     static let tokenId = ParamSpec("token_id", .integer, required: true, "ID of a personal access token.")
 
@@ -13,7 +13,7 @@ enum ServiceAccountOperations: OperationModule {
             ParamSpec("sort", .enumeration(["asc", "desc"]), default: "desc", "Specifies sorting by asc or desc. Default is desc."),
         ])) { ctx, p in
             let service = ServiceAccountService(ctx)
-            let (users, page) = try service.list(try service.group(p["id"]), p)
+            let (users, page) = try service.list(try ctx.group(p["id"], may: .adminServiceAccounts), p)
             return OperationResult(status: 200, body: .array(users.map(ServiceAccountService.json)), page: page)
         }
         registry.add(OperationDescriptor("groups.service_accounts.create", "POST", "/groups/:id/service_accounts", lua: "service_accounts.create",
@@ -24,14 +24,14 @@ enum ServiceAccountOperations: OperationModule {
             ParamSpec("username", .string, "Username of the user (generated when absent)."),
         ])) { ctx, p in
             let service = ServiceAccountService(ctx)
-            return .ok(ServiceAccountService.json(try service.create(try service.group(p["id"]), p)), status: 201)
+            return .ok(ServiceAccountService.json(try service.create(try ctx.group(p["id"], may: .adminServiceAccounts), p)), status: 201)
         }
         registry.add(OperationDescriptor("groups.service_accounts.update", "PATCH", "/groups/:id/service_accounts/:user_id", lua: "service_accounts.update",
                                          summary: "Change a service account's name or username (Owner)", params: [
             id, userId, ParamSpec("name", .string, "Name of the user."), ParamSpec("username", .string, "Username of the user."),
         ])) { ctx, p in
             let service = ServiceAccountService(ctx)
-            let group = try service.group(p["id"])
+            let group = try ctx.group(p["id"], may: .adminServiceAccounts)
             return .ok(ServiceAccountService.json(try service.update(group, try service.account(group, p["user_id"]), p)))
         }
         registry.add(OperationDescriptor("groups.service_accounts.delete", "DELETE", "/groups/:id/service_accounts/:user_id", lua: "service_accounts.delete",
@@ -40,7 +40,7 @@ enum ServiceAccountOperations: OperationModule {
             ParamSpec("hard_delete", .boolean, "If true, contributions that would usually be moved to a Ghost User are deleted instead, as well as groups owned solely by this service account user."),
         ])) { ctx, p in
             let service = ServiceAccountService(ctx)
-            let group = try service.group(p["id"])
+            let group = try ctx.group(p["id"], may: .adminServiceAccounts)
             try service.delete(group, try service.account(group, p["user_id"]), hardDelete: p.bool("hard_delete") ?? false)
             return .noContent
         }
@@ -83,7 +83,7 @@ enum ServiceAccountOperations: OperationModule {
     /// Token endpoints work on top-level groups only, for the group's own service accounts.
     static func tokenOwner(_ ctx: OperationContext, _ p: Params) throws -> (GroupRecord, UserRecord) {
         let service = ServiceAccountService(ctx)
-        let group = try service.group(p["id"])
+        let group = try ctx.group(p["id"], may: .adminServiceAccounts)
         guard group.isTopLevel else { throw APIError.badRequest(ServiceAccountService.cannotCreate) }
         return (group, try service.account(group, p["user_id"]))
     }

@@ -9,18 +9,10 @@ struct ServiceAccountService {
     static let defaultName = "Service account user"
     static let cannotCreate = "User does not have permission to create a service account in this namespace."
 
-    /// `admin_service_accounts`: owners and administrators; anonymous callers get 401.
-    func group(_ ref: JSONValue?) throws -> GroupRecord {
-        if ctx.caller.isAnonymous { throw APIError.unauthorized }
-        let group = try ctx.findGroup(ref)
-        guard try ctx.access.isOwner(group) else { throw APIError.forbidden() }
-        return group
-    }
-
     /// `create_service_account` / `delete_service_account`: top-level groups only; an
     /// administrator, or an owner when the instance allows it.
     func requireManage(_ group: GroupRecord) throws {
-        let settings = try IntegrationSettings.load(ctx.db)
+        let settings = try ctx.settings
         guard group.isTopLevel, ctx.caller.isAdmin || settings.allowTopLevelGroupOwnersToCreateServiceAccounts else {
             throw APIError.badRequest(Self.cannotCreate)
         }

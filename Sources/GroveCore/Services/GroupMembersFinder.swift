@@ -7,7 +7,7 @@ import GRDB
 struct GroupMembersFinder {
     let ctx: OperationContext
 
-    /// Rows shaped as `MemberOperations.memberSQL`'s (`m.*`, then the user's columns),
+    /// Rows shaped as `UserService.memberSelect`'s (`m.*`, then the user's columns),
     /// under the alias `a`, for `Paginator`.
     func relation(_ group: GroupRecord) -> (from: String, args: [any DatabaseValueConvertible]) {
         let ids = JSONText.encode(.array(group.selfAndAncestorIds.map { .int($0) }))

@@ -120,6 +120,25 @@ struct UserService {
         try ctx.audit("member.destroy", "Group", id: group.id, path: group.fullPath, changes: [.init(attribute: "user", old: .string(user.username), new: .null)])
     }
 
+    static let memberSelect = "SELECT m.*, u.username, u.name, u.state FROM members m JOIN users u ON u.id = m.user_id"
+
+    /// The group's direct members in id order, filtered by name or username.
+    func directMembers(_ group: GroupRecord, _ p: Params) throws -> ([Row], PageInfo) {
+        var f = QueryFilter()
+        f.add("m.group_id = ?", [group.id])
+        if let q = p.presentString("query") {
+            let like = "%\(Like.escape(q))%"
+            f.add("(u.username LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\')", [like, like])
+        }
+        return try Paginator.offset(ctx.db, select: Self.memberSelect, filter: f, order: ListOrder([.asc("m.id")]), params: p,
+                                    countFrom: "FROM members m JOIN users u ON u.id = m.user_id")
+    }
+
+    /// The user's direct membership of the group, shaped for `memberJSON`.
+    func directMember(_ group: GroupRecord, _ user: UserRecord) throws -> Row? {
+        try Row.fetchOne(ctx.db, sql: Self.memberSelect + " WHERE m.group_id = ? AND m.user_id = ?", arguments: [group.id, user.id])
+    }
+
     /// `Entities::Member`: the user as `UserBasic`, the role and dates, and EE's
     /// `membership_state` (Grove has no awaiting memberships). `created_by` is omitted when
     /// unknown, as GitLab's `expose_nil: false` does.
