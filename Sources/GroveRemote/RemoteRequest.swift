@@ -21,7 +21,7 @@ public struct RemoteRequest: Sendable, Equatable {
 
     /// A GET of `path` with a query string.
     public init(get path: String, query: [(String, String)]) {
-        self.init(method: "GET", target: query.isEmpty ? path : path + "?" + RailsForm.encode(query))
+        self.init(method: "GET", target: query.isEmpty ? path : path + "?" + PercentEncoding.encodeQuery(query))
     }
 
     /// A retry may repeat a request GitLab has already processed only when doing it twice
@@ -35,18 +35,18 @@ public struct RemoteRequest: Sendable, Equatable {
             path += "/"
             guard segment.hasPrefix(":") else { path += segment; continue }
             let name = String(segment.dropFirst())
-            guard let value = params[name], let text = RailsForm.scalar(value) else {
+            guard let value = params[name], let text = RailsParameters.scalar(value) else {
                 throw APIError.grape("\(name) is missing")
             }
             captured.insert(name)
-            path += RailsForm.escape(text)
+            path += PercentEncoding.escape(text)
         }
         let rest = params.pairs.filter { !captured.contains($0.key) }
         self.method = operation.method
         switch operation.method {
         case "GET", "HEAD", "DELETE":
-            let query = RailsForm.pairs(rest)
-            self.target = query.isEmpty ? path : path + "?" + RailsForm.encode(query)
+            let query = RailsParameters.pairs(rest)
+            self.target = query.isEmpty ? path : path + "?" + PercentEncoding.encodeQuery(query)
         default:
             self.target = path
             if rest.contains(where: { operation.param($0.key)?.type == .file && $0.value.objectValue != nil }) {
@@ -59,56 +59,6 @@ public struct RemoteRequest: Sendable, Equatable {
             }
         }
     }
-}
-
-/// Rails' nested parameter names, the form GitLab's Rack parses: `skip_groups[]=1`,
-/// `custom_attributes[key]=v`, `allowed_to_push[][access_level]=30`.
-enum RailsForm {
-    static func pairs(_ params: [(key: String, value: JSONValue)]) -> [(String, String)] {
-        var out: [(String, String)] = []
-        for (key, value) in params { flatten(key, value, into: &out) }
-        return out
-    }
-
-    private static func flatten(_ name: String, _ value: JSONValue, into out: inout [(String, String)]) {
-        switch value {
-        case .array(let items):
-            for item in items {
-                if case .object(let fields) = item {
-                    for (key, field) in fields { flatten(name + "[][" + key + "]", field, into: &out) }
-                } else {
-                    flatten(name + "[]", item, into: &out)
-                }
-            }
-        case .object(let fields):
-            for (key, field) in fields { flatten(name + "[" + key + "]", field, into: &out) }
-        default:
-            out.append((name, scalar(value) ?? ""))
-        }
-    }
-
-    /// A scalar as text: booleans `true`/`false`, null as the empty string.
-    static func scalar(_ value: JSONValue) -> String? {
-        switch value {
-        case .null: ""
-        case .bool(let b): b ? "true" : "false"
-        case .int(let i): String(i)
-        case .double(let d): d == d.rounded() && abs(d) < 9.0e15 ? String(Int64(d)) : String(d)
-        case .string(let s): s
-        case .array, .object: nil
-        }
-    }
-
-    static func encode(_ pairs: [(String, String)]) -> String {
-        pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
-    }
-
-    /// Everything but RFC 3986's unreserved characters, so `/` in a path capture is `%2F`.
-    static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreservedCharacters) ?? text
-    }
-
-    private static let unreservedCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }
 
 /// `multipart/form-data` for an upload: the core's file value `{filename, content (base64)}`
@@ -125,7 +75,7 @@ struct MultipartBody {
                let content = file["content"]?.stringValue {
                 part(name: key, filename: filename, data: Data(base64Encoded: content).map { [UInt8]($0) } ?? Array(content.utf8))
             } else {
-                for (name, text) in RailsForm.pairs([(key, value)]) { part(name: name, filename: nil, data: Array(text.utf8)) }
+                for (name, text) in RailsParameters.pairs([(key, value)]) { part(name: name, filename: nil, data: Array(text.utf8)) }
             }
         }
         bytes += Array("--\(boundary)--\r\n".utf8)

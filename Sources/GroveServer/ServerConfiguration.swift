@@ -32,9 +32,3 @@ public struct ServerConfiguration: Sendable {
         self.failedAuthenticationLimit = failedAuthenticationLimit
     }
 }
-
-/// What `GET /api/v4/version` answers.
-public enum GroveVersion {
-    public static let version = "18.0.0-grove"
-    public static let revision = "grove"
-}

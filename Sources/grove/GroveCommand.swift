@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GroveCore
 import GroveLua
 import GroveRemote
 
@@ -25,6 +26,7 @@ struct GroveCommand: ParsableCommand {
             Exit status: 0 success, 1 script error, 2 usage error, 3 a Grove API error the
             script did not catch (its HTTP status is in the message).
             """,
+        version: "grove \(GroveVersion.grove) (GitLab REST API \(GroveVersion.gitlab), Lua 5.4)",
         subcommands: [Run.self, Serve.self, Admin.self, RecipeCommand.self, Annotations.self, Luacheckrc.self, Docs.self, ManPage.self, MirrorCommand.self],
         defaultSubcommand: Run.self
     )

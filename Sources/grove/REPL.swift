@@ -1,4 +1,5 @@
 import Foundation
+import GroveCore
 import GroveLua
 
 /// The interactive shell, in the spirit of lua.c: an expression prints its value,
@@ -29,7 +30,7 @@ final class REPL {
         host.lua.armInterrupt()
         host.lua.disarmInterrupt()
         if onTerminal {
-            print("Grove \(GroveVersion.current) (Lua 5.4) - help() lists modules, name? shows help, .help the shell's commands, Ctrl-D exits.")
+            print("Grove \(GroveVersion.grove) (Lua 5.4) - help() lists modules, name? shows help, .help the shell's commands, Ctrl-D exits.")
         }
         var buffer: [String] = []
         while true {
@@ -122,8 +123,4 @@ final class REPL {
             ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/state")
         return base + "/grove/history"
     }
-}
-
-enum GroveVersion {
-    static let current = "0.1.0"
 }

@@ -21,6 +21,12 @@ struct ScriptRunnerTests {
         #expect(result.stderr.isEmpty)
     }
 
+    @Test func versionNamesGroveAndTheGitLabAPIItFollows() throws {
+        let result = try GroveProcess.run(["--version"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "grove 0.1.0 (GitLab REST API 18.0.0, Lua 5.4)\n")
+    }
+
     @Test func luaErrorExitsOneWithMessageAndTraceback() throws {
         let path = try script("fail.lua", "local function inner()\n  error('it broke')\nend\ninner()\n")
         let result = try GroveProcess.run(["run", path])

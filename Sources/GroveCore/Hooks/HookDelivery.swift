@@ -35,7 +35,7 @@ enum HookDelivery {
         var headerList = HTTPHeaders(headers)
         var target = url
         if var c = URLComponents(string: url), let user = c.user {
-            let credentials = "\(user.removingPercentEncoding ?? user):\((c.password ?? "").removingPercentEncoding ?? "")"
+            let credentials = "\(PercentEncoding.decode(user)):\(PercentEncoding.decode(c.password ?? ""))"
             headerList.replaceOrAdd(name: "Authorization", value: "Basic " + Data(credentials.utf8).base64EncodedString())
             c.user = nil; c.password = nil
             target = c.string ?? url

@@ -5,7 +5,7 @@ import GRDB
 /// a sample payload for real and answers 201 only for a 2xx answer.
 struct HookTestService {
     let ctx: OperationContext
-    static let userAgent = "GitLab/18.0.0"
+    static let userAgent = "GitLab/" + GroveVersion.gitlab
     static let rateLimited = APIError(status: 429, body: .raw(.object([("message", .object([("error", "This endpoint has been requested too many times. Try again later.")]))])))
 
     func trigger(_ group: GroupRecord, _ hook: GroupHookRecord, trigger: String) throws -> OperationResult {

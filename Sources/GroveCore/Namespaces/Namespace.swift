@@ -24,8 +24,7 @@ enum Namespace {
 
     /// By id, or by full path (a group's, or a username): GitLab's `find_namespace`.
     static func find(_ db: Database, _ ref: JSONValue) throws -> Namespace? {
-        var text = ref.stringValue
-        if let t = text, t.utf8.contains(UInt8(ascii: "%")) { text = t.removingPercentEncoding ?? t }
+        let text = ref.stringValue.map(PercentEncoding.decode)
         if let id = ref.intValue ?? text.flatMap({ Int64($0) }) {
             if let group = try GroupRecord.find(db, id: id) { return .group(group) }
             return try personal(db, id: id)

@@ -80,9 +80,7 @@ final class OperationContext {
         if let id = ref.intValue { return try GroupRecord.find(db, id: id) }
         if let s = ref.stringValue {
             if let id = Int64(s) { return try GroupRecord.find(db, id: id) }
-            // Full paths never contain `%`: only an encoded one needs decoding (Foundation's is slow).
-            let path = s.utf8.contains(UInt8(ascii: "%")) ? s.removingPercentEncoding ?? s : s
-            return try GroupRecord.find(db, fullPath: path)
+            return try GroupRecord.find(db, fullPath: PercentEncoding.decode(s))
         }
         return nil
     }

@@ -55,7 +55,7 @@ struct ProjectFinder {
     func find(_ ref: JSONValue?) throws -> ProjectRecord {
         var project: ProjectRecord?
         if let id = ref?.intValue { project = try ProjectRecord.find(ctx.db, id: id) }
-        else if let s = ref?.stringValue { project = try Int64(s).flatMap { try ProjectRecord.find(ctx.db, id: $0) } ?? ProjectRecord.find(ctx.db, fullPath: s.removingPercentEncoding ?? s) }
+        else if let s = ref?.stringValue { project = try Int64(s).flatMap { try ProjectRecord.find(ctx.db, id: $0) } ?? ProjectRecord.find(ctx.db, fullPath: PercentEncoding.decode(s)) }
         guard let project, try canRead(project) else { throw APIError.notFound("Project") }
         return project
     }

@@ -2,7 +2,7 @@ import Foundation
 import GroveCore
 
 /// `application/x-www-form-urlencoded` text (query strings and form bodies): `+` is a space,
-/// `%XX` a byte; keys keep their Rails brackets for `RailsParams` to nest.
+/// `%XX` a byte; keys keep their Rails brackets for `RailsParameters` to nest.
 enum FormEncoding {
     /// The decoded `key=value` pairs in the order written.
     static func pairs(_ text: Substring) -> [(key: String, value: String)] {
@@ -14,81 +14,8 @@ enum FormEncoding {
         }
     }
 
-    static func decode(_ s: Substring) -> String {
-        let spaced = s.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
-    }
+    static func decode(_ s: Substring) -> String { PercentEncoding.decodeForm(s) }
 
-    /// Encodes pairs for a URL (the `Link` header): everything but unreserved characters escaped.
-    static func encode(_ pairs: [(key: String, value: String)]) -> String {
-        pairs.map { escape($0.key) + "=" + escape($0.value) }.joined(separator: "&")
-    }
-
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
-    static func escape(_ s: String) -> String {
-        s.addingPercentEncoding(withAllowedCharacters: unreserved) ?? s
-    }
-}
-
-/// Rack's nested parameter names (`Rack::QueryParser#normalize_params`), so REST clients'
-/// Rails-style fields reach the core as the arrays and hashes its descriptors declare:
-/// `skip_groups[]=1` → `[1]`, `custom_attributes[key]=v` → `{key: v}`,
-/// `allowed_to_push[][access_level]=30&allowed_to_push[][user_id]=5` → `[{access_level: 30}, {user_id: 5}]`.
-enum RailsParams {
-    /// Rack 3's `param_depth_limit`: deeper names are refused, not recursed into (20,000
-    /// levels of `[a]` overflowed the stack and killed the server).
-    static let depthLimit = 32
-
-    static func nest(_ pairs: [(key: String, value: JSONValue)], into object: inout JSONObject) throws {
-        for (key, value) in pairs {
-            let depth = key.utf8.lazy.filter { $0 == UInt8(ascii: "[") }.count
-            guard depth <= depthLimit else {
-                throw APIError.badRequest("parameters nested more than \(depthLimit) levels")
-            }
-            normalize(&object, name: key, value: value)
-        }
-    }
-
-    static func normalize(_ object: inout JSONObject, name: String, value: JSONValue) {
-        guard let open = name.firstIndex(of: "["), open != name.startIndex else {
-            object[name] = value
-            return
-        }
-        let head = String(name[..<open])
-        let after = name[open...]
-        if after == "[]" {
-            var items = object[head]?.arrayValue ?? []
-            items.append(value)
-            object[head] = .array(items)
-            return
-        }
-        if after.hasPrefix("[]["), let close = after.dropFirst(3).firstIndex(of: "]") {
-            // An array of hashes: a key already present in the last hash starts a new one.
-            // `[][b][c]` → the member `b[c]` of the hash
-            let childKey = String(after[after.index(after.startIndex, offsetBy: 3)..<close])
-            let childName = childKey + String(after[after.index(after: close)...])
-            var items = object[head]?.arrayValue ?? []
-            if var last = items.last?.objectValue, last[childKey] == nil {
-                normalize(&last, name: childName, value: value)
-                items[items.count - 1] = .object(last)
-            } else {
-                var fresh = JSONObject()
-                normalize(&fresh, name: childName, value: value)
-                items.append(.object(fresh))
-            }
-            object[head] = .array(items)
-            return
-        }
-        guard after.hasPrefix("["), let close = after.firstIndex(of: "]") else {
-            object[name] = value
-            return
-        }
-        // `head[child]rest` → head: {child + rest}
-        let child = String(after[after.index(after: after.startIndex)..<close])
-        let rest = String(after[after.index(after: close)...])
-        var nested = object[head]?.objectValue ?? JSONObject()
-        normalize(&nested, name: child + rest, value: value)
-        object[head] = .object(nested)
-    }
+    /// Encodes pairs for a URL (the `Link` header).
+    static func encode(_ pairs: [(key: String, value: String)]) -> String { PercentEncoding.encodeQuery(pairs.map { ($0.key, $0.value) }) }
 }

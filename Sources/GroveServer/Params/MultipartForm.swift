@@ -50,7 +50,7 @@ enum MultipartForm {
             } else {
                 value = .string(String(decoding: part.data, as: UTF8.self))
             }
-            try RailsParams.nest([(part.name, value)], into: &object)
+            try RailsParameters.nest([(part.name, value)], into: &object)
         }
     }
 

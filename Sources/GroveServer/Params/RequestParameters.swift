@@ -21,7 +21,7 @@ struct RequestParameters {
     static func decode(_ request: inout Request, pathParameters: [(String, String)], maxBodySize: Int) async throws -> RequestParameters {
         let query = Self.query(of: request)
         var values = JSONObject()
-        try RailsParams.nest(query.filter { !credentialNames.contains($0.key) }.map { ($0.key, JSONValue.string($0.value)) }, into: &values)
+        try RailsParameters.nest(query.filter { !credentialNames.contains($0.key) }.map { ($0.key, JSONValue.string($0.value)) }, into: &values)
         try await mergeBody(&request, into: &values, maxBodySize: maxBodySize)
         let sudo = values["sudo"].flatMap({ $0.stringValue ?? $0.intValue.map(String.init) }) ?? query.first(where: { $0.key == "sudo" })?.value
         for name in credentialNames { values[name] = nil }
@@ -49,7 +49,7 @@ struct RequestParameters {
             try MultipartForm.merge(try MultipartForm.parts(bytes, boundary: boundary), into: &values)
         } else if contentType.isEmpty || contentType.hasPrefix("application/x-www-form-urlencoded") {
             let pairs = FormEncoding.pairs(String(decoding: bytes, as: UTF8.self)[...])
-            try RailsParams.nest(pairs.map { ($0.key, JSONValue.string($0.value)) }, into: &values)
+            try RailsParameters.nest(pairs.map { ($0.key, JSONValue.string($0.value)) }, into: &values)
         }
         // Other content types carry no parameters (Grape ignores what it cannot parse).
     }

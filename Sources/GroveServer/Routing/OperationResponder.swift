@@ -16,8 +16,7 @@ struct OperationResponder: Sendable {
         do {
             let token = RequestAuthentication.token(in: request, query: query)
             let captures = route.pathParameters.map { name in
-                let raw = context.parameters.get(name) ?? ""
-                return (name, raw.utf8.contains(UInt8(ascii: "%")) ? raw.removingPercentEncoding ?? raw : raw)
+                (name, PercentEncoding.decode(context.parameters.get(name) ?? ""))
             }
             // Grape parses the body before the endpoint authenticates: malformed input is a 400 first.
             let params = try await RequestParameters.decode(&request, pathParameters: captures, maxBodySize: configuration.maxBodySize)
