@@ -18,8 +18,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
-        // Only the tests name these directly (an HTTPS hook receiver); the core reaches
-        // them through AsyncHTTPClient.
+        // Only the tests name these directly (an HTTPS hook receiver); GroveHookDelivery and
+        // GroveRemote reach them through AsyncHTTPClient.
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
     ],
@@ -46,7 +46,17 @@ let package = Package(
                 // SQLite's C API, for the cached statements bound and stepped directly.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Hook test deliveries over HTTP(S), given to a store by whoever opens it: the core
+        // makes no HTTP requests itself.
+        .target(
+            name: "GroveHookDelivery",
+            dependencies: [
+                "GroveCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // GitLab REST v4 over the core: one route per operation descriptor.
@@ -86,12 +96,12 @@ let package = Package(
         // Lua bindings: thin adapters from Lua calls to core operations, on either backend.
         .target(
             name: "GroveBindings",
-            dependencies: ["GroveLua", "GroveCore", "GroveRemote", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: ["GroveLua", "GroveCore", "GroveRemote", "GroveHookDelivery", .product(name: "CSV", package: "CSV.swift")]
         ),
         .executableTarget(
             name: "grove",
             dependencies: [
-                "GroveLua", "GroveCore", "GroveBindings", "GroveServer", "GroveRemote", "CEditline",
+                "GroveLua", "GroveCore", "GroveBindings", "GroveServer", "GroveRemote", "GroveHookDelivery", "CEditline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -118,18 +128,18 @@ let package = Package(
         .testTarget(
             name: "GroveCoreTests",
             dependencies: [
-                "GroveCore", "FaultProxy",
+                "GroveCore", "GroveHookDelivery", "FaultProxy",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .testTarget(name: "GroveBindingsTests", dependencies: ["GroveBindings", "GroveLua", "GroveCore"]),
+        .testTarget(name: "GroveBindingsTests", dependencies: ["GroveBindings", "GroveLua", "GroveCore", "GroveHookDelivery"]),
         .testTarget(name: "GroveRemoteTests", dependencies: ["GroveRemote", "GroveCore"]),
         .testTarget(name: "GroveCLITests", dependencies: ["grove", "FaultProxy"]),
         .testTarget(
             name: "GroveServerTests",
             dependencies: [
-                "GroveServer", "GroveCore", "GroveRemote", "GroveBindings", "GroveLua", "FaultProxy",
+                "GroveServer", "GroveCore", "GroveRemote", "GroveBindings", "GroveLua", "GroveHookDelivery", "FaultProxy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

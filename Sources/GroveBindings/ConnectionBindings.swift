@@ -1,5 +1,6 @@
 import Foundation
 import GroveCore
+import GroveHookDelivery
 import GroveLua
 import GroveRemote
 
@@ -75,7 +76,7 @@ public enum ConnectionBindings {
             case .map(let options):
                 if case .string(let path)? = options["db"] {
                     guard options.count == 1 else { throw RemoteConfigurationError("db takes no other option") }
-                    return EmbeddedBackend { try GroveStore.open(path: path, registry: context.registry) }
+                    return EmbeddedBackend { try GroveStore.open(path: path, registry: context.registry, hookTransport: HTTPHookTransport()) }
                 }
                 configuration = try Self.configuration(options)
             default:

@@ -1,6 +1,7 @@
 import Foundation
 import GroveBindings
 import GroveCore
+import GroveHookDelivery
 import GroveLua
 import GroveRemote
 
@@ -120,11 +121,11 @@ final class ScriptHost {
     static func open(_ location: StoreLocation, registry: OperationRegistry) throws -> GroveStore {
         switch location {
         case .memory:
-            return try GroveStore.inMemory(registry: registry)
+            return try GroveStore.inMemory(registry: registry, hookTransport: HTTPHookTransport())
         case .file(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            return try GroveStore.open(path: path, registry: registry)
+            return try GroveStore.open(path: path, registry: registry, hookTransport: HTTPHookTransport())
         }
     }
 

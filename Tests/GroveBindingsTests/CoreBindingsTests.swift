@@ -1,4 +1,5 @@
 import GroveCore
+import GroveHookDelivery
 import GroveLua
 import Testing
 @testable import GroveBindings
@@ -9,7 +10,7 @@ struct CoreBindingsTests {
     let store: GroveStore
 
     init() throws {
-        let store = try GroveStore.inMemory()
+        let store = try GroveStore.inMemory(hookTransport: HTTPHookTransport())
         self.store = store
         try CoreBindings.install(into: lua, session: GroveSession { store }, registry: store.registry)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GroveCore
+import GroveHookDelivery
 
 @Suite("groups.hooks")
 struct GroupHookTests {
@@ -142,6 +143,27 @@ struct GroupHookTests {
         #expect(try f.run("groups.hooks.test", ["id": .int(a), "hook_id": hookId, "trigger": "push_events"], as: f.user("alice")).status == 201)
     }
 
+    /// The core sends nothing itself: a store opened without a transport (a plan's or a
+    /// mirror's) answers a test delivery with a failure that says so, and logs it.
+    @Test func aStoreWithoutTransportSendsNothing() throws {
+        let receiver = try HookReceiver()
+        defer { receiver.stop() }
+        let store = try GroveStore.inMemory()
+        let group = try #require(try store.perform("groups.create", ["name": "Alpha", "path": "alpha"], as: .root).body?["id"])
+        _ = try store.perform("settings.integrations.update", ["allow_local_requests_from_web_hooks_and_services": true], as: .root)
+        let hookId = try #require(try store.perform("groups.hooks.create", ["id": group, "url": .string(receiver.url)], as: .root).body?["id"])
+        do {
+            _ = try store.perform("groups.hooks.test", ["id": group, "hook_id": hookId, "trigger": "push_events"], as: .root)
+            Issue.record("a store without transport delivered a hook")
+        } catch let error as APIError {
+            #expect(error.status == 422)
+            #expect(error.message.contains("cannot send hook requests"), "\(error.message)")
+        }
+        #expect(receiver.requests.isEmpty, "the receiver was called")
+        let logged = try #require(try store.perform("groups.hooks.deliveries", ["id": group, "hook_id": hookId], as: .root).body?.arrayValue)
+        #expect(logged.count == 1)
+    }
+
     /// The round trip of a hook test happens outside the store's write transaction: a
     /// receiver that takes 5 s holds no writer, so a creation beside it finishes first.
     @Test func aSlowReceiverDoesNotHoldTheWriter() throws {
@@ -150,7 +172,7 @@ struct GroupHookTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("grove-slowhook-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try GroveStore.open(path: dir.appendingPathComponent("grove.sqlite").path)
+        let store = try GroveStore.open(path: dir.appendingPathComponent("grove.sqlite").path, hookTransport: HTTPHookTransport())
         let group = try #require(try store.perform("groups.create", ["name": "Alpha", "path": "alpha"], as: .root).body?["id"])
         _ = try store.perform("settings.integrations.update", ["allow_local_requests_from_web_hooks_and_services": true], as: .root)
         let hookId = try #require(try store.perform("groups.hooks.create", ["id": group, "url": .string(receiver.url)], as: .root).body?["id"])
@@ -186,7 +208,7 @@ struct GroupHookTests {
         let path = dir.appendingPathComponent("grove.sqlite").path
         var hookId: Int64 = 0
         do {
-            let store = try GroveStore.open(path: path)
+            let store = try GroveStore.open(path: path, hookTransport: HTTPHookTransport())
             let group = try store.perform("groups.create", ["name": "Alpha", "path": "alpha"], as: .root).body!["id"]!
             _ = try store.perform("settings.integrations.update", ["allow_local_requests_from_web_hooks_and_services": true], as: .root)
             hookId = try store.perform("groups.hooks.create", ["id": group, "url": .string(receiver.url)], as: .root).body!["id"]!.intValue!
@@ -200,7 +222,7 @@ struct GroupHookTests {
                 _ = try store.perform("groups.hooks.test", ["id": group, "hook_id": .int(hookId), "trigger": "tag_push_events"], as: .root)
             }
         }
-        let reopened = try GroveStore.open(path: path)
+        let reopened = try GroveStore.open(path: path, hookTransport: HTTPHookTransport())
         let log = try reopened.hookDeliveries(hookId: hookId)
         #expect(log.map(\.responseStatus) == [503, 200])
         #expect(log.map(\.trigger) == ["push_events", "tag_push_events"])

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GroveCore
+import GroveHookDelivery
 
 /// A fresh in-memory store with a few users: alice, bob, carol, dave, erin, frank (plain
 /// users) and ext (external).
@@ -9,7 +10,7 @@ struct Fixture {
     let root = Actor.root
 
     init() throws {
-        store = try GroveStore.inMemory()
+        store = try GroveStore.inMemory(hookTransport: HTTPHookTransport())
         for name in ["alice", "bob", "carol", "dave", "erin", "frank"] {
             _ = try store.perform("users.create", ["username": .string(name), "email": .string("\(name)@example.com")], as: .root)
         }

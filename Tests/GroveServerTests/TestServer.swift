@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GroveCore
+import GroveHookDelivery
 import GroveServer
 import Logging
 
@@ -20,7 +21,7 @@ final class TestServer: @unchecked Sendable {
 
     static func start(store: GroveStore? = nil, configuration: ServerConfiguration = ServerConfiguration(port: 0, accessLog: false, logLevel: .critical),
                       logger: Logger? = nil) async throws -> TestServer {
-        let store = try store ?? GroveStore.inMemory()
+        let store = try store ?? GroveStore.inMemory(hookTransport: HTTPHookTransport())
         var configuration = configuration
         configuration.port = 0
         configuration.host = "127.0.0.1"

@@ -1,54 +1,46 @@
-import AsyncHTTPClient
-import Foundation
-import NIOCore
-import NIOHTTP1
+/// One POST of a hook payload (`WebHookService#make_request`), as the core asks for it.
+/// The core makes no HTTP requests itself: whoever opens a store gives it a
+/// `HookTransport` (the `grove` executable gives `GroveHookDelivery.HTTPHookTransport`).
+public struct HookRequest: Sendable {
+    public let url: String
+    public let headers: [(String, String)]
+    public let body: [UInt8]
+    public let verifySSL: Bool
+    public let timeoutSeconds: Int64
+}
 
-/// One POST of a hook payload (`WebHookService#make_request`), waited for synchronously:
-/// operations are synchronous and the answer decides the operation's status.
-enum HookDelivery {
-    struct Outcome {
-        var status: Int?
-        var body: String
-        var error: String?
-        var durationSeconds: Double
-        var success: Bool { status.map { (200..<300).contains($0) } ?? false }
+/// How a delivery went, as `web_hook_logs` records it.
+public struct HookDeliveryOutcome: Sendable {
+    public var status: Int?
+    public var body: String
+    public var error: String?
+    public var durationSeconds: Double
+
+    /// What is kept of a receiver's answer.
+    public static let maxResponseBody = 8192
+
+    public init(status: Int?, body: String, error: String?, durationSeconds: Double) {
+        self.status = status
+        self.body = body
+        self.error = error
+        self.durationSeconds = durationSeconds
     }
 
-    static let maxResponseBody = 8192
+    var success: Bool { status.map { (200..<300).contains($0) } ?? false }
+}
 
-    /// Certificate checks on (the shared client) or off (`enable_ssl_verification: false`).
-    private static let verifying = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration(verify: true))
-    private static let nonVerifying = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration(verify: false))
+/// Sends a hook request and waits for the answer (operations are synchronous, and the
+/// answer decides the operation's status).
+public protocol HookTransport: Sendable {
+    func deliver(_ request: HookRequest) -> HookDeliveryOutcome
+}
 
-    private static func configuration(verify: Bool) -> HTTPClient.Configuration {
-        var c = HTTPClient.Configuration(certificateVerification: verify ? .fullVerification : .none,
-                                         redirectConfiguration: .disallow,
-                                         timeout: .init(connect: .seconds(5), read: .seconds(60)))
-        c.decompression = .disabled
-        return c
-    }
+/// A store opened without a transport: test deliveries fail with an outcome that says so
+/// (and are logged like any failed delivery).
+public struct NoHookTransport: HookTransport {
+    public init() {}
 
-    /// POSTs `body` to `url` and waits at most `timeoutSeconds` for the whole answer;
-    /// userinfo in the URL becomes Basic authentication.
-    static func post(url: String, headers: [(String, String)], body: Data, verifySSL: Bool, timeoutSeconds: Int64) -> Outcome {
-        let started = Date()
-        var headerList = HTTPHeaders(headers)
-        var target = url
-        if var c = URLComponents(string: url), let user = c.user {
-            let credentials = "\(PercentEncoding.decode(user)):\(PercentEncoding.decode(c.password ?? ""))"
-            headerList.replaceOrAdd(name: "Authorization", value: "Basic " + Data(credentials.utf8).base64EncodedString())
-            c.user = nil; c.password = nil
-            target = c.string ?? url
-        }
-        do {
-            let request = try HTTPClient.Request(url: target, method: .POST, headers: headerList, body: .bytes(body))
-            let client = verifySSL ? verifying : nonVerifying
-            let response = try client.execute(request: request, deadline: .now() + .seconds(timeoutSeconds)).wait()
-            var text = ""
-            if var buffer = response.body { text = buffer.readString(length: min(buffer.readableBytes, maxResponseBody)) ?? "" }
-            return Outcome(status: Int(response.status.code), body: text, error: nil, durationSeconds: Date().timeIntervalSince(started))
-        } catch {
-            return Outcome(status: nil, body: "", error: "\(error)", durationSeconds: Date().timeIntervalSince(started))
-        }
+    public func deliver(_ request: HookRequest) -> HookDeliveryOutcome {
+        HookDeliveryOutcome(status: nil, body: "", error: "this program cannot send hook requests (its store has no HTTP transport)", durationSeconds: 0)
     }
 }

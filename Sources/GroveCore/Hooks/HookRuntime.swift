@@ -31,7 +31,7 @@ enum HookDeliveryLog {
     static let keptPerHook = 1000
 
     static func insert(_ db: Database, hookId: Int64, trigger: String, url: String, requestHeaders: [(String, String)], requestData: String,
-                       outcome: HookDelivery.Outcome, at createdAt: Int64) throws {
+                       outcome: HookDeliveryOutcome, at createdAt: Int64) throws {
         let headers = JSONText.encode(.object(requestHeaders.map { ($0.0, .string($0.1)) }))
         try db.execute(sql: """
             INSERT INTO web_hook_logs (hook_id, trigger, url, request_headers, request_data, response_status, response_body,

@@ -41,8 +41,8 @@ struct HookTestService {
             if case .blocked(let reason) = HookURLPolicy.check(url, allowLocal: settings.allowLocalRequestsFromWebHooksAndServices, resolve: true) {
                 throw APIError.api(reason, status: 422)
             }
-            let outcome = HookDelivery.post(url: url, headers: request, body: Data(body.utf8), verifySSL: verifySSL,
-                                             timeoutSeconds: settings.webhookTimeout)
+            let outcome = store.hookTransport.deliver(HookRequest(url: url, headers: request, body: Array(body.utf8), verifySSL: verifySSL,
+                                                                  timeoutSeconds: settings.webhookTimeout))
             // Logged whatever the answer (GitLab writes `web_hook_logs` apart from the request).
             try store.write { db in
                 try HookDeliveryLog.insert(db, hookId: hookId, trigger: trigger, url: loggedURL, requestHeaders: masked,

@@ -17,6 +17,8 @@ public final class GroveStore: @unchecked Sendable {
     public let registry: OperationRegistry
     /// Base of `web_url` / `avatar_url`.
     public var baseURL: String
+    /// Sends hook test deliveries; the core itself makes no HTTP requests.
+    public let hookTransport: any HookTransport
     /// The clock; tests move it to pass retention periods.
     public var now: @Sendable () -> Date = { Date() }
 
@@ -32,15 +34,17 @@ public final class GroveStore: @unchecked Sendable {
         init(_ db: Database) { self.db = db }
     }
 
-    init(database: any DatabaseWriter, baseURL: String, registry: OperationRegistry) throws {
+    init(database: any DatabaseWriter, baseURL: String, registry: OperationRegistry, hookTransport: any HookTransport) throws {
         self.database = database
+        self.hookTransport = hookTransport
         self.baseURL = baseURL
         self.registry = registry
         try Schema.migrator.migrate(database)
     }
 
     /// Opens (creating if needed) a SQLite file: WAL journal, foreign keys on.
-    public static func open(path: String, baseURL: String = "http://localhost:3000", registry: OperationRegistry = .standard()) throws -> GroveStore {
+    public static func open(path: String, baseURL: String = "http://localhost:3000", registry: OperationRegistry = .standard(),
+                            hookTransport: any HookTransport = NoHookTransport()) throws -> GroveStore {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
@@ -53,18 +57,20 @@ public final class GroveStore: @unchecked Sendable {
             // written through the file system at every operation.
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
         }
-        let store = try GroveStore(database: DatabasePool(path: path, configuration: config), baseURL: baseURL, registry: registry)
+        let store = try GroveStore(database: DatabasePool(path: path, configuration: config), baseURL: baseURL, registry: registry,
+                                   hookTransport: hookTransport)
         // What GitLab's adjourned-deletion cron does, done whenever a store file is opened.
         try store.purgeScheduledDeletions()
         return store
     }
 
     /// A private in-memory store, for tests and dry experiments.
-    public static func inMemory(baseURL: String = "http://localhost:3000", registry: OperationRegistry = .standard()) throws -> GroveStore {
+    public static func inMemory(baseURL: String = "http://localhost:3000", registry: OperationRegistry = .standard(),
+                                hookTransport: any HookTransport = NoHookTransport()) throws -> GroveStore {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in SimilarityScore.register(on: db) }
-        return try GroveStore(database: DatabaseQueue(configuration: config), baseURL: baseURL, registry: registry)
+        return try GroveStore(database: DatabaseQueue(configuration: config), baseURL: baseURL, registry: registry, hookTransport: hookTransport)
     }
 
     // MARK: Block API
