@@ -165,13 +165,15 @@ enum InstanceOperations: OperationModule {
             try ctx.requireAdmin()
             return .ok(try ctx.settings.groupRulesJSON)
         }
-        registry.add(OperationDescriptor("settings.update", "PUT", "/application/settings", summary: "Change instance settings (administrators)", params: [
-            ParamSpec("deletion_adjourned_period", .integer, "Days before a group marked for deletion is purged (1-90)"),
+        let updatable = [
+            ParamSpec("deletion_adjourned_period", .integer, default: 7, range: 1...90, "Days before a group marked for deletion is purged"),
             ParamSpec("default_group_visibility", GroupParams.visibility, "Visibility of new groups when none is given"),
             ParamSpec("restricted_visibility_levels", .stringArray, "Levels non-administrators may not use"),
             ParamSpec("ldap_enabled", .boolean, "LDAP is configured (off by default; POST /groups/:id/ldap_sync answers 404 without it)"),
-        ])) { ctx, p in
-            .ok(try InstanceSettingsService(ctx).update(p, shown: \.groupRulesJSON))
+        ]
+        registry.add(OperationDescriptor("settings.update", "PUT", "/application/settings", summary: "Change instance settings (administrators)",
+                                         params: updatable)) { ctx, p in
+            .ok(try InstanceSettingsService(ctx).update(p, declared: updatable, shown: \.groupRulesJSON))
         }
         registry.add(OperationDescriptor("audit_events.list", "GET", "/audit_events", lua: "audit.list",
                                          example: "for _, e in ipairs(audit.list{order = \"desc\"}:first(5)) do print(e.action, e.entity_path) end   -- the latest five",

@@ -54,17 +54,28 @@ public struct ParamSpec: Sendable, Equatable {
     /// The value GitLab assumes when the parameter is absent (documentation only; the
     /// services apply defaults themselves).
     public let defaultValue: JSONValue?
+    /// The values a model validation accepts (`numericality` in GitLab's model): checked by
+    /// the service that writes the value, after the caller's rights, as GitLab checks it;
+    /// the description and the OpenAPI document show it.
+    public let range: ClosedRange<Int64>?
     /// Set by the operation that declares the parameter, from its path template and
     /// method (`OperationDescriptor.location(of:)`): one rule, never written per parameter.
     public internal(set) var location: Location = .query
 
     public init(_ name: String, _ type: ParamType, required: Bool = false, default defaultValue: JSONValue? = nil,
-                _ description: String) {
+                range: ClosedRange<Int64>? = nil, _ description: String) {
         self.name = name
         self.type = type
         self.required = required
-        self.description = description
+        self.description = range.map { description + " (\($0.lowerBound)-\($0.upperBound))" } ?? description
         self.defaultValue = defaultValue
+        self.range = range
+    }
+
+    /// GitLab's validation error for a value outside `range`, naming the field.
+    public func checkRange(_ value: Int64?) throws {
+        guard let range, let value, !range.contains(value) else { return }
+        throw APIError.validation(FieldErrors(name, "must be between \(range.lowerBound) and \(range.upperBound)"))
     }
 
     public var json: JSONValue {
@@ -73,6 +84,7 @@ public struct ParamSpec: Sendable, Equatable {
         if case .enumeration(let values) = type { o["values"] = .array(values.map { .string($0) }) }
         if case .integerEnumeration(let values) = type { o["values"] = .array(values.map { .int($0) }) }
         if let defaultValue { o["default"] = defaultValue }
+        if let range { o["minimum"] = .int(range.lowerBound); o["maximum"] = .int(range.upperBound) }
         return .object(o)
     }
 }

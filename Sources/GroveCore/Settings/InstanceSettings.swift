@@ -83,23 +83,13 @@ struct InstanceSettingsService {
     let ctx: OperationContext
     init(_ ctx: OperationContext) { self.ctx = ctx }
 
-    /// Days, seconds ... a setting accepts, with the field named in GitLab's validation hash.
-    static let ranges: [String: ClosedRange<Int64>] = [
-        "deletion_adjourned_period": 1...90, "max_personal_access_token_lifetime": 1...400, "webhook_timeout": 1...60,
-    ]
-
     /// Writes the settings among `params` that `shown` presents (the endpoint's half), and
-    /// answers them as it presents them. A null clears a setting back to its default.
-    func update(_ params: Params, shown: (InstanceSettings) -> JSONValue) throws -> JSONValue {
+    /// answers them as it presents them; `declared` holds the ranges to check. A null clears a setting back to its default.
+    func update(_ params: Params, declared: [ParamSpec], shown: (InstanceSettings) -> JSONValue) throws -> JSONValue {
         try ctx.requireAdmin()
         let before = shown(try InstanceSettings.load(ctx.db))
         let keys = before.objectValue?.keys ?? []
-        for key in keys {
-            guard let value = params.int(key), let range = Self.ranges[key] else { continue }
-            if !range.contains(value) {
-                throw APIError.validation(FieldErrors(key, "must be between \(range.lowerBound) and \(range.upperBound)"))
-            }
-        }
+        for spec in declared { try spec.checkRange(params.int(spec.name)) }
         if params.stringArray("restricted_visibility_levels").contains(where: { Visibility(name: $0) == nil }) {
             throw APIError.grape("restricted_visibility_levels does not have a valid value")
         }

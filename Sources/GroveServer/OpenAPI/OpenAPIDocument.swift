@@ -95,8 +95,10 @@ public enum OpenAPIDocument {
 
     static func schema(_ spec: ParamSpec) -> JSONValue {
         var s = typeSchema(spec.type)
-        if let value = spec.defaultValue, var o = s.objectValue { o["default"] = value; s = .object(o) }
-        return s
+        guard var o = s.objectValue else { return s }
+        if let value = spec.defaultValue { o["default"] = value }
+        if let range = spec.range { o["minimum"] = .int(range.lowerBound); o["maximum"] = .int(range.upperBound) }
+        return .object(o)
     }
 
     static func typeSchema(_ type: ParamType) -> JSONValue {
