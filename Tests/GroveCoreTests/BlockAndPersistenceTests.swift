@@ -121,6 +121,17 @@ struct BlockAndPersistenceTests {
         #expect(try f.groupCount() == 1)
     }
 
+    /// A dry run lists every change it would make, not the first thousand.
+    @Test func dryRunListsEveryEvent() throws {
+        let f = try Fixture()
+        let a = try f.group("alpha")
+        let (_, events) = try f.store.dryRun {
+            for i in 1...1_005 { try f.run("groups.update", ["id": .int(a), "description": .string("take \(i)")]) }
+        }
+        #expect(events.count == 1_005)
+        #expect(events.last?.changes.first?.new == "take 1005")
+    }
+
     @Test func nestedBlocksAreSavepoints() throws {
         let f = try Fixture()
         try f.store.transaction {

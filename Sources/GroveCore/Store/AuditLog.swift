@@ -75,13 +75,14 @@ enum AuditLog {
         try Int64.fetchOne(db, cachedSQL: "SELECT COALESCE(MAX(id), 0) FROM audit_events") ?? 0
     }
 
-    static func events(_ db: Database, afterId: Int64? = nil, since: Int64? = nil, newestFirst: Bool = false, limit: Int = 1000) throws -> [AuditEvent] {
+    /// `limit` nil: every event after `afterId`.
+    static func events(_ db: Database, afterId: Int64? = nil, since: Int64? = nil, newestFirst: Bool = false, limit: Int? = 1000) throws -> [AuditEvent] {
         var sql = "SELECT * FROM audit_events WHERE 1"
         var args: [any DatabaseValueConvertible] = []
         if let afterId { sql += " AND id > ?"; args.append(afterId) }
         if let since { sql += " AND created_at >= ?"; args.append(since) }
-        sql += newestFirst ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?"
-        args.append(limit)
+        sql += newestFirst ? " ORDER BY id DESC" : " ORDER BY id"
+        if let limit { sql += " LIMIT ?"; args.append(limit) }
         return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(event)
     }
 

@@ -111,10 +111,7 @@ public final class GroveStore: @unchecked Sendable {
             defer { block.unusable = unusableBefore }
             var out: (T, [AuditEvent])?
             try db.inSavepoint {
-                let before = try AuditLog.lastId(db)
-                let value = try body()
-                if let reason = block.unusable { throw reason }
-                out = (value, try AuditLog.events(db, afterId: before))
+                out = try rehearse(db, block, body)
                 return .rollback
             }
             return try readBack(out)
@@ -124,15 +121,20 @@ public final class GroveStore: @unchecked Sendable {
             try db.inTransaction(.immediate) {
                 let block = enterBlock(db)
                 defer { leaveBlock() }
-                let before = try AuditLog.lastId(db)
-                let value = try body()
-                // What the real run would meet: a block that cannot commit.
-                if let reason = block.unusable { throw reason }
-                out = (value, try AuditLog.events(db, afterId: before))
+                out = try rehearse(db, block, body)
                 return .rollback
             }
         }
         return try readBack(out)
+    }
+
+    /// `body` run in `block`, and every audit event it recorded (a dry run lists them all).
+    private func rehearse<T>(_ db: Database, _ block: Block, _ body: () throws -> T) throws -> (T, [AuditEvent]) {
+        let before = try AuditLog.lastId(db)
+        let value = try body()
+        // What the real run would meet: a block that cannot commit.
+        if let reason = block.unusable { throw reason }
+        return (value, try AuditLog.events(db, afterId: before, limit: nil))
     }
 
     /// Runs `body` in one read transaction: the operations it calls share one snapshot and
