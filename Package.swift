@@ -82,8 +82,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        // An HTTP proxy on loopback that injects GitLab's faults and a network's latency:
-        // the remote backend's tests and bench/remote.
+        // An HTTP proxy on loopback that injects GitLab's faults and a network's latency
+        // (the remote backend's tests and bench/remote), and a hook receiver for tests.
         .target(
             name: "FaultProxy",
             dependencies: [
@@ -133,7 +133,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .testTarget(name: "GroveBindingsTests", dependencies: ["GroveBindings", "GroveLua", "GroveCore", "GroveHookDelivery"]),
+        .testTarget(name: "GroveBindingsTests", dependencies: ["GroveBindings", "GroveLua", "GroveCore", "GroveHookDelivery", "FaultProxy"]),
         .testTarget(name: "GroveRemoteTests", dependencies: ["GroveRemote", "GroveCore"]),
         .testTarget(name: "GroveCLITests", dependencies: ["grove", "FaultProxy"]),
         .testTarget(

@@ -3,11 +3,11 @@ enum LDAPGroupLinkOperations: OperationModule {
     static let id = GroupParams.id
     static func register(into registry: OperationRegistry) {
         registry.describe(module: "ldap_links", "LDAP group links and sync")
-        registry.add(OperationDescriptor("groups.ldap_group_links.list", "GET", "/groups/:id/ldap_group_links", lua: "ldap_links.list", summary: "List LDAP group links (Owner)", pagination: .unpaged, params: [id])) { ctx, p in
+        registry.add(OperationDescriptor("groups.ldap_group_links.list", "GET", "/groups/:id/ldap_group_links", lua: "ldap_links.list", result: ResultShapes.ldapLink, summary: "List LDAP group links (Owner)", pagination: .unpaged, params: [id])) { ctx, p in
             let links = try LDAPGroupLinkService(ctx).list(try ctx.group(p["id"], may: .adminLDAPGroupLinks))
             return .ok(.array(links.map(LDAPGroupLinkService.json)))
         }
-        registry.add(OperationDescriptor("groups.ldap_group_links.create", "POST", "/groups/:id/ldap_group_links", lua: "ldap_links.add", summary: "Add an LDAP group link with a CN or a filter (Owner)",
+        registry.add(OperationDescriptor("groups.ldap_group_links.create", "POST", "/groups/:id/ldap_group_links", lua: "ldap_links.add", result: ResultShapes.ldapLink, summary: "Add an LDAP group link with a CN or a filter (Owner)",
                                          exactlyOneOf: [["cn", "filter"]], params: [
             id,
             ParamSpec("cn", .string, "The CN of an LDAP group"),
@@ -42,7 +42,7 @@ enum LDAPGroupLinkOperations: OperationModule {
             try LDAPGroupLinkService(ctx).remove(group, column: "cn", value: try p.required.string("cn"), provider: p.string("provider"))
             return .noContent
         }
-        registry.add(OperationDescriptor("groups.ldap_sync", "POST", "/groups/:id/ldap_sync", lua: "ldap_links.sync", summary: "Sync the group with its linked LDAP groups (Owner; LDAP enabled in settings)", success: 202, params: [id])) { ctx, p in
+        registry.add(OperationDescriptor("groups.ldap_sync", "POST", "/groups/:id/ldap_sync", lua: "ldap_links.sync", result: ResultShapes.message, summary: "Sync the group with its linked LDAP groups (Owner; LDAP enabled in settings)", success: 202, params: [id])) { ctx, p in
             // `not_found! unless Gitlab::Auth::Ldap::Config.group_sync_enabled?`, before the group is looked up.
             guard try ctx.settings.ldapEnabled else { throw APIError.notFound() }
             let group = try ctx.group(p["id"], may: .adminGroup)

@@ -7,17 +7,17 @@ enum SAMLGroupLinkOperations: OperationModule {
 
     static func register(into registry: OperationRegistry) {
         registry.describe(module: "saml_links", "SAML group links")
-        registry.add(OperationDescriptor("groups.saml_group_links.list", "GET", "/groups/:id/saml_group_links", lua: "saml_links.list", summary: "List SAML group links (Owner)", pagination: .unpaged, params: [id])) { ctx, p in
+        registry.add(OperationDescriptor("groups.saml_group_links.list", "GET", "/groups/:id/saml_group_links", lua: "saml_links.list", result: ResultShapes.samlLink, summary: "List SAML group links (Owner)", pagination: .unpaged, params: [id])) { ctx, p in
             let links = try SAMLGroupLinkService(ctx).list(try ctx.group(p["id"], may: .adminSAMLGroupLinks))
             return .ok(.array(links.map(SAMLGroupLinkService.json)))
         }
-        registry.add(OperationDescriptor("groups.saml_group_links.get", "GET", "/groups/:id/saml_group_links/:saml_group_name", lua: "saml_links.get", summary: "Get a SAML group link (Owner)",
+        registry.add(OperationDescriptor("groups.saml_group_links.get", "GET", "/groups/:id/saml_group_links/:saml_group_name", lua: "saml_links.get", result: ResultShapes.samlLink, summary: "Get a SAML group link (Owner)",
                                          params: [id, name, provider])) { ctx, p in
             let group = try ctx.group(p["id"], may: .adminSAMLGroupLinks)
             let link = try SAMLGroupLinkService(ctx).find(group, name: try p.required.string("saml_group_name"), provider: p.string("provider"))
             return .ok(SAMLGroupLinkService.json(link))
         }
-        registry.add(OperationDescriptor("groups.saml_group_links.create", "POST", "/groups/:id/saml_group_links", lua: "saml_links.add", summary: "Add a SAML group link (Owner)", params: [
+        registry.add(OperationDescriptor("groups.saml_group_links.create", "POST", "/groups/:id/saml_group_links", lua: "saml_links.add", result: ResultShapes.samlLink, summary: "Add a SAML group link (Owner)", params: [
             id,
             ParamSpec("saml_group_name", .string, required: true, "Name of a SAML group"),
             ParamSpec("access_level", .integerEnumeration(AccessLevel.allValues), required: true, "Role (access_level) for members of the SAML group"),

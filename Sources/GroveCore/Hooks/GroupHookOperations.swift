@@ -27,21 +27,21 @@ enum GroupHookOperations: OperationModule {
         registry.describe(module: "hooks", "Group webhooks, with test deliveries")
         registry.describe(module: "groups.hooks.custom_headers", "Custom headers of a group hook (also hooks.set_header, hooks.delete_header)")
         registry.describe(module: "groups.hooks.url_variables", "URL variables of a group hook (also hooks.set_url_variable, hooks.delete_url_variable)")
-        registry.add(OperationDescriptor("groups.hooks.list", "GET", "/groups/:id/hooks", lua: "hooks.list", summary: "List group hooks (Owner)", pagination: .offset, params: [id])) { ctx, p in
+        registry.add(OperationDescriptor("groups.hooks.list", "GET", "/groups/:id/hooks", lua: "hooks.list", result: ResultShapes.hook, summary: "List group hooks (Owner)", pagination: .offset, params: [id])) { ctx, p in
             let (hooks, page) = try GroupHookService(ctx).list(try ctx.group(p["id"], may: .adminWebHook), p)
             return OperationResult(status: 200, body: .array(hooks.map(\.json)), page: page)
         }
-        registry.add(OperationDescriptor("groups.hooks.get", "GET", "/groups/:id/hooks/:hook_id", lua: "hooks.get", summary: "Get a group hook (Owner)", params: [id, hookId])) { ctx, p in
+        registry.add(OperationDescriptor("groups.hooks.get", "GET", "/groups/:id/hooks/:hook_id", lua: "hooks.get", result: ResultShapes.hook, summary: "Get a group hook (Owner)", params: [id, hookId])) { ctx, p in
             let service = GroupHookService(ctx)
             return .ok(try service.find(try ctx.group(p["id"], may: .adminWebHook), p.int("hook_id")).json)
         }
         registry.add(OperationDescriptor("groups.hooks.create", "POST", "/groups/:id/hooks", lua: "hooks.add",
-                                         example: "hooks.add(\"platform\", {url = \"https://ci.example.com/hook\", push_events = true, token = \"s3cret\"})", summary: "Add a group hook (Owner)", params: [id] + attributes(urlRequired: true))) { ctx, p in
+                                         example: "hooks.add(\"platform\", {url = \"https://ci.example.com/hook\", push_events = true, token = \"s3cret\"})", result: ResultShapes.hook, summary: "Add a group hook (Owner)", params: [id] + attributes(urlRequired: true))) { ctx, p in
             let service = GroupHookService(ctx)
             return .ok(try service.create(try ctx.group(p["id"], may: .adminWebHook), p).json, status: 201)
         }
         registry.add(OperationDescriptor("groups.hooks.update", "PUT", "/groups/:id/hooks/:hook_id", lua: "hooks.edit",
-                                         summary: "Edit a group hook (Owner); a new url without a token drops the token", params: [id, hookId] + attributes(urlRequired: false))) { ctx, p in
+                                         result: ResultShapes.hook, summary: "Edit a group hook (Owner); a new url without a token drops the token", params: [id, hookId] + attributes(urlRequired: false))) { ctx, p in
             let service = GroupHookService(ctx)
             let group = try ctx.group(p["id"], may: .adminWebHook)
             return .ok(try service.update(group, try service.find(group, p.int("hook_id")), p).json)
@@ -76,7 +76,7 @@ enum GroupHookOperations: OperationModule {
         }
         registry.add(OperationDescriptor("groups.hooks.test", "POST", "/groups/:id/hooks/:hook_id/test/:trigger", lua: "hooks.test",
                                          example: "hooks.test(\"platform\", hook.id, \"push_events\")",
-                                         summary: "Send a sample event to a group hook now (Owner; 5 a minute per group and user)", params: [
+                                         result: ResultShapes.message, summary: "Send a sample event to a group hook now (Owner; 5 a minute per group and user)", params: [
             id, hookId, ParamSpec("trigger", .enumeration(HookEvent.testTriggers), required: true, "The event to send: " + HookEvent.testTriggers.joined(separator: ", ")),
         ])) { ctx, p in
             let service = GroupHookService(ctx)
@@ -84,7 +84,7 @@ enum GroupHookOperations: OperationModule {
             return try HookTestService(ctx: ctx).trigger(group, try service.find(group, p.int("hook_id")), trigger: try p.required.string("trigger"))
         }
         registry.add(OperationDescriptor("groups.hooks.deliveries", "GET", "/groups/:id/hooks/:hook_id/events", lua: "hooks.deliveries",
-                                         summary: "Recent deliveries of a group hook, secrets masked (Owner)", pagination: .offset, params: [id, hookId])) { ctx, p in
+                                         result: ResultShapes.hookDelivery, summary: "Recent deliveries of a group hook, secrets masked (Owner)", pagination: .offset, params: [id, hookId])) { ctx, p in
             let service = GroupHookService(ctx)
             let hook = try service.find(try ctx.group(p["id"], may: .adminWebHook), p.int("hook_id"))
             let (deliveries, page) = try HookDeliveryLog.deliveries(ctx.db, hookId: hook.id, params: p)

@@ -2,7 +2,7 @@
 enum GroupProjectOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
         registry.add(OperationDescriptor("groups.projects", "GET", "/groups/:id/projects",
-                                         example: "for p in groups.projects(\"platform\", {include_subgroups = true, archived = false}) do print(p.path_with_namespace) end", summary: "List a group's projects", pagination: .offset, params: [
+                                         example: "for p in groups.projects(\"platform\", {include_subgroups = true, archived = false}) do print(p.path_with_namespace) end", result: ResultShapes.project, summary: "List a group's projects", pagination: .offset, params: [
             ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group"),
         ] + GroupParams.projectsFilters + [
             ParamSpec("owned", .boolean, "Limit by projects owned by the current user"),
@@ -16,7 +16,7 @@ enum GroupProjectOperations: OperationModule {
                                                                       withShared: p.bool("with_shared") ?? true), p)
             return try render(ctx, projects, page, p)
         }
-        registry.add(OperationDescriptor("groups.shared_projects", "GET", "/groups/:id/projects/shared", summary: "List a group's shared projects", pagination: .offset, params: [
+        registry.add(OperationDescriptor("groups.shared_projects", "GET", "/groups/:id/projects/shared", result: ResultShapes.project, summary: "List a group's shared projects", pagination: .offset, params: [
             ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group"),
         ] + GroupParams.projectsFilters)) { ctx, p in
             let group = try ctx.findGroup(p["id"])
@@ -42,7 +42,7 @@ enum GroupProjectOperations: OperationModule {
 /// Provisioned users and group users (SAML users, service accounts).
 enum GroupUserOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
-        registry.add(OperationDescriptor("groups.provisioned_users", "GET", "/groups/:id/provisioned_users", summary: "List users provisioned by a group (Maintainer or above)", pagination: .offset, params: [
+        registry.add(OperationDescriptor("groups.provisioned_users", "GET", "/groups/:id/provisioned_users", result: ResultShapes.userPublic, summary: "List users provisioned by a group (Maintainer or above)", pagination: .offset, params: [
             ParamSpec("id", .idOrPath, required: true, "ID or URL-encoded path of the group"),
             ParamSpec("username", .string, "Return single user with a specific username"),
             ParamSpec("search", .string, "Search users by name, email, username"),
@@ -54,7 +54,7 @@ enum GroupUserOperations: OperationModule {
             let group = try ctx.group(p["id"], may: .maintainerAccess)
             return try users(ctx, .provisionedBy(group), p)
         }
-        registry.add(OperationDescriptor("groups.users", "GET", "/groups/:id/users", summary: "List users related to a top-level group (Owner): SAML users and service accounts", pagination: .offset,
+        registry.add(OperationDescriptor("groups.users", "GET", "/groups/:id/users", result: ResultShapes.userPublic, summary: "List users related to a top-level group (Owner): SAML users and service accounts", pagination: .offset,
                                          params: [
             ParamSpec("id", .idOrPath, required: true, "ID or URL-encoded path of the group."),
             ParamSpec("include_saml_users", .boolean, "Include users with a SAML identity. Either this value or include_service_accounts must be true."),

@@ -45,6 +45,8 @@ public struct OperationDescriptor: Sendable {
     /// What `help(fn)` shows; generated from the required parameters when nil.
     public let example: String?
     public let summary: String
+    /// What a success answers (each item, for a list); nil for nothing (204) or a bare value.
+    public let result: ResultShape?
     public let params: [ParamSpec]
     public let successStatus: Int
     public let pagination: PaginationKind
@@ -68,7 +70,7 @@ public struct OperationDescriptor: Sendable {
     public let notModifiedAnswer: String?
 
     public init(_ name: String, _ method: String, _ path: String, lua luaName: String? = nil, aliases: [String] = [], example: String? = nil,
-                scope: TokenScope? = nil, summary: String, success: Int? = nil,
+                scope: TokenScope? = nil, result: ResultShape? = nil, summary: String, success: Int? = nil,
                 pagination: PaginationKind = .none, atLeastOneOf: [[String]] = [], exactlyOneOf: [[String]] = [],
                 checksBeforeWriting: Bool = false, notModifiedAnswer: String? = nil, params: [ParamSpec]) {
         self.checksBeforeWriting = checksBeforeWriting
@@ -80,6 +82,7 @@ public struct OperationDescriptor: Sendable {
         self.luaAliases = aliases
         self.example = example
         self.summary = summary
+        self.result = result
         self.successStatus = success ?? (method == "POST" ? 201 : 200)
         self.scope = scope ?? (method == "GET" ? .read : .write)
         self.pagination = pagination
@@ -125,6 +128,7 @@ public struct OperationDescriptor: Sendable {
             ("lua_name", .string(luaName)),
             ("summary", .string(summary)), ("success_status", .int(successStatus)),
             ("scope", .string(scope.rawValue)),
+            ("result", result.map { .string($0.name) } ?? .null),
             ("paginated", .bool(pagination.isPaged)),
             ("params", .array(params.map(\.json))),
         ])

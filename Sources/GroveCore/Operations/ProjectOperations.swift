@@ -6,7 +6,7 @@ enum ProjectOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
         registry.describe(module: "projects", "Projects in groups (what group operations need)")
         registry.add(OperationDescriptor("projects.create", "POST", "/projects",
-                                         example: "projects.create{namespace_id = \"platform/api\", path = \"gateway\", visibility = \"internal\"}", summary: "Create a project in a group", atLeastOneOf: [["name", "path"]], params: [
+                                         example: "projects.create{namespace_id = \"platform/api\", path = \"gateway\", visibility = \"internal\"}", result: ResultShapes.project, summary: "Create a project in a group", atLeastOneOf: [["name", "path"]], params: [
             ParamSpec("name", .string, "The name of the project (defaults to path)"),
             ParamSpec("path", .string, "Repository name for the project (defaults to name, lowercased)"),
             ParamSpec("namespace_id", .idOrPath, required: true, "The group (ID or full path) to create the project in"),
@@ -21,7 +21,7 @@ enum ProjectOperations: OperationModule {
         }
         registry.add(OperationDescriptor("projects.list", "GET", "/projects",
                                          example: "for p in projects.list{search = \"api\", order_by = \"name\", sort = \"asc\"} do print(p.path_with_namespace) end",
-                                         summary: "List the projects the caller can see", pagination: .offset,
+                                         result: ResultShapes.project, summary: "List the projects the caller can see", pagination: .offset,
                                          params: GroupParams.projectsFilters + [
             ParamSpec("owned", .boolean, "Limit by projects owned by the current user"),
             ParamSpec("topic", .string, "Return projects matching the topic (comma-separated: all must match)"),
@@ -33,13 +33,13 @@ enum ProjectOperations: OperationModule {
             return OperationResult(status: 200, body: .array(try projects.map { simple ? presenter.simple($0) : try presenter.entity($0, withAccess: true) }),
                                    page: page)
         }
-        registry.add(OperationDescriptor("projects.get", "GET", "/projects/:id", summary: "Get a project", params: [id])) { ctx, p in
+        registry.add(OperationDescriptor("projects.get", "GET", "/projects/:id", result: ResultShapes.project, summary: "Get a project", params: [id])) { ctx, p in
             // `current_user ? ProjectWithAccess : ProjectDetails` (BasicProjectDetails when anonymous, as older GitLab).
             let project = try ProjectFinder(ctx).find(p["id"])
             let presenter = ProjectPresenter(ctx: ctx)
             return .ok(ctx.caller.isAnonymous ? presenter.simple(project) : try presenter.entity(project, withAccess: true))
         }
-        registry.add(OperationDescriptor("projects.update", "PUT", "/projects/:id", summary: "Update a project (Maintainer or above; statistics: administrators)", params: [
+        registry.add(OperationDescriptor("projects.update", "PUT", "/projects/:id", result: ResultShapes.project, summary: "Update a project (Maintainer or above; statistics: administrators)", params: [
             id,
             ParamSpec("name", .string, "The name of the project"),
             ParamSpec("description", .string, "Short project description"),
@@ -50,13 +50,13 @@ enum ProjectOperations: OperationModule {
             let project = try ProjectService(ctx).update(try ProjectFinder(ctx).find(p["id"]), p)
             return .ok(try ProjectPresenter(ctx: ctx).entity(project))
         }
-        registry.add(OperationDescriptor("projects.star", "POST", "/projects/:id/star", summary: "Star a project (304 when already starred)",
+        registry.add(OperationDescriptor("projects.star", "POST", "/projects/:id/star", result: ResultShapes.project, summary: "Star a project (304 when already starred)",
                                          notModifiedAnswer: "projects.get", params: [id])) { ctx, p in
             let project = try ProjectFinder(ctx).find(p["id"])
             let starred = try ProjectService(ctx).star(project)
             return .ok(try ProjectPresenter(ctx: ctx).entity(try readBack(ProjectRecord.find(ctx.db, id: project.id))), status: starred ? 201 : 304)
         }
-        registry.add(OperationDescriptor("projects.share", "POST", "/projects/:id/share", summary: "Share a project with a group", params: [
+        registry.add(OperationDescriptor("projects.share", "POST", "/projects/:id/share", result: ResultShapes.project, summary: "Share a project with a group", params: [
             id,
             ParamSpec("group_id", .idOrPath, required: true, "The ID of the group to share with"),
             ParamSpec("group_access", .integerEnumeration(AccessLevel.allValues), required: true, "The role (access_level) to grant the group"),

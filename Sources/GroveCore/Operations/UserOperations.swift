@@ -5,7 +5,7 @@ enum UserOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
         registry.describe(module: "users", "Users of the instance")
         registry.add(OperationDescriptor("users.create", "POST", "/users",
-                                         example: "users.create{username = \"alice\", name = \"Alice\", email = \"alice@example.com\"}", summary: "Create a user (administrators)", params: [
+                                         example: "users.create{username = \"alice\", name = \"Alice\", email = \"alice@example.com\"}", result: ResultShapes.user, summary: "Create a user (administrators)", params: [
             ParamSpec("username", .string, required: true, "Username; shares the top-level namespace with group paths"),
             ParamSpec("email", .string, required: true, "Email address"),
             ParamSpec("name", .string, "Display name (defaults to username)"),
@@ -20,7 +20,7 @@ enum UserOperations: OperationModule {
         ])) { ctx, p in
             .ok(try UserPresenter(ctx: ctx).admin(try UserService(ctx).create(p)), status: 201)
         }
-        registry.add(OperationDescriptor("users.update", "PUT", "/users/:id", summary: "Update a user (administrators)", params: [
+        registry.add(OperationDescriptor("users.update", "PUT", "/users/:id", result: ResultShapes.user, summary: "Update a user (administrators)", params: [
             ParamSpec("id", .idOrPath, required: true, "User ID or username"),
             ParamSpec("name", .string, "Display name"),
             ParamSpec("email", .string, "Email address"),
@@ -33,12 +33,12 @@ enum UserOperations: OperationModule {
             return .ok(try UserPresenter(ctx: ctx).admin(try service.update(try service.findUser(p["id"]), p)))
         }
         registry.add(OperationDescriptor("users.current", "GET", "/user", example: "print(users.current().username)", scope: .readUser,
-                                         summary: "The user the caller is signed in as (the sudo user during sudo)", params: [])) { ctx, _ in
+                                         result: ResultShapes.user, summary: "The user the caller is signed in as (the sudo user during sudo)", params: [])) { ctx, _ in
             guard let user = ctx.caller.user else { throw APIError.unauthorized }
             // `UserWithAdmin` for administrators, `UserPublic` for others.
             return .ok(ctx.caller.isAdmin ? try UserPresenter(ctx: ctx).admin(user) : UserPresenter(ctx: ctx).current(user))
         }
-        registry.add(OperationDescriptor("users.get", "GET", "/users/:id", scope: .readUser, summary: "Get a user by ID or username", params: [
+        registry.add(OperationDescriptor("users.get", "GET", "/users/:id", scope: .readUser, result: ResultShapes.user, summary: "Get a user by ID or username", params: [
             ParamSpec("id", .idOrPath, required: true, "User ID or username"),
         ])) { ctx, p in
             let user = try UserService(ctx).findUser(p["id"])
@@ -46,7 +46,7 @@ enum UserOperations: OperationModule {
             // `UserDetailsWithAdmin` for administrators, `User` for others.
             return .ok(ctx.caller.isAdmin ? try presenter.admin(user) : presenter.profile(user))
         }
-        registry.add(OperationDescriptor("users.list", "GET", "/users", scope: .readUser, summary: "List users", pagination: .offset, params: [
+        registry.add(OperationDescriptor("users.list", "GET", "/users", scope: .readUser, result: ResultShapes.user, summary: "List users", pagination: .offset, params: [
             ParamSpec("username", .string, "Return single user with a specific username"),
             ParamSpec("search", .string, "Search users by name, email, username"),
             ParamSpec("active", .boolean, "Return only active users"),
@@ -59,7 +59,7 @@ enum UserOperations: OperationModule {
         }
         registry.add(OperationDescriptor("users.memberships", "GET", "/users/:id/memberships",
                                          example: "for _, m in ipairs(users.memberships(users.list{username = \"alice\"}:first(1)[1].id, {type = \"Namespace\"})) do print(m.source_name, m.access_level) end",
-                                         summary: "A user's group and project memberships (administrators)", pagination: .offset, params: [
+                                         result: ResultShapes.membership, summary: "A user's group and project memberships (administrators)", pagination: .offset, params: [
             ParamSpec("id", .integer, required: true, "The ID of the user"),
             ParamSpec("type", .enumeration(["Project", "Namespace"]), "Only memberships of projects or of groups"),
         ])) { ctx, p in
@@ -81,7 +81,7 @@ enum MemberOperations: OperationModule {
         registry.describe(module: "members", "Group memberships and access levels")
         let id = GroupParams.id
         let userId = ParamSpec("user_id", .idOrPath, required: true, "The user ID or username of the member")
-        registry.add(OperationDescriptor("groups.members.list", "GET", "/groups/:id/members", lua: "members.list", summary: "List direct members of a group", pagination: .offset, params: [
+        registry.add(OperationDescriptor("groups.members.list", "GET", "/groups/:id/members", lua: "members.list", result: ResultShapes.member, summary: "List direct members of a group", pagination: .offset, params: [
             id, ParamSpec("query", .string, "Filter by name or username"),
         ])) { ctx, p in
             let service = UserService(ctx)
@@ -90,7 +90,7 @@ enum MemberOperations: OperationModule {
         }
         registry.add(OperationDescriptor("groups.members.get", "GET", "/groups/:id/members/:user_id", lua: "members.get",
                                          example: "print(members.get(\"platform\", \"alice\").access_level)",
-                                         summary: "A direct member of a group", params: [id, userId])) { ctx, p in
+                                         result: ResultShapes.member, summary: "A direct member of a group", params: [id, userId])) { ctx, p in
             let group = try ctx.findGroup(p["id"])
             let service = UserService(ctx)
             // lib/api/members.rb: `members.find_by!(user_id:)`, whose RecordNotFound API::API renders as "404 Not found".
@@ -98,7 +98,7 @@ enum MemberOperations: OperationModule {
             return .ok(service.memberJSON(row))
         }
         registry.add(OperationDescriptor("groups.members.add", "POST", "/groups/:id/members", lua: "members.add",
-                                         example: "members.add(\"platform\", {user_id = users.list{username = \"alice\"}:first(1)[1].id, access_level = 40})", summary: "Add a member to a group (Owner)", params: [
+                                         example: "members.add(\"platform\", {user_id = users.list{username = \"alice\"}:first(1)[1].id, access_level = 40})", result: ResultShapes.member, summary: "Add a member to a group (Owner)", params: [
             id, userId,
             ParamSpec("access_level", .integerEnumeration(AccessLevel.allValues), required: true, "Role: 10 Guest, 15 Planner, 20 Reporter, 30 Developer, 40 Maintainer, 50 Owner"),
             ParamSpec("expires_at", .date, "Membership expiry date YYYY-MM-DD"),
@@ -109,7 +109,7 @@ enum MemberOperations: OperationModule {
             try service.addMember(group, user: user, level: try p.required.int("access_level"), expiresAt: p.string("expires_at"))
             return .ok(try member(ctx, group, user), status: 201)
         }
-        registry.add(OperationDescriptor("groups.members.update", "PUT", "/groups/:id/members/:user_id", lua: "members.update", summary: "Change a member's role or expiry (Owner)", params: [
+        registry.add(OperationDescriptor("groups.members.update", "PUT", "/groups/:id/members/:user_id", lua: "members.update", result: ResultShapes.member, summary: "Change a member's role or expiry (Owner)", params: [
             id, userId,
             ParamSpec("access_level", .integerEnumeration(AccessLevel.allValues), "New role"),
             ParamSpec("expires_at", .date, "Membership expiry date YYYY-MM-DD (null clears it)"),
@@ -130,7 +130,7 @@ enum MemberOperations: OperationModule {
                          ParamSpec("user_ids", .integerArray, "Only these users")]
         registry.add(OperationDescriptor("groups.members.all", "GET", "/groups/:id/members/all", lua: "members.list_all",
                                          example: "for _, m in ipairs(members.list_all(\"platform/api\")) do print(m.username, m.access_level) end",
-                                         summary: "Members of a group with those inherited from ancestors and shared from other groups", pagination: .offset,
+                                         result: ResultShapes.member, summary: "Members of a group with those inherited from ancestors and shared from other groups", pagination: .offset,
                                          params: allParams)) { ctx, p in
             let (rows, page) = try GroupMembersFinder(ctx: ctx).list(try ctx.findGroup(p["id"]), p)
             let service = UserService(ctx)
@@ -138,7 +138,7 @@ enum MemberOperations: OperationModule {
         }
         registry.add(OperationDescriptor("groups.members.all.get", "GET", "/groups/:id/members/all/:user_id", lua: "members.get_all",
                                          example: "print(members.get_all(\"platform/api\", users.list{username = \"alice\"}:first(1)[1].id).access_level)",
-                                         summary: "A member of a group, inherited or shared membership included", params: [
+                                         result: ResultShapes.member, summary: "A member of a group, inherited or shared membership included", params: [
             id, ParamSpec("user_id", .integer, required: true, "The user ID of the member"),
         ])) { ctx, p in
             let group = try ctx.findGroup(p["id"])
@@ -161,7 +161,7 @@ enum InstanceOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
         registry.describe(module: "settings", "Instance settings")
         registry.describe(module: "audit", "What was changed, by whom and when")
-        registry.add(OperationDescriptor("settings.get", "GET", "/application/settings", summary: "Instance settings that group rules read (administrators)", params: [])) { ctx, _ in
+        registry.add(OperationDescriptor("settings.get", "GET", "/application/settings", result: ResultShapes.settings, summary: "Instance settings that group rules read (administrators)", params: [])) { ctx, _ in
             try ctx.requireAdmin()
             return .ok(try ctx.settings.groupRulesJSON)
         }
@@ -171,13 +171,13 @@ enum InstanceOperations: OperationModule {
             ParamSpec("restricted_visibility_levels", .stringArray, "Levels non-administrators may not use"),
             ParamSpec("ldap_enabled", .boolean, "LDAP is configured (off by default; POST /groups/:id/ldap_sync answers 404 without it)"),
         ]
-        registry.add(OperationDescriptor("settings.update", "PUT", "/application/settings", summary: "Change instance settings (administrators)",
+        registry.add(OperationDescriptor("settings.update", "PUT", "/application/settings", result: ResultShapes.settings, summary: "Change instance settings (administrators)",
                                          params: updatable)) { ctx, p in
             .ok(try InstanceSettingsService(ctx).update(p, declared: updatable, shown: \.groupRulesJSON))
         }
         registry.add(OperationDescriptor("audit_events.list", "GET", "/audit_events", lua: "audit.list",
                                          example: "for _, e in ipairs(audit.list{order = \"desc\"}:first(5)) do print(e.action, e.entity_path) end   -- the latest five",
-                                         summary: "Audit events, oldest first unless order = \"desc\" (administrators)", pagination: .offset, params: [
+                                         result: ResultShapes.auditEvent, summary: "Audit events, oldest first unless order = \"desc\" (administrators)", pagination: .offset, params: [
             ParamSpec("after_id", .integer, "Only events with a greater id"),
             ParamSpec("created_after", .dateTime, "Only events at or after this time"),
             ParamSpec("created_before", .dateTime, "Only events at or before this time"),

@@ -10,7 +10,7 @@ enum ProtectedBranchOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
         registry.describe(module: "branches", "Group-level protected branches (top-level groups)")
         registry.add(OperationDescriptor("groups.protected_branches.list", "GET", "/groups/:id/protected_branches", lua: "branches.list",
-                                         summary: "List a group's protected branches (Owner)", pagination: .offset, params: [
+                                         result: ResultShapes.protectedBranch, summary: "List a group's protected branches (Owner)", pagination: .offset, params: [
             id, ParamSpec("search", .string, "Name or part of the name of protected branches to be searched for."),
         ])) { ctx, p in
             let service = ProtectedBranchService(ctx)
@@ -19,14 +19,14 @@ enum ProtectedBranchOperations: OperationModule {
             return OperationResult(status: 200, body: .array(try rules.map(presenter.rule)), page: page)
         }
         registry.add(OperationDescriptor("groups.protected_branches.get", "GET", "/groups/:id/protected_branches/:name", lua: "branches.get",
-                                         summary: "Get a single protected branch or wildcard protected branch (Owner)", params: [id, name])) { ctx, p in
+                                         result: ResultShapes.protectedBranch, summary: "Get a single protected branch or wildcard protected branch (Owner)", params: [id, name])) { ctx, p in
             let service = ProtectedBranchService(ctx)
             let rule = try service.find(try ctx.group(p["id"], may: .adminGroup), name: try p.required.string("name"))
             return .ok(try ProtectedBranchPresenter(ctx: ctx).rule(rule))
         }
         registry.add(OperationDescriptor("groups.protected_branches.create", "POST", "/groups/:id/protected_branches", lua: "branches.protect",
                                          example: "branches.protect(\"platform\", {name = \"release/*\", push_access_level = 40, merge_access_level = 30})",
-                                         summary: "Protect a branch or wildcard in a top-level group (Owner)", params: [
+                                         result: ResultShapes.protectedBranch, summary: "Protect a branch or wildcard in a top-level group (Owner)", params: [
             id,
             ParamSpec("name", .string, required: true, "The name of the branch or wildcard."),
             ParamSpec("allow_force_push", .boolean, default: false, "Allow all users with push access to force push. Default: false."),
@@ -42,7 +42,7 @@ enum ProtectedBranchOperations: OperationModule {
         }
         registry.add(OperationDescriptor("groups.protected_branches.update", "PATCH", "/groups/:id/protected_branches/:name", lua: "branches.update",
                                          example: "branches.update(\"platform\", \"release/*\", {allowed_to_push = {{access_level = 30}}})",
-                                         summary: "Update a protected branch (Owner)", params: [
+                                         result: ResultShapes.protectedBranch, summary: "Update a protected branch (Owner)", params: [
             id, ParamSpec("name", .string, required: true, "The name of the branch."),
             ParamSpec("allow_force_push", .boolean, "When enabled, members who can push to this branch can also force push."),
             entries(.push, "push"), entries(.merge, "merge"), entries(.unprotect, "unprotect"),
@@ -55,7 +55,7 @@ enum ProtectedBranchOperations: OperationModule {
         }
         // GitLab answers 200 with the deleted rule, although its documentation says 204.
         registry.add(OperationDescriptor("groups.protected_branches.delete", "DELETE", "/groups/:id/protected_branches/:name", lua: "branches.unprotect",
-                                         summary: "Unprotect a branch or wildcard (Owner); answers the removed rule", success: 200,
+                                         result: ResultShapes.protectedBranch, summary: "Unprotect a branch or wildcard (Owner); answers the removed rule", success: 200,
                                          params: [id, ParamSpec("name", .string, required: true, "The name of the branch.")])) { ctx, p in
             let service = ProtectedBranchService(ctx)
             let group = try ctx.group(p["id"], may: .adminGroup)
@@ -66,7 +66,7 @@ enum ProtectedBranchOperations: OperationModule {
         }
         registry.add(OperationDescriptor("groups.protected_branches.access", "GET", "/groups/:id/protected_branches/:name/access", lua: "branches.access",
                                          example: "branches.access(\"platform\", \"release/1.2\", {user_id = \"alice\"})",
-                                         summary: "Which rules protect a branch, and whether a user may push, merge, force-push or unprotect it (Owner, or the user)", params: [
+                                         result: ResultShapes.branchAccess, summary: "Which rules protect a branch, and whether a user may push, merge, force-push or unprotect it (Owner, or the user)", params: [
             id, ParamSpec("name", .string, required: true, "The branch name (not a wildcard)."),
             ParamSpec("user_id", .idOrPath, required: true, "The user ID or username to check."),
         ])) { ctx, p in

@@ -21,17 +21,17 @@ enum PushRuleOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
         registry.describe(module: "push_rules", "Group push rules and the push checker")
         registry.describe(module: "projects.push_rule", "A project's push rule, copied from its closest group's")
-        registry.add(OperationDescriptor("groups.push_rule.get", "GET", "/groups/:id/push_rule", lua: "push_rules.get", summary: "Get the push rules of a group (Maintainer)", params: [id])) { ctx, p in
+        registry.add(OperationDescriptor("groups.push_rule.get", "GET", "/groups/:id/push_rule", lua: "push_rules.get", result: ResultShapes.pushRule, summary: "Get the push rules of a group (Maintainer)", params: [id])) { ctx, p in
             let service = PushRuleService(ctx)
             return .ok(try service.get(try ctx.group(p["id"], may: .changePushRules)).json)
         }
         registry.add(OperationDescriptor("groups.push_rule.create", "POST", "/groups/:id/push_rule", lua: "push_rules.add",
-                                         example: "push_rules.add(\"platform\", {prevent_secrets = true, max_file_size = 100, deny_delete_tag = true})", summary: "Add push rules to a group that has none (Maintainer)",
+                                         example: "push_rules.add(\"platform\", {prevent_secrets = true, max_file_size = 100, deny_delete_tag = true})", result: ResultShapes.pushRule, summary: "Add push rules to a group that has none (Maintainer)",
                                          atLeastOneOf: atLeastOne, params: [id] + attributes)) { ctx, p in
             let service = PushRuleService(ctx)
             return .ok(try service.create(try ctx.group(p["id"], may: .changePushRules), p).json, status: 201)
         }
-        registry.add(OperationDescriptor("groups.push_rule.update", "PUT", "/groups/:id/push_rule", lua: "push_rules.edit", summary: "Edit the push rules of a group (Maintainer)",
+        registry.add(OperationDescriptor("groups.push_rule.update", "PUT", "/groups/:id/push_rule", lua: "push_rules.edit", result: ResultShapes.pushRule, summary: "Edit the push rules of a group (Maintainer)",
                                          atLeastOneOf: atLeastOne, params: [id] + attributes)) { ctx, p in
             let service = PushRuleService(ctx)
             return .ok(try service.update(try ctx.group(p["id"], may: .changePushRules), p).json)
@@ -41,7 +41,7 @@ enum PushRuleOperations: OperationModule {
             try service.delete(try ctx.group(p["id"], may: .changePushRules))
             return .noContent
         }
-        registry.add(OperationDescriptor("projects.push_rule.get", "GET", "/projects/:id/push_rule", summary: "A project's push rule (copied from its group at creation); null when none (Maintainer)", params: [
+        registry.add(OperationDescriptor("projects.push_rule.get", "GET", "/projects/:id/push_rule", result: ResultShapes.pushRule, summary: "A project's push rule (copied from its group at creation); null when none (Maintainer)", params: [
             ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the project"),
         ])) { ctx, p in
             let finder = ProjectFinder(ctx)
@@ -51,7 +51,7 @@ enum PushRuleOperations: OperationModule {
         }
         registry.add(OperationDescriptor("push_rules.check", "POST", "/groups/:id/push_rule/check",
                                          example: "push_rules.check(\"platform\", {branch_name = \"feature/x\", commit_message = \"WIP\", files = {{path = \"id_rsa\", size = 1}}})",
-                                         summary: "Evaluate a would-be push against the group's push rule (its own or the closest ancestor's); lists every violation (Developer)", success: 200, params: [
+                                         result: ResultShapes.pushCheck, summary: "Evaluate a would-be push against the group's push rule (its own or the closest ancestor's); lists every violation (Developer)", success: 200, params: [
             id,
             ParamSpec("branch_name", .string, "The branch pushed to."),
             ParamSpec("commit_message", .string, "The commit message."),

@@ -55,7 +55,7 @@ enum SecuritySettingsOperations: OperationModule {
         registry.describe(module: "security", "Secret push protection for a group's projects")
         registry.add(OperationDescriptor("groups.security_settings.update", "PUT", "/groups/:id/security_settings", lua: "security.update",
                                          example: "security.update(\"platform\", {secret_push_protection_enabled = true, projects_to_exclude = {12, 31}})",
-                                         summary: "Update secret_push_protection_enabled for all projects of a group and its subgroups (Maintainer)", params: [
+                                         result: ResultShapes.securitySettingsUpdate, summary: "Update secret_push_protection_enabled for all projects of a group and its subgroups (Maintainer)", params: [
             GroupParams.id,
             ParamSpec("secret_push_protection_enabled", .boolean, required: true, "Whether secret push protection is enabled for the group."),
             ParamSpec("projects_to_exclude", .integerArray, "The IDs of projects to exclude from the feature."),
@@ -66,7 +66,7 @@ enum SecuritySettingsOperations: OperationModule {
             return .ok(.object([("secret_push_protection_enabled", .bool(enabled)), ("errors", .array(errors.map { .string($0) }))]))
         }
         registry.add(OperationDescriptor("projects.security_settings.get", "GET", "/projects/:id/security_settings", lua: "security.get_project",
-                                         summary: "A project's security settings (Developer)", params: [
+                                         result: ResultShapes.projectSecuritySettings, summary: "A project's security settings (Developer)", params: [
             ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the project"),
         ])) { ctx, p in
             let finder = ProjectFinder(ctx)

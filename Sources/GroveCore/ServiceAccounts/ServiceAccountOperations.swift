@@ -7,7 +7,7 @@ enum ServiceAccountOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
         registry.describe(module: "service_accounts", "Service accounts of a top-level group and their access tokens")
         registry.add(OperationDescriptor("groups.service_accounts.list", "GET", "/groups/:id/service_accounts", lua: "service_accounts.list",
-                                         summary: "List service account users provisioned by a group (Owner)", pagination: .offset, params: [
+                                         result: ResultShapes.serviceAccount, summary: "List service account users provisioned by a group (Owner)", pagination: .offset, params: [
             id,
             ParamSpec("order_by", .enumeration(["id", "username"]), default: "id", "Orders list of users by username or id. Default is id."),
             ParamSpec("sort", .enumeration(["asc", "desc"]), default: "desc", "Specifies sorting by asc or desc. Default is desc."),
@@ -18,7 +18,7 @@ enum ServiceAccountOperations: OperationModule {
         }
         registry.add(OperationDescriptor("groups.service_accounts.create", "POST", "/groups/:id/service_accounts", lua: "service_accounts.create",
                                          example: "local bot = service_accounts.create(\"platform\", {username = \"deploy-bot\"})",
-                                         summary: "Create a service account user (top-level groups; administrators, or owners when allowed)", params: [
+                                         result: ResultShapes.serviceAccount, summary: "Create a service account user (top-level groups; administrators, or owners when allowed)", params: [
             id,
             ParamSpec("name", .string, default: "Service account user", "Name of the user."),
             ParamSpec("username", .string, "Username of the user (generated when absent)."),
@@ -27,7 +27,7 @@ enum ServiceAccountOperations: OperationModule {
             return .ok(ServiceAccountService.json(try service.create(try ctx.group(p["id"], may: .adminServiceAccounts), p)), status: 201)
         }
         registry.add(OperationDescriptor("groups.service_accounts.update", "PATCH", "/groups/:id/service_accounts/:user_id", lua: "service_accounts.update",
-                                         summary: "Change a service account's name or username (Owner)", params: [
+                                         result: ResultShapes.serviceAccount, summary: "Change a service account's name or username (Owner)", params: [
             id, userId, ParamSpec("name", .string, "Name of the user."), ParamSpec("username", .string, "Username of the user."),
         ])) { ctx, p in
             let service = ServiceAccountService(ctx)
@@ -45,14 +45,14 @@ enum ServiceAccountOperations: OperationModule {
             return .noContent
         }
         registry.add(OperationDescriptor("groups.service_accounts.tokens.list", "GET", "/groups/:id/service_accounts/:user_id/personal_access_tokens", lua: "service_accounts.list_tokens",
-                                         summary: "List a service account's personal access tokens, without their values (Owner)", pagination: .offset, params: [id, userId])) { ctx, p in
+                                         result: ResultShapes.accessToken, summary: "List a service account's personal access tokens, without their values (Owner)", pagination: .offset, params: [id, userId])) { ctx, p in
             let (_, user) = try tokenOwner(ctx, p)
             let (tokens, page) = try PersonalAccessTokenService(ctx).list(user, p)
             return OperationResult(status: 200, body: .array(tokens.map { $0.json(today: ctx.today) }), page: page)
         }
         registry.add(OperationDescriptor("groups.service_accounts.tokens.create", "POST", "/groups/:id/service_accounts/:user_id/personal_access_tokens", lua: "service_accounts.create_token",
                                          example: "local t = service_accounts.create_token(\"platform\", bot.id, {name = \"ci\", scopes = {\"api\"}, expires_at = \"2027-06-30\"})\nprint(t.token)   -- shown once",
-                                         summary: "Create a personal access token for a service account; the token is shown only in this answer (Owner)", params: [
+                                         result: ResultShapes.accessToken, summary: "Create a personal access token for a service account; the token is shown only in this answer (Owner)", params: [
             id, userId,
             ParamSpec("name", .string, required: true, "Name of the personal access token."),
             ParamSpec("description", .string, "Description of the personal access token."),
@@ -65,7 +65,7 @@ enum ServiceAccountOperations: OperationModule {
         }
         registry.add(OperationDescriptor("groups.service_accounts.tokens.rotate", "POST", "/groups/:id/service_accounts/:user_id/personal_access_tokens/:token_id/rotate", lua: "service_accounts.rotate_token",
                                          example: "local new = service_accounts.rotate_token(\"platform\", bot.id, token.id)",
-                                         summary: "Rotate a service account's token: the old one is revoked, the new one returned (Owner)", success: 200, params: [
+                                         result: ResultShapes.accessToken, summary: "Rotate a service account's token: the old one is revoked, the new one returned (Owner)", success: 200, params: [
             id, userId, tokenId, ParamSpec("expires_at", .date, "Expiry date of the new token (YYYY-MM-DD)."),
         ])) { ctx, p in
             let (_, user) = try tokenOwner(ctx, p)

@@ -3,7 +3,7 @@ enum IntegrationSettingsOperations: OperationModule {
     static func register(into registry: OperationRegistry) {
         registry.describe(module: "settings.integrations", "Instance settings for hooks, service accounts and tokens")
         registry.add(OperationDescriptor("settings.integrations.get", "GET", "/application/settings/integrations",
-                                         summary: "Instance settings for hooks, service accounts and tokens (administrators)", params: [])) { ctx, _ in
+                                         result: ResultShapes.integrationSettings, summary: "Instance settings for hooks, service accounts and tokens (administrators)", params: [])) { ctx, _ in
             try ctx.requireAdmin()
             return .ok(try ctx.settings.integrationsJSON)
         }
@@ -16,7 +16,7 @@ enum IntegrationSettingsOperations: OperationModule {
             ParamSpec("webhook_timeout", .integer, default: 10, range: 1...60, "Seconds a web hook receiver has to answer"),
         ]
         registry.add(OperationDescriptor("settings.integrations.update", "PUT", "/application/settings/integrations",
-                                         summary: "Change instance settings for hooks, service accounts and tokens (administrators)", params: updatable)) { ctx, p in
+                                         result: ResultShapes.integrationSettings, summary: "Change instance settings for hooks, service accounts and tokens (administrators)", params: updatable)) { ctx, p in
             .ok(try InstanceSettingsService(ctx).update(p, declared: updatable, shown: \.integrationsJSON))
         }
     }

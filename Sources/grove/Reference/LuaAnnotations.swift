@@ -27,6 +27,7 @@ enum LuaAnnotations {
             out.append(name == "count" ? "---@return integer" : "---@return grove.Record[]")
             out.append("function iterator:\(name)(\(arguments.map(\.name).joined(separator: ", "))) end")
         }
+        out += resultClasses()
         let documented = Set(catalog.documentedGlobals.map(\.name))
         for entry in catalog.entries where !entry.name.contains(":") && documented.contains(entry.rootName) {
             out.append("")
@@ -37,6 +38,28 @@ enum LuaAnnotations {
             }
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// A class per result shape, and a lazy-list class whose items are of that shape.
+    static func resultClasses() -> [String] {
+        var out: [String] = []
+        for shape in ResultShapes.all {
+            let record = "grove." + shape.name, list = "grove.list." + shape.name
+            out += ["", "---\(shape.summary).", "---@class \(record)"]
+            for field in shape.fields {
+                var type = switch field.type {
+                case "table": "table<string, any>"
+                case "list": "any[]"
+                default: field.type
+                }
+                if field.nullable { type += "|grove.null" }
+                out.append("---@field \(field.name)\(field.sometimes ? "?" : "") \(type)")
+            }
+            out += ["", "---A lazy list of \(record).", "---@class \(list): grove.iterator", "---@overload fun(): \(record)?",
+                    "---@field all fun(self: \(list)): \(record)[]", "---@field first fun(self: \(list), n: integer): \(record)[]",
+                    "---@field peek fun(self: \(list), n: integer): \(record)[]"]
+        }
+        return out
     }
 
     static func module(_ entry: BindingCatalog.Entry) -> [String] {
@@ -100,9 +123,9 @@ enum LuaAnnotations {
         }
         if let descriptor = entry.descriptor {
             if descriptor.pagination.answersList {
-                lines.append("---@return grove.iterator")
+                lines.append("---@return " + (descriptor.result.map { "grove.list." + $0.name } ?? "grove.iterator"))
             } else if descriptor.successStatus != 204 {
-                lines.append("---@return grove.Record")
+                lines.append("---@return " + (descriptor.result.map { "grove." + $0.name } ?? "grove.Record"))
             }
         }
         lines.append("function \(entry.name)(\(names.joined(separator: ", "))) end")

@@ -18,9 +18,32 @@ enum ReferencePages {
             index.append("| [\(entry.name)](\(file)) | \(cell(entry.summary.isEmpty ? entry.signature : entry.summary)) |")
             pages[file] = page(entry, catalog)
         }
+        index += ["", "What the functions answer, field by field: [results](results.md)."]
         pages["README.md"] = index.joined(separator: "\n") + "\n"
+        pages["results.md"] = results()
         return pages
     }
+
+    /// `results.md`: each result shape's fields with their Lua types.
+    static func results() -> String {
+        var out = [notice, "", "# Results", "",
+                   "The records Grove's functions answer, with GitLab's field names. A field marked "
+                   + "*or null* may be `grove.null`; one marked *sometimes* is only in some answers.", ""]
+        for shape in ResultShapes.all {
+            out += ["## \(shape.name)", "", shape.summary + ".", "", "| Field | Type |", "|---|---|"]
+            out += shape.fields.map { field in
+                var type = field.type
+                if field.nullable { type += " or null" }
+                if field.sometimes { type += ", sometimes" }
+                return "| `\(field.name)` | \(type) |"
+            }
+            out.append("")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// `[Group](results.md#group)`.
+    static func link(_ shape: ResultShape) -> String { "[\(shape.name)](results.md#\(shape.name.lowercased()))" }
 
     static func page(_ top: BindingCatalog.Entry, _ catalog: BindingCatalog) -> String {
         var out = [notice, "", "# \(top.name)", ""]
@@ -60,9 +83,10 @@ enum ReferencePages {
         var out = ["### \(entry.name)", "", "`\(entry.signature)`", ""]
         if !entry.summary.isEmpty { out += [entry.summary, ""] }
         if let descriptor = entry.descriptor {
-            let returns = descriptor.pagination.isPaged ? "a lazy list of records (paginated)"
-                : descriptor.pagination == .unpaged ? "a lazy list of records (one answer, not paginated)"
-                : descriptor.successStatus == 204 ? "nothing" : "a record"
+            let record = descriptor.result.map(link) ?? "records"
+            let returns = descriptor.pagination.isPaged ? "a lazy list of \(record) (paginated)"
+                : descriptor.pagination == .unpaged ? "a lazy list of \(record) (one answer, not paginated)"
+                : descriptor.successStatus == 204 ? "nothing" : descriptor.result.map { "a " + link($0) } ?? "a record"
             out += ["GitLab: `\(descriptor.method) /api/v4\(descriptor.path)`; returns \(returns).", ""]
             let positional = descriptor.pathParams
             if !positional.isEmpty {

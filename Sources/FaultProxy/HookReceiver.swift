@@ -5,18 +5,18 @@ import Glibc
 import Darwin
 #endif
 
-/// A tiny HTTP/1.1 receiver on 127.0.0.1 for hook delivery tests: records each request
+/// A tiny HTTP/1.1 receiver on 127.0.0.1 for hook delivery tests (the core's and the bindings'): records each request
 /// and answers with the configured status and body.
-final class HookReceiver: @unchecked Sendable {
-    struct Request {
-        let method: String
-        let path: String
-        let headers: [String: String]
-        let body: String
-        func header(_ name: String) -> String? { headers[name.lowercased()] }
+public final class HookReceiver: @unchecked Sendable {
+    public struct Request: Sendable {
+        public let method: String
+        public let path: String
+        public let headers: [String: String]
+        public let body: String
+        public func header(_ name: String) -> String? { headers[name.lowercased()] }
     }
 
-    let port: UInt16
+    public let port: UInt16
     private let fd: Int32
     private let lock = NSLock()
     private var received: [Request] = []
@@ -24,7 +24,7 @@ final class HookReceiver: @unchecked Sendable {
     private var reply = "ok"
     private var delay: TimeInterval = 0
 
-    init() throws {
+    public init() throws {
         #if canImport(Glibc)
         let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -46,15 +46,15 @@ final class HookReceiver: @unchecked Sendable {
         thread.start()
     }
 
-    var url: String { "http://127.0.0.1:\(port)/hook" }
+    public var url: String { "http://127.0.0.1:\(port)/hook" }
 
-    var requests: [Request] { lock.lock(); defer { lock.unlock() }; return received }
+    public var requests: [Request] { lock.lock(); defer { lock.unlock() }; return received }
 
-    func respond(status: Int, body: String, after delay: TimeInterval = 0) {
+    public func respond(status: Int, body: String, after delay: TimeInterval = 0) {
         lock.lock(); self.status = status; reply = body; self.delay = delay; lock.unlock()
     }
 
-    func stop() { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+    public func stop() { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
 
     private func serve() {
         while true {
