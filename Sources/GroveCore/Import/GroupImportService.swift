@@ -35,7 +35,9 @@ struct GroupImportService {
 
     // MARK: Users
 
-    /// A user (id, username, name, state); one that exists keeps its administrator flag.
+    /// A user (id, username, name, state, and `is_admin` when the record shows it: GitLab
+    /// shows it only to administrators and on `GET /user`); without `is_admin` a user that
+    /// exists keeps its administrator flag.
     func user(_ record: JSONValue) throws {
         let id = try Self.int(record, "id", of: "user")
         let username = try Self.string(record, "username", of: "user")
@@ -49,12 +51,13 @@ struct GroupImportService {
             if existing.isAdmin && existing.username.lowercased() != username.lowercased() {
                 throw APIError.api("user \(username) (id \(id)): the store's administrator \(existing.username) has that id", status: 409)
             }
-            try ctx.db.execute(sql: "UPDATE users SET username = ?, name = ?, state = ?, bot = ? WHERE id = ?",
-                               arguments: [username, name, state, record["bot"]?.boolValue ?? false, id])
+            try ctx.db.execute(sql: "UPDATE users SET username = ?, name = ?, state = ?, bot = ?, is_admin = COALESCE(?, is_admin) WHERE id = ?",
+                               arguments: [username, name, state, record["bot"]?.boolValue ?? false, record["is_admin"]?.boolValue, id])
         } else {
             let email = record["email"]?.stringValue ?? record["public_email"]?.stringValue ?? ""
-            try ctx.db.execute(sql: "INSERT INTO users (id, username, name, email, state, bot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               arguments: [id, username, name, email, state, record["bot"]?.boolValue ?? false, time(record, "created_at")])
+            try ctx.db.execute(sql: "INSERT INTO users (id, username, name, email, state, bot, is_admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [id, username, name, email, state, record["bot"]?.boolValue ?? false,
+                                           record["is_admin"]?.boolValue ?? false, time(record, "created_at")])
         }
     }
 
