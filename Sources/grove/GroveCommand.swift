@@ -25,7 +25,8 @@ struct GroveCommand: ParsableCommand {
             Exit status: 0 success, 1 script error, 2 usage error, 3 a Grove API error the
             script did not catch (its HTTP status is in the message).
             """,
-        subcommands: [Run.self, Serve.self, Admin.self, RecipeCommand.self, Annotations.self, Luacheckrc.self, Docs.self, ManPage.self, MirrorCommand.self],
+        subcommands: [Run.self, Serve.self, Admin.self, RecipeCommand.self, Annotations.self, Luacheckrc.self, Docs.self, ManPage.self, MirrorCommand.self,
+                      PlanCommand.self, ApplyCommand.self],
         defaultSubcommand: Run.self
     )
 
@@ -47,7 +48,7 @@ struct GroveCommand: ParsableCommand {
     }
 
     /// The global options followed by a value.
-    static let optionsTakingValues: Set<String> = ["--db", "--as", "-e", "--url", "--gitlab", "--token-file"]
+    static let optionsTakingValues: Set<String> = ["--db", "--as", "-e", "--url", "--gitlab", "--token-file", "--group", "--plan"]
 
     /// `grove --db x run FILE` means `grove run --db x FILE` (and so for `serve`):
     /// a subcommand among the leading options moves to first place, where the parser looks.
@@ -205,7 +206,7 @@ struct Run: ParsableCommand {
             let mode = atomic ? "--atomic" : "--dry-run"
             throw ValidationError(atomic
                 ? "--atomic needs the embedded store: GitLab's API has no transactions"
-                : "\(mode) needs the embedded store: a rehearsal against a GitLab is the plan feature (not available yet)")
+                : "\(mode) needs the embedded store: a rehearsal against a GitLab is grove plan")
         }
         let host = try ScriptHost(store: store.location, remote: remote, verbose: connection.verbose,
                                   invocation: CommandLine.arguments, scriptArguments: scriptAndArguments)
