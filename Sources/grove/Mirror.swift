@@ -16,14 +16,28 @@ struct MirrorSnapshot {
         var hooks: [JSONValue]?
         var ldapLinks: [JSONValue]?
         var samlLinks: [JSONValue]?
+        /// The group's own projects.
+        var projects: [JSONValue]?
+        /// Top-level groups: the service accounts they provisioned, with their tokens.
+        var serviceAccounts: [(account: JSONValue, tokens: [JSONValue])]?
 
         /// SHA-256 of everything read of the group, keys sorted: a plan records it, and
         /// `grove apply --plan` reads the group again to see whether it changed since.
         var fingerprint: String {
             func part(_ value: JSONValue??) -> JSONValue { value.flatMap { $0 } ?? .null }
+            // Of projects and tokens, what a script on groups can see; not what every push
+            // or use changes (last_activity_at, last_used_at).
+            func only(_ keys: [String], of items: [JSONValue]?) -> JSONValue {
+                items.map { list in .array(list.map { item in .object(JSONObject(keys.map { ($0, item[$0] ?? .null) })) }) } ?? .null
+            }
+            let accounts: JSONValue = serviceAccounts.map { list in
+                .array(list.map { .array([$0.account, only(["id", "name", "scopes", "revoked", "expires_at"], of: $0.tokens)]) })
+            } ?? .null
             let whole: JSONValue = .array([record, members.map(JSONValue.array) ?? .null, protectedBranches.map(JSONValue.array) ?? .null,
                                            part(pushRule), hooks.map(JSONValue.array) ?? .null,
-                                           ldapLinks.map(JSONValue.array) ?? .null, samlLinks.map(JSONValue.array) ?? .null])
+                                           ldapLinks.map(JSONValue.array) ?? .null, samlLinks.map(JSONValue.array) ?? .null,
+                                           only(["id", "name", "path", "visibility", "archived", "topics", "default_branch", "secret_push_protection_enabled"], of: projects),
+                                           accounts])
             var text = ""
             Self.canonical(whole, into: &text)
             return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
@@ -56,6 +70,8 @@ struct MirrorSnapshot {
     var users: [Int64: JSONValue] = [:]
     /// The token's own user (`GET /user`), written last so that it keeps its `is_admin`.
     var caller: JSONValue?
+    /// The instance settings group rules read (administrators only); nil: not readable.
+    var instanceSettings: JSONObject?
 
     /// Each group's fingerprint, as a plan records it.
     var state: [Plan.GroupState] { groups.map { Plan.GroupState(id: $0.id, fullPath: $0.fullPath, fingerprint: $0.fingerprint) } }
@@ -113,6 +129,15 @@ struct MirrorReader {
         var seen: Set<Int64> = []
         // The token's own user, so that scripts can run as it against the mirror.
         if case .value(let me) = try get("/user"), me["id"]?.intValue != nil { snapshot.caller = me }
+        // GitLab answers every setting at /application/settings; grove serve the ones of
+        // hooks, service accounts and tokens at .../integrations.
+        var settings = JSONObject()
+        for path in ["/application/settings", "/application/settings/integrations"] {
+            guard case .value(let answer) = try get(path), let object = answer.objectValue else { continue }
+            for (key, value) in object { settings[key] = value }
+        }
+        if settings.isEmpty { snapshot.unreadable.append("instance settings (administrators only): GitLab's defaults are assumed") }
+        else { snapshot.instanceSettings = settings }
         func add(_ group: MirrorSnapshot.Group) {
             if let i = snapshot.groups.firstIndex(where: { $0.id == group.id }) {
                 if group.members != nil { snapshot.groups[i] = group }
@@ -212,6 +237,36 @@ struct MirrorReader {
         case .value(let links): group.samlLinks = links.arrayValue ?? []
         case .missing(let status, let message): note("SAML links", status, message)
         }
+        switch try list("/groups/\(id)/projects", [("include_subgroups", "false"), ("with_shared", "false")]) {
+        case .value(let projects):
+            group.projects = []
+            for project in projects.arrayValue ?? [] {
+                guard let pid = project["id"]?.intValue, var fields = project.objectValue else { continue }
+                // The security settings are the project's own request; a script on groups reads them.
+                switch try get("/projects/\(pid)/security_settings") {
+                case .value(let settings): fields["secret_push_protection_enabled"] = settings["secret_push_protection_enabled"]
+                case .missing(let status, let message): note("security settings of project \(project["path"]?.stringValue ?? String(pid))", status, message)
+                }
+                group.projects?.append(.object(fields))
+            }
+        case .missing(let status, let message): note("projects", status, message)
+        }
+        // Service accounts belong to top-level groups.
+        if record["parent_id"]?.isNull ?? true {
+            switch try list("/groups/\(id)/service_accounts") {
+            case .value(let accounts):
+                var read: [(account: JSONValue, tokens: [JSONValue])] = []
+                for account in accounts.arrayValue ?? [] {
+                    guard let uid = account["id"]?.intValue else { continue }
+                    switch try list("/groups/\(id)/service_accounts/\(uid)/personal_access_tokens") {
+                    case .value(let tokens): read.append((account, tokens.arrayValue ?? []))
+                    case .missing(let status, let message): note("tokens of service account \(account["username"]?.stringValue ?? String(uid))", status, message)
+                    }
+                }
+                group.serviceAccounts = read
+            case .missing(let status, let message): note("service accounts", status, message)
+            }
+        }
         return group
     }
 }
@@ -224,7 +279,15 @@ struct MirrorWriter {
     struct Outcome { var removed: [String] = []; var unreadable: [String] = [] }
 
     func write(into store: GroveStore) throws -> Outcome {
-        try store.importRecords(as: .root) { imported in
+        // The settings through the operations that change them: they check the values.
+        if let settings = snapshot.instanceSettings {
+            for name in ["settings.update", "settings.integrations.update"] {
+                guard let descriptor = store.registry[name]?.descriptor else { continue }
+                let known = JSONObject(descriptor.params.compactMap { spec in settings[spec.name].map { (spec.name, $0) } })
+                if !known.isEmpty { _ = try store.perform(name, known, as: .root) }
+            }
+        }
+        return try store.importRecords(as: .root) { imported in
             var outcome = Outcome()
             for id in snapshot.users.keys.sorted() { try imported.user(snapshot.users[id] ?? .null) }
             if let caller = snapshot.caller { try imported.user(caller) }
@@ -242,6 +305,8 @@ struct MirrorWriter {
                 if let hooks = group.hooks { try imported.hooks(ofGroup: group.id, hooks) }
                 if let links = group.ldapLinks { try imported.ldapLinks(ofGroup: group.id, links) }
                 if let links = group.samlLinks { try imported.samlLinks(ofGroup: group.id, links) }
+                if let projects = group.projects { try imported.projects(ofGroup: group.id, projects) }
+                if let accounts = group.serviceAccounts { try imported.serviceAccounts(ofGroup: group.id, accounts) }
                 if group.members != nil {
                     let shares = group.record["shared_with_groups"]?.arrayValue ?? []
                     for missing in try imported.shares(ofGroup: group.id, shares) {

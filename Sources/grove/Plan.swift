@@ -23,6 +23,11 @@ struct Plan {
         /// verbs that take something away; any other verb changes what is there.
         static let creating: Set<String> = ["create", "share", "set", "star", "add"]
         static let deleting: Set<String> = ["destroy", "delete", "unshare", "mark_for_deletion", "revoke", "remove"]
+        /// Attributes whose new value is an id the GitLab assigns when the change is made:
+        /// the mirror's would be a guess, so the plan says so instead.
+        static let assignedOnApply: Set<String> = ["rotated_from"]
+        static let assignedId: JSONValue = .string("(assigned on apply)")
+
         /// Attributes that say which one of a group's resources an event is about.
         static let identifying = ["hook_id", "user", "name", "saml_group_name", "cn", "filter", "key", "shared_with_group"]
 
@@ -33,7 +38,11 @@ struct Plan {
             verb = last == "destroy" ? "delete" : last
             resource = parts.isEmpty ? event.action : parts.joined(separator: ".")
             kind = Self.creating.contains(last) ? .create : Self.deleting.contains(last) ? .delete : .change
-            changes = event.changes.map(Plan.redacted)
+            changes = event.changes.map { change in
+                let shown = Plan.redacted(change)
+                guard Self.assignedOnApply.contains(shown.attribute), !shown.new.isNull else { return shown }
+                return AuditEvent.Change(attribute: shown.attribute, old: shown.old, new: Self.assignedId)
+            }
         }
 
         var target: String { event.targetPath ?? event.targetId.map { "#\($0)" } ?? event.targetType }
