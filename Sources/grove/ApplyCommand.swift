@@ -29,6 +29,8 @@ struct ApplyCommand: ParsableCommand {
     var scriptAndArguments: [String] = []
 
     func validate() throws {
+        // The script's arguments are passed through as they are, so --help would be one.
+        if let first = scriptAndArguments.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(Self.self) }
         if connection.url == nil && connection.gitlab == nil { throw ValidationError("--url or --gitlab names the GitLab to apply to") }
         if plan == nil && scriptAndArguments.isEmpty { throw ValidationError("name the script to apply, or a --plan") }
     }

@@ -14,7 +14,10 @@ struct MirrorCommand: ParsableCommand {
             Mirrors each --group with every group below it: attributes, hierarchy, ids and
             paths; the members (as users and memberships); shares; group protected branches;
             push rules; hooks (their secrets are unreadable and marked unknown); LDAP and
-            SAML links. The token's own user is mirrored too. The groups
+            SAML links; the groups' own projects with their secret push protection; the
+            service accounts of top-level groups with their tokens' metadata (not their
+            values); the instance settings an administrator can read. The token's own user is
+            mirrored too. The groups
             above a --group are mirrored without their contents. A second run updates what
             changed and removes what is gone.
             """

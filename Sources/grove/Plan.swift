@@ -131,6 +131,7 @@ struct Plan {
             out += resource.replacingOccurrences(of: "_", with: " ") + "\n"
             for change in changes where change.resource == resource { out += "  " + change.line + "\n" }
         }
+        if !refused.isEmpty { out += "refused\n" }
         for refusal in refused { out += "  " + refusal.line + "\n" }
         if let error { out += "the script failed: \(error)\nthe plan above is what it did before it failed\n" }
         return out + summary + "\n"

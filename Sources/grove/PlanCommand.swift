@@ -43,6 +43,8 @@ struct PlanCommand: ParsableCommand {
     var scriptAndArguments: [String] = []
 
     func validate() throws {
+        // The script's arguments are passed through as they are, so --help would be one.
+        if let first = scriptAndArguments.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(Self.self) }
         if connection.url == nil && connection.gitlab == nil { throw ValidationError("--url or --gitlab names the GitLab to plan against") }
         if scriptAndArguments.isEmpty { throw ValidationError("name the script to plan") }
     }

@@ -174,6 +174,30 @@ struct PlanTests {
         #expect(recorded.map { $0["action"] as? String } == ["group.create"])
     }
 
+    @Test func helpAndUsageErrors() throws {
+        for command in ["plan", "apply"] {
+            let help = try GroveProcess.run([command, "--help"])
+            #expect(help.status == 0 && help.stdout.contains("USAGE: grove \(command)"), "\(help.stdout)\(help.stderr)")
+            let noGitLab = try GroveProcess.run([command, "script.lua"])
+            #expect(noGitLab.status == 2 && noGitLab.stderr.contains("--url or --gitlab"), "\(noGitLab.stderr)")
+        }
+    }
+
+    @Test func secretsAreRedacted() throws {
+        let served = try Served()
+        let script = served.dir.appendingPathComponent("hook.lua").path
+        try """
+            hooks.add("platform", {url = "https://hooks.example.com/{team}", token = "tok-s3cret", push_events = true,
+                                   url_variables = {{key = "team", value = "var-s3cret"}}, custom_headers = {{key = "X-Key", value = "hdr-s3cret"}}})
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        for format in [[], ["--json"]] {
+            let plan = try served.grove(["plan", "--group", "platform"] + format + [script])
+            #expect(plan.status == 0, "\(plan.stderr)")
+            #expect(plan.stdout.contains("create hook"), "\(plan.stdout)")
+            #expect(!plan.stdout.contains("s3cret") && !plan.stderr.contains("s3cret"), "\(plan.stdout)")
+        }
+    }
+
     @Test func aStalePlanIsNotApplied() throws {
         let served = try Served()
         let planned = try served.grove(["plan", "--json", "--group", "platform", "--group", "data", Self.recipe("enforce-push-rules.lua"), "platform"])
