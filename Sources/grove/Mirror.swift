@@ -82,8 +82,12 @@ struct MirrorSnapshot {
 
 /// Reads the subtrees through GitLab's REST API: one request per resource kind per
 /// group, lists paged by 100.
-struct MirrorReader {
+struct MirrorReader: Sendable {
     let client: RemoteClient
+    /// Groups read at once: a mirror waits on the network, not on the CPU.
+    var concurrency = 8
+    /// Drawn on stderr while the groups are read (only on a terminal).
+    var progress: MirrorProgress?
 
     enum Read { case value(JSONValue), missing(Int, String) }
 
@@ -171,16 +175,39 @@ struct MirrorReader {
             }
             let depth = { (g: JSONValue) in (g["full_path"]?.stringValue ?? "").split(separator: "/").count }
             tree.sort { depth($0) != depth($1) ? depth($0) < depth($1) : ($0["full_path"]?.stringValue ?? "") < ($1["full_path"]?.stringValue ?? "") }
+            progress?.start(rootPath, total: tree.count)
             var ids: Set<Int64> = []
-            for brief in tree {
-                guard let id = brief["id"]?.intValue else { continue }
-                ids.insert(id)
-                let group = try readGroup(id, brief: brief, into: &snapshot)
+            for (group, part) in try readGroups(tree) {
+                ids.insert(group.id)
+                snapshot.users.merge(part.users) { _, new in new }
+                snapshot.unreadable += part.unreadable
                 add(group)
             }
+            progress?.finish()
             snapshot.subtrees.append((rootId, ids))
         }
         return snapshot
+    }
+
+    /// The groups of `tree`, `concurrency` at a time, in the order of `tree`, each with
+    /// the users and unreadable parts it found; the first error (in that order) is thrown.
+    func readGroups(_ tree: [JSONValue]) throws -> [(MirrorSnapshot.Group, MirrorSnapshot)] {
+        let results = OrderedResults<(MirrorSnapshot.Group, MirrorSnapshot)>(count: tree.count)
+        let slots = DispatchSemaphore(value: max(concurrency, 1))
+        let running = DispatchGroup()
+        for (index, brief) in tree.enumerated() {
+            guard let id = brief["id"]?.intValue else { continue }
+            slots.wait()
+            running.enter()
+            DispatchQueue.global().async {
+                defer { slots.signal(); running.leave() }
+                var part = MirrorSnapshot()
+                results.set(index, Result { (try readGroup(id, brief: brief, into: &part), part) })
+                progress?.tick()
+            }
+        }
+        running.wait()
+        return try results.values()
     }
 
     /// One group with what it holds; the users it names join the snapshot.
@@ -324,4 +351,69 @@ struct MirrorWriter {
 struct MirrorFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Results filled in by concurrent work, read back in order.
+final class OrderedResults<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<T, Error>?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<T, Error>) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[index] = result
+    }
+
+    /// The values of the slots filled, in order; the first error throws.
+    func values() throws -> [T] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try slots.compactMap { try $0?.get() }
+    }
+}
+
+/// `grove mirror`'s progress on stderr: `mirror platform 120/2000 groups`, redrawn in place
+/// at most ten times a second, only when stderr is a terminal ($GROVE_PROGRESS=always|never
+/// forces it, as for grove.progress).
+final class MirrorProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var label = "", total = 0, done = 0, drawn = Date.distantPast
+
+    /// nil when no bar is to be drawn.
+    static func onTerminal(environment: [String: String] = ProcessInfo.processInfo.environment) -> MirrorProgress? {
+        switch environment["GROVE_PROGRESS"] {
+        case "always": return MirrorProgress()
+        case "never": return nil
+        default:
+            guard let term = environment["TERM"], !term.isEmpty, term != "dumb", isatty(STDERR_FILENO) != 0 else { return nil }
+            return MirrorProgress()
+        }
+    }
+
+    func start(_ label: String, total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        (self.label, self.total, done, drawn) = (label, total, 0, .distantPast)
+        draw()
+    }
+
+    func tick() {
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        if Date().timeIntervalSince(drawn) >= 0.1 { draw() }
+    }
+
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        draw()
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+
+    private func draw() {
+        drawn = Date()
+        FileHandle.standardError.write(Data("\rmirror \(label) \(done)/\(total) groups".utf8))
+    }
 }

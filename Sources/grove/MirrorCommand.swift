@@ -41,7 +41,8 @@ struct MirrorCommand: ParsableCommand {
         var log: (@Sendable (String) -> Void)?
         if connection.verbose { log = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) } }
         let client = try RemoteClient(configuration, log: log)
-        let reader = MirrorReader(client: client)
+        var reader = MirrorReader(client: client)
+        reader.progress = MirrorProgress.onTerminal()
         do {
             let snapshot = try reader.read(roots: group)
             let store = try GroveStore.open(path: db)

@@ -52,7 +52,8 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let configuration = try connection.resolvedRemote(for: "plan")
         let client = try RemoteClient(configuration, log: connection.verbose ? ScriptHost.logRetry : nil)
-        let reader = MirrorReader(client: client)
+        var reader = MirrorReader(client: client)
+        reader.progress = MirrorProgress.onTerminal()
         let script = scriptAndArguments[0]
         let digest = try ScriptDigest.of(script)
 

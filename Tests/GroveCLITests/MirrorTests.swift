@@ -141,6 +141,19 @@ struct MirrorTests {
         #expect(mirrored.contains("deploy-bot") && mirrored.contains("gateway"), "\(mirrored)")
     }
 
+    /// The progress is drawn on stderr on a terminal (forced here), never into a pipe.
+    @Test func progressOnlyWhenAsked() throws {
+        let source = try GroveTarget(.remote, seed: CopyTreeTests.sourceSeed)
+        let server = try #require(source.server)
+        let mirror = source.dir.appendingPathComponent("mirror.sqlite").path
+        let command = ["mirror", "--url", server.url, "--group", "platform", "--db", mirror]
+        let piped = try GroveProcess.run(command, environment: ["GITLAB_TOKEN": server.token, "GROVE_PROGRESS": ""])
+        #expect(piped.status == 0 && !piped.stderr.contains("mirror platform"), "\(piped.stderr)")
+        let forced = try GroveProcess.run(command, environment: ["GITLAB_TOKEN": server.token, "GROVE_PROGRESS": "always"])
+        #expect(forced.status == 0 && forced.stderr.contains("\rmirror platform 4/4 groups\n"), "\(forced.stderr)")
+        #expect(!forced.stdout.contains("\r"))
+    }
+
     @Test func aTokenThatCannotReadIsReported() throws {
         let source = try GroveTarget(.remote, seed: CopyTreeTests.sourceSeed)
         let server = try #require(source.server)
