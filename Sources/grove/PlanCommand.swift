@@ -89,15 +89,30 @@ struct PlanCommand: ParsableCommand {
         }
         let host = try ScriptHost(store: .memory, remote: configuration, rehearsal: rehearsal, verbose: connection.verbose,
                                   invocation: CommandLine.arguments, scriptArguments: scriptAndArguments)
+        // os.exit would leave before the plan is printed: during a plan it ends the script
+        // as an error that says the status.
+        try host.lua.run("""
+            os.exit = function(code)
+              local status = code == nil and 0 or code == true and 0 or code == false and 1 or math.tointeger(code) or 1
+              error(setmetatable({}, {__tostring = function() return "os.exit(" .. status .. ")" end}), 0)
+            end
+            """, chunkName: "=[grove plan]")
         // Under --json standard output carries the plan only: what the script prints goes to stderr.
-        let status = json ? StandardOutput.onStandardError { host.runFile(script) } : host.runFile(script)
+        var status = json ? StandardOutput.onStandardError { host.runFile(script) } : host.runFile(script)
+        var failure = host.lastError.map { "\($0)" }
+        // Any failure is exit status 1; os.exit(N), N.
+        var exitStatus: Int32 = status == 0 ? 0 : 1
+        if status != 0, let message = failure, let exited = Self.exitStatus(message) {
+            (status, exitStatus) = (exited, exited)
+            failure = exited == 0 ? nil : "the script called os.exit(\(exited))"
+        }
 
         let origin = Plan.Origin(url: configuration.url, script: script, scriptDigest: digest, arguments: Array(scriptAndArguments.dropFirst()),
                                  roots: group.isEmpty ? [] : roots, allTopLevel: group.isEmpty, state: snapshot.state)
         var plan = Plan(origin: origin, user: username, unreadable: snapshot.unreadable)
         plan.changes = try store.auditEvents(afterId: before, limit: Int.max).map(Plan.Change.init)
         if status != 0 {
-            plan.error = host.lastError.map { "\($0)" } ?? "exit status \(status)"
+            plan.error = failure ?? "exit status \(status)"
             if let refusal = rehearsal.lastRefusal, Self.ended(host.lastError, refusal) {
                 plan.refused.append(Plan.Refused(function: refusal.function, target: refusal.params["id"].map(Plan.show),
                                                  status: refusal.error.status, message: Self.withStatus(refusal.error)))
@@ -114,7 +129,13 @@ struct PlanCommand: ParsableCommand {
             print("plan for \(configuration.url) as @\(username) (\(snapshot.groups.count) groups mirrored):")
             print(plan.text, terminator: "")
         }
-        if status != 0 { throw ExitCode.failure }
+        if exitStatus != 0 { throw ExitCode(exitStatus) }
+    }
+
+    /// N of the error `os.exit(N)` raised during a plan.
+    static func exitStatus(_ message: String) -> Int32? {
+        guard message.hasPrefix("os.exit("), message.hasSuffix(")") else { return nil }
+        return Int32(message.dropFirst("os.exit(".count).dropLast())
     }
 
     /// GitLab's message, which usually starts with its status (`403 Forbidden`), with it.

@@ -174,6 +174,22 @@ struct PlanTests {
         #expect(recorded.map { $0["action"] as? String } == ["group.create"])
     }
 
+    /// os.exit would leave before the plan is printed: it ends the plan with its status.
+    @Test func osExitEndsThePlanWithItsStatus() throws {
+        let served = try Served()
+        let moves = served.dir.appendingPathComponent("bad.csv").path
+        try "source_path,new_parent_path\nplatform/web,data\nplatform/api,platform/api\n".write(toFile: moves, atomically: true, encoding: .utf8)
+        let refused = try served.grove(["plan", Self.recipe("reorganise.lua"), moves])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("1 of 2 moves would fail"), "\(refused.stderr)")
+        #expect(refused.stdout.contains("the script failed: the script called os.exit(1)"), "\(refused.stdout)")
+        #expect(refused.stdout.contains("0 to create, 0 to change, 0 to delete, 0 refused"), "\(refused.stdout)")
+        let usage = try served.grove(["plan", "--json", Self.recipe("rotate-tokens.lua"), "soon", "tokens.txt"])
+        #expect(usage.status == 2, "\(usage.stderr)")
+        let plan = try JSONSerialization.jsonObject(with: Data(usage.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(plan["error"] as? String == "the script called os.exit(2)", "\(usage.stdout)")
+    }
+
     @Test func helpAndUsageErrors() throws {
         for command in ["plan", "apply"] {
             let help = try GroveProcess.run([command, "--help"])
