@@ -231,6 +231,8 @@ public final class RehearsalBackend: GroveBackend {
     /// before the mirror answers: the mirror holds the members of the mirrored groups,
     /// and this may bring in another user from the GitLab.
     public var lookUpUser: ((String) throws -> Void)?
+    /// The same for a user named by id (`user_id` of an operation, `users.get`).
+    public var lookUpUserId: ((Int64) throws -> Void)?
 
     /// `name`: the GitLab's URL; `actor`: the token's user in the mirror.
     public init(rehearsing name: String, as actor: Actor, mirror: @escaping () throws -> GroveStore) {
@@ -239,6 +241,8 @@ public final class RehearsalBackend: GroveBackend {
     }
 
     public func perform(_ operation: OperationDescriptor, params: JSONObject, as user: ActingUser?) throws -> JSONValue? {
+        let userId = operation.name == "users.get" ? params["id"] : params["user_id"]
+        if let id = userId?.intValue ?? userId?.stringValue.flatMap({ Int64($0) }) { try lookUpUserId?(id) }
         do {
             return try mirror.perform(operation, params: params, as: user)
         } catch let error as APIError where operation.isMutation {

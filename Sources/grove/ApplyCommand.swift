@@ -49,8 +49,10 @@ struct ApplyCommand: ParsableCommand {
             if scriptAndArguments.isEmpty { scriptAndArguments = [recorded.script] + recorded.arguments }
             try refuseUnlessCurrent(recorded, scriptAndArguments: scriptAndArguments, configuration: configuration)
         }
+        // The script and its arguments may come from the plan, not the command line: `arg`
+        // is built from them.
         let host = try ScriptHost(store: .memory, remote: configuration, verbose: connection.verbose,
-                                  invocation: CommandLine.arguments, scriptArguments: scriptAndArguments)
+                                  invocation: Array(CommandLine.arguments.prefix(1)) + scriptAndArguments, scriptArguments: scriptAndArguments)
         let status = host.runFile(scriptAndArguments[0])
         if status != 0 { throw ExitCode(status) }
     }

@@ -87,6 +87,10 @@ struct PlanCommand: ParsableCommand {
             guard try store.userId(username: username) == nil, let user = try reader.user(named: username) else { return }
             try store.importRecords(as: .root) { try $0.user(user) }
         }
+        rehearsal.lookUpUserId = { id in
+            guard try !store.hasUser(id: id), case .value(let user) = try reader.get("/users/\(id)") else { return }
+            try store.importRecords(as: .root) { try $0.user(user) }
+        }
         let host = try ScriptHost(store: .memory, remote: configuration, rehearsal: rehearsal, verbose: connection.verbose,
                                   invocation: CommandLine.arguments, scriptArguments: scriptAndArguments)
         // os.exit would leave before the plan is printed: during a plan it ends the script

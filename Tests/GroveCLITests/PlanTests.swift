@@ -134,6 +134,24 @@ struct PlanTests {
         #expect((plan["changes"] as? [Any])?.isEmpty == true)
     }
 
+    /// Users who are members of no mirrored group come from the GitLab when a script names
+    /// them, by username or by id.
+    @Test func usersOutsideTheMirrorAreLookedUp() throws {
+        let served = try Served(seed: RecipeRun.seed + """
+            users.create{username = "newcomer", name = "N", email = "n@example.com"}
+            users.create{username = "other", name = "O", email = "o@example.com"}
+            """)
+        let id = try GroveProcess.run(["--db", served.target.db, "-e", "users.list{username = 'other'}:first(1)[1].id"])
+        let script = served.dir.appendingPathComponent("add.lua").path
+        try """
+            members.add("platform", {user_id = users.list{username = "newcomer"}:first(1)[1].id, access_level = 30})
+            members.add("platform/api", {user_id = tonumber(arg[1]), access_level = 20})
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        let plan = try Self.expectPlanIsApplied(served, script, [id.stdout.trimmingCharacters(in: .whitespacesAndNewlines)],
+                                                planArguments: ["--group", "platform"])
+        #expect((plan["summary"] as? [String: Int])?["create"] == 2)
+    }
+
     @Test func copyTreeFromAnotherStore() throws {
         let served = try Served(seed: CopyTreeTests.destinationSeed)
         let source = served.dir.appendingPathComponent("source.sqlite").path

@@ -278,6 +278,11 @@ public final class GroveStore: @unchecked Sendable {
         try read { db in try UserRecord.find(db, username: username)?.id }
     }
 
+    /// Whether the store has a user with this id.
+    public func hasUser(id: Int64) throws -> Bool {
+        try read { db in try UserRecord.find(db, id: id) != nil }
+    }
+
     /// Purges groups whose deletion retention has passed (GitLab's adjourned-deletion
     /// cron). Also available as the operation `groups.purge_scheduled`.
     @discardableResult
