@@ -101,7 +101,10 @@ struct MirrorTests {
     /// their tokens' metadata, and the instance settings read the same through the mirror
     /// as through the server.
     @Test func projectsServiceAccountsAndSettings() throws {
-        let source = try GroveTarget(.remote, seed: RecipeRun.seed)
+        let source = try GroveTarget(.remote, seed: RecipeRun.seed + """
+            security.update("platform", {secret_push_protection_enabled = true})
+            settings.integrations.update{max_personal_access_token_lifetime = 90}
+            """)
         let server = try #require(source.server)
         let mirror = source.dir.appendingPathComponent("mirror.sqlite").path
         let run = try GroveProcess.run(["mirror", "--url", server.url, "--group", "platform", "--group", "team-a", "--group", "data", "--db", mirror],
@@ -139,6 +142,8 @@ struct MirrorTests {
         let mirrored = try read(["--db", mirror], [:]), served = try read(["--url", server.url], ["GITLAB_TOKEN": server.token])
         CopyTreeTests.expectSame(mirrored, served)
         #expect(mirrored.contains("deploy-bot") && mirrored.contains("gateway"), "\(mirrored)")
+        #expect(mirrored.contains("\"secret_push_protection_enabled\" : true") && mirrored.contains("\"max_personal_access_token_lifetime\" : 90"),
+                "values other than the defaults: \(mirrored)")
     }
 
     /// The progress is drawn on stderr on a terminal (forced here), never into a pipe.
