@@ -72,15 +72,15 @@ struct ApplyCommand: ParsableCommand {
             try refuse(["the arguments differ from the plan's: \(recorded.arguments.joined(separator: " "))"])
         }
         let reader = MirrorReader(client: try RemoteClient(configuration, log: connection.verbose ? ScriptHost.logRetry : nil))
-        let current: [Plan.GroupState]
+        let current: MirrorSnapshot
         do {
             let roots = recorded.allTopLevel ? try reader.topLevelGroups() : recorded.roots
-            current = try reader.read(roots: roots).state
+            current = try reader.read(roots: roots)
         } catch {
             FileHandle.standardError.write(Data("grove apply: reading the planned groups again: \(error)\n".utf8))
             throw ExitCode.failure
         }
-        let differences = recorded.differences(from: current)
+        let differences = recorded.differences(from: current.state, settings: current.settingsFingerprint)
         if !differences.isEmpty { try refuse(differences) }
     }
 }

@@ -38,32 +38,7 @@ struct MirrorSnapshot {
                                            ldapLinks.map(JSONValue.array) ?? .null, samlLinks.map(JSONValue.array) ?? .null,
                                            only(["id", "name", "path", "visibility", "archived", "topics", "default_branch", "secret_push_protection_enabled"], of: projects),
                                            accounts])
-            var text = ""
-            Self.canonical(whole, into: &text)
-            return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-        }
-
-        /// JSON with the keys of every object sorted: the same data, the same text.
-        static func canonical(_ value: JSONValue, into text: inout String) {
-            switch value {
-            case .object(let object):
-                text += "{"
-                for (i, pair) in object.pairs.sorted(by: { $0.key < $1.key }).enumerated() {
-                    if i > 0 { text += "," }
-                    text += JSONText.encode(.string(pair.key)) + ":"
-                    canonical(pair.value, into: &text)
-                }
-                text += "}"
-            case .array(let items):
-                text += "["
-                for (i, item) in items.enumerated() {
-                    if i > 0 { text += "," }
-                    canonical(item, into: &text)
-                }
-                text += "]"
-            default:
-                text += JSONText.encode(value)
-            }
+            return Fingerprint.of(whole)
         }
     }
     var groups: [Group] = []
@@ -72,6 +47,13 @@ struct MirrorSnapshot {
     var caller: JSONValue?
     /// The instance settings group rules read (administrators only); nil: not readable.
     var instanceSettings: JSONObject?
+
+    /// The settings the store knows, as a plan records them: the others change nothing in a plan.
+    var settingsFingerprint: String? {
+        guard let instanceSettings else { return nil }
+        let known = Set(MirrorWriter.settingsOperations.flatMap { OperationRegistry.standard()[$0]?.descriptor.params.map(\.name) ?? [] })
+        return Fingerprint.of(.object(JSONObject(instanceSettings.pairs.filter { known.contains($0.key) }.map { ($0.key, $0.value) })))
+    }
 
     /// Each group's fingerprint, as a plan records it.
     var state: [Plan.GroupState] { groups.map { Plan.GroupState(id: $0.id, fullPath: $0.fullPath, fingerprint: $0.fingerprint) } }
@@ -305,10 +287,13 @@ struct MirrorWriter {
 
     struct Outcome { var removed: [String] = []; var unreadable: [String] = [] }
 
+    /// The operations that write the instance settings a mirror copies.
+    static let settingsOperations = ["settings.update", "settings.integrations.update"]
+
     func write(into store: GroveStore) throws -> Outcome {
         // The settings through the operations that change them: they check the values.
         if let settings = snapshot.instanceSettings {
-            for name in ["settings.update", "settings.integrations.update"] {
+            for name in Self.settingsOperations {
                 guard let descriptor = store.registry[name]?.descriptor else { continue }
                 let known = JSONObject(descriptor.params.compactMap { spec in settings[spec.name].map { (spec.name, $0) } })
                 if !known.isEmpty { _ = try store.perform(name, known, as: .root) }
@@ -415,5 +400,41 @@ final class MirrorProgress: @unchecked Sendable {
     private func draw() {
         drawn = Date()
         FileHandle.standardError.write(Data("\rmirror \(label) \(done)/\(total) groups".utf8))
+    }
+}
+
+/// SHA-256 in hex of data, or of JSON with the keys of every object sorted (the same data,
+/// the same fingerprint whatever order a server sends the keys in).
+enum Fingerprint {
+    static func of(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func of(_ value: JSONValue) -> String {
+        var text = ""
+        canonical(value, into: &text)
+        return of(Data(text.utf8))
+    }
+
+    static func canonical(_ value: JSONValue, into text: inout String) {
+        switch value {
+        case .object(let object):
+            text += "{"
+            for (i, pair) in object.pairs.sorted(by: { $0.key < $1.key }).enumerated() {
+                if i > 0 { text += "," }
+                text += JSONText.encode(.string(pair.key)) + ":"
+                canonical(pair.value, into: &text)
+            }
+            text += "}"
+        case .array(let items):
+            text += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { text += "," }
+                canonical(item, into: &text)
+            }
+            text += "]"
+        default:
+            text += JSONText.encode(value)
+        }
     }
 }

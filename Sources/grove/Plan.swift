@@ -145,6 +145,7 @@ struct Plan {
             ("arguments", .array(origin.arguments.map(JSONValue.string))),
             ("groups", .array(origin.roots.map(JSONValue.string))), ("all_top_level_groups", .bool(origin.allTopLevel)),
             ("state", .array(origin.state.map(\.json))),
+            ("settings_fingerprint", origin.settingsFingerprint.map(JSONValue.string) ?? .null),
             ("unreadable", .array(unreadable.map(JSONValue.string))),
             ("changes", .array(changes.map(\.json))),
             ("refused", .array(refused.map(\.json))),
@@ -197,6 +198,8 @@ extension Plan {
         var roots: [String]
         var allTopLevel: Bool
         var state: [GroupState]
+        /// Of the instance settings the store knows; nil when the token could not read them.
+        var settingsFingerprint: String?
     }
 
     struct PlanFileError: Error, CustomStringConvertible {
@@ -233,11 +236,14 @@ extension Plan.Origin {
             }
             return Plan.GroupState(id: id, fullPath: path, fingerprint: print)
         }
+        settingsFingerprint = value["settings_fingerprint"]?.stringValue
     }
 
-    /// What differs between the recorded state and `current`: groups changed, gone or new.
-    func differences(from current: [Plan.GroupState]) -> [String] {
+    /// What differs between the recorded state and `current`: groups changed, gone or new,
+    /// and the instance settings.
+    func differences(from current: [Plan.GroupState], settings: String?) -> [String] {
         var out: [String] = []
+        if settings != settingsFingerprint { out.append("the instance settings changed") }
         let now = Dictionary(current.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let then = Set(state.map(\.id))
         for group in state {

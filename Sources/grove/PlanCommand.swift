@@ -1,5 +1,4 @@
 import ArgumentParser
-import Crypto
 import Foundation
 import GroveBindings
 import GroveCore
@@ -112,7 +111,8 @@ struct PlanCommand: ParsableCommand {
         }
 
         let origin = Plan.Origin(url: configuration.url, script: script, scriptDigest: digest, arguments: Array(scriptAndArguments.dropFirst()),
-                                 roots: group.isEmpty ? [] : roots, allTopLevel: group.isEmpty, state: snapshot.state)
+                                 roots: group.isEmpty ? [] : roots, allTopLevel: group.isEmpty, state: snapshot.state,
+                                 settingsFingerprint: snapshot.settingsFingerprint)
         var plan = Plan(origin: origin, user: username, unreadable: snapshot.unreadable)
         plan.changes = try store.auditEvents(afterId: before, limit: Int.max).map(Plan.Change.init)
         if status != 0 {
@@ -163,7 +163,7 @@ struct PlanCommand: ParsableCommand {
 enum ScriptDigest {
     static func of(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot open \(path)") }
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return Fingerprint.of(data)
     }
 }
 

@@ -248,6 +248,14 @@ struct PlanTests {
         #expect(!refused.stderr.contains("group data"), "data did not change: \(refused.stderr)")
         #expect(try served.events(after: before).isEmpty, "nothing was run")
 
+        // The instance settings a plan depends on are part of its state.
+        let again = try served.grove(["plan", "--json", "--group", "data", Self.recipe("enforce-push-rules.lua"), "data"])
+        try again.stdout.write(toFile: planFile, atomically: true, encoding: .utf8)
+        let setting = try served.grove(["-e", "settings.update{deletion_adjourned_period = 3}"])
+        #expect(setting.status == 0, "\(setting.stderr)")
+        let stale = try served.grove(["apply", "--plan", planFile])
+        #expect(stale.status == 1 && stale.stderr.contains("the instance settings changed"), "\(stale.stderr)")
+
         // An edited script is not the one planned either.
         let copy = served.dir.appendingPathComponent("edited.lua").path
         try (String(contentsOfFile: Self.recipe("enforce-push-rules.lua"), encoding: .utf8) + "\n-- edited\n").write(toFile: copy, atomically: true, encoding: .utf8)
