@@ -103,6 +103,8 @@ let package = Package(
             dependencies: [
                 "GroveLua", "GroveCore", "GroveBindings", "GroveServer", "GroveRemote", "GroveHookDelivery", "CEditline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The fingerprints a plan records of the state it was made from.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

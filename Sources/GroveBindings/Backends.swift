@@ -199,11 +199,92 @@ public final class RemoteBackend: GroveBackend {
         return ActingUser(username: found["username"]?.stringValue ?? username, actor: .user(id: id))
     }
 
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        throw APIError(status: 400, body: .message("400 Bad request - transactions need the embedded store: GitLab's API has no transactions (\(name))"))
+    public func transaction<T>(_ body: () throws -> T) throws -> T { throw Self.noTransactions(name) }
+    public func dryRun<T>(_ body: () throws -> T) throws -> (T, [AuditEvent]) { throw Self.noDryRuns(name) }
+
+    static func noTransactions(_ name: String) -> APIError {
+        APIError(status: 400, body: .message("400 Bad request - transactions need the embedded store: GitLab's API has no transactions (\(name))"))
     }
 
-    public func dryRun<T>(_ body: () throws -> T) throws -> (T, [AuditEvent]) {
-        throw APIError(status: 400, body: .message("400 Bad request - dry runs need the embedded store: a remote dry run is the plan feature (grove plan), not available yet (\(name))"))
+    static func noDryRuns(_ name: String) -> APIError {
+        APIError(status: 400, body: .message("400 Bad request - dry runs need the embedded store: a rehearsal against a GitLab is grove plan (\(name))"))
     }
+}
+
+/// `grove plan`: a script runs on an embedded mirror of a GitLab as it would on that
+/// GitLab. `grove.backend()` names the GitLab, transactions and dry runs are refused as
+/// the remote backend refuses them (so the script takes the path it will take on apply),
+/// and the last change the core refused is kept: an error that ends the script is then
+/// shown as that refused change.
+public final class RehearsalBackend: GroveBackend {
+    public struct Refusal {
+        /// The Lua function (`groups.update`).
+        public let function: String
+        public let params: JSONObject
+        public let error: APIError
+    }
+
+    let mirror: EmbeddedBackend
+    public let name: String
+    public private(set) var lastRefusal: Refusal?
+    /// Called with a username a script looks up (`users.list{username = ...}`, `grove.as`)
+    /// before the mirror answers: the mirror holds the members of the mirrored groups,
+    /// and this may bring in another user from the GitLab.
+    public var lookUpUser: ((String) throws -> Void)?
+    /// The same for a user named by id (`user_id` of an operation, `users.get`).
+    public var lookUpUserId: ((Int64) throws -> Void)?
+
+    /// `name`: the GitLab's URL; `actor`: the token's user in the mirror.
+    public init(rehearsing name: String, as actor: Actor, mirror: @escaping () throws -> GroveStore) {
+        self.name = name
+        self.mirror = EmbeddedBackend(actor: actor, open: mirror)
+    }
+
+    public func perform(_ operation: OperationDescriptor, params: JSONObject, as user: ActingUser?) throws -> JSONValue? {
+        let userId = operation.name == "users.get" ? params["id"] : params["user_id"]
+        if let id = userId?.intValue ?? userId?.stringValue.flatMap({ Int64($0) }) { try lookUpUserId?(id) }
+        do {
+            return try mirror.perform(operation, params: params, as: user)
+        } catch let error as APIError where operation.isMutation {
+            lastRefusal = Refusal(function: operation.luaName, params: params, error: error)
+            throw error
+        }
+    }
+
+    public func list(_ operation: OperationDescriptor, params: JSONObject, as user: ActingUser?) throws -> LuaIterator {
+        if operation.name == "users.list", let username = params["username"]?.stringValue { try lookUpUser?(username) }
+        return try mirror.list(operation, params: params, as: user)
+    }
+
+    public func user(named username: String, as current: ActingUser?) throws -> ActingUser {
+        try lookUpUser?(username)
+        return try mirror.user(named: username, as: current)
+    }
+
+    public func transaction<T>(_ body: () throws -> T) throws -> T { throw RemoteBackend.noTransactions(name) }
+    public func dryRun<T>(_ body: () throws -> T) throws -> (T, [AuditEvent]) { throw RemoteBackend.noDryRuns(name) }
+}
+
+/// Another connection opened during a plan (`grove.connect`): it reads, but a change
+/// through it would be made for real, so it is refused.
+public final class ReadOnlyBackend: GroveBackend {
+    let backend: any GroveBackend
+    public init(_ backend: any GroveBackend) { self.backend = backend }
+
+    public var name: String { backend.name }
+
+    public func perform(_ operation: OperationDescriptor, params: JSONObject, as user: ActingUser?) throws -> JSONValue? {
+        guard !operation.isMutation else {
+            throw APIError(status: 400, body: .message("400 Bad request - grove plan rehearses changes on its own connection only; \(operation.luaName) on \(name) would change it for real"))
+        }
+        return try backend.perform(operation, params: params, as: user)
+    }
+
+    public func list(_ operation: OperationDescriptor, params: JSONObject, as user: ActingUser?) throws -> LuaIterator {
+        try backend.list(operation, params: params, as: user)
+    }
+
+    public func user(named username: String, as current: ActingUser?) throws -> ActingUser { try backend.user(named: username, as: current) }
+    public func transaction<T>(_ body: () throws -> T) throws -> T { throw RemoteBackend.noTransactions(name) }
+    public func dryRun<T>(_ body: () throws -> T) throws -> (T, [AuditEvent]) { throw RemoteBackend.noDryRuns(name) }
 }

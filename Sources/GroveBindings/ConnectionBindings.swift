@@ -17,13 +17,16 @@ public enum ConnectionBindings {
         public var log: (@Sendable (String) -> Void)?
         /// The session of the global modules: its grove.parallel schedules every connection's calls.
         public var defaultSession: GroveSession?
+        /// Connections only read (`grove plan`: a change through them would be real).
+        public var readOnly: Bool
 
         public init(registry: OperationRegistry, environment: [String: String], log: (@Sendable (String) -> Void)? = nil,
-                    defaultSession: GroveSession? = nil) {
+                    defaultSession: GroveSession? = nil, readOnly: Bool = false) {
             self.registry = registry
             self.environment = environment
             self.log = log
             self.defaultSession = defaultSession
+            self.readOnly = readOnly
         }
     }
 
@@ -46,7 +49,8 @@ public enum ConnectionBindings {
                     ],
                     example: "local src = grove.connect('prod')\nfor g in src.groups.list{top_level_only = true} do print(g.full_path) end")
             ) { call in
-                let backend = try Self.backend(for: call, context: context)
+                let connected = try Self.backend(for: call, context: context)
+                let backend = context.readOnly ? ReadOnlyBackend(connected) : connected
                 opened += 1
                 let key = "c\(opened)"
                 let session = GroveSession(backend: backend)

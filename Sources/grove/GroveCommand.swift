@@ -27,7 +27,8 @@ struct GroveCommand: ParsableCommand {
             script did not catch (its HTTP status is in the message).
             """,
         version: "grove \(GroveVersion.grove) (GitLab REST API \(GroveVersion.gitlab), Lua 5.4)",
-        subcommands: [Run.self, Serve.self, Admin.self, RecipeCommand.self, Annotations.self, Luacheckrc.self, Docs.self, ManPage.self, MirrorCommand.self],
+        subcommands: [Run.self, Serve.self, Admin.self, RecipeCommand.self, Annotations.self, Luacheckrc.self, Docs.self, ManPage.self, MirrorCommand.self,
+                      PlanCommand.self, ApplyCommand.self],
         defaultSubcommand: Run.self
     )
 
@@ -49,7 +50,7 @@ struct GroveCommand: ParsableCommand {
     }
 
     /// The global options followed by a value.
-    static let optionsTakingValues: Set<String> = ["--db", "--as", "-e", "--url", "--gitlab", "--token-file"]
+    static let optionsTakingValues: Set<String> = ["--db", "--as", "-e", "--url", "--gitlab", "--token-file", "--group", "--plan"]
 
     /// `grove --db x run FILE` means `grove run --db x FILE` (and so for `serve`):
     /// a subcommand among the leading options moves to first place, where the parser looks.
@@ -207,7 +208,7 @@ struct Run: ParsableCommand {
             let mode = atomic ? "--atomic" : "--dry-run"
             throw ValidationError(atomic
                 ? "--atomic needs the embedded store: GitLab's API has no transactions"
-                : "\(mode) needs the embedded store: a rehearsal against a GitLab is the plan feature (not available yet)")
+                : "\(mode) needs the embedded store: a rehearsal against a GitLab is grove plan")
         }
         let host = try ScriptHost(store: store.location, remote: remote, verbose: connection.verbose,
                                   invocation: CommandLine.arguments, scriptArguments: scriptAndArguments)

@@ -14,7 +14,10 @@ struct MirrorCommand: ParsableCommand {
             Mirrors each --group with every group below it: attributes, hierarchy, ids and
             paths; the members (as users and memberships); shares; group protected branches;
             push rules; hooks (their secrets are unreadable and marked unknown); LDAP and
-            SAML links. The token's own user is mirrored too. The groups
+            SAML links; the groups' own projects with their secret push protection; the
+            service accounts of top-level groups with their tokens' metadata (not their
+            values); the instance settings an administrator can read. The token's own user is
+            mirrored too. The groups
             above a --group are mirrored without their contents. A second run updates what
             changed and removes what is gone.
             """
@@ -34,17 +37,12 @@ struct MirrorCommand: ParsableCommand {
     }
 
     func run() throws {
-        let configuration: RemoteConfiguration
-        do {
-            guard let resolved = try connection.configuration() else { throw ValidationError("--url or --gitlab names the GitLab to mirror") }
-            configuration = resolved
-        } catch let error as RemoteConfigurationError {
-            throw ValidationError(error.description)
-        }
+        let configuration = try connection.resolvedRemote(for: "mirror")
         var log: (@Sendable (String) -> Void)?
         if connection.verbose { log = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) } }
         let client = try RemoteClient(configuration, log: log)
-        let reader = MirrorReader(client: client)
+        var reader = MirrorReader(client: client)
+        reader.progress = MirrorProgress.onTerminal()
         do {
             let snapshot = try reader.read(roots: group)
             let store = try GroveStore.open(path: db)
@@ -62,203 +60,6 @@ struct MirrorCommand: ParsableCommand {
         } catch let error as RemoteFailure {
             FileHandle.standardError.write(Data("grove mirror: \(error)\n".utf8))
             throw ExitCode.failure
-        }
-    }
-}
-
-/// What was read from the GitLab, parents before children.
-struct MirrorSnapshot {
-    struct Group {
-        var record: JSONValue
-        var id: Int64
-        var fullPath: String
-        /// nil: an ancestor of a mirrored group, mirrored without its contents.
-        var members: [JSONValue]?
-        var protectedBranches: [JSONValue]?
-        var pushRule: JSONValue??
-        var hooks: [JSONValue]?
-        var ldapLinks: [JSONValue]?
-        var samlLinks: [JSONValue]?
-    }
-    var groups: [Group] = []
-    var users: [Int64: JSONValue] = [:]
-    /// The roots asked for, with the ids of their subtree.
-    var subtrees: [(rootId: Int64, ids: Set<Int64>)] = []
-    var unreadable: [String] = []
-}
-
-/// Reads the subtrees through GitLab's REST API: one request per resource kind per
-/// group, lists paged by 100.
-struct MirrorReader {
-    let client: RemoteClient
-
-    enum Read { case value(JSONValue), missing(Int, String) }
-
-    func get(_ path: String, _ query: [(String, String)] = []) throws -> Read {
-        let answer = try client.send(RemoteRequest(get: path, query: query))
-        guard (200..<300).contains(answer.status) else { return .missing(answer.status, "\(answer.error)") }
-        return .value(try answer.value() ?? .null)
-    }
-
-    func list(_ path: String, _ query: [(String, String)] = []) throws -> Read {
-        var items: [JSONValue] = [], page = 1
-        while true {
-            let answer = try client.send(RemoteRequest(get: path, query: query + [("per_page", "100"), ("page", String(page))]))
-            guard (200..<300).contains(answer.status) else { return .missing(answer.status, "\(answer.error)") }
-            let batch = try answer.value()?.arrayValue ?? []
-            items += batch
-            guard let next = answer.header("x-next-page"), let n = Int(next), n > page, !batch.isEmpty else { break }
-            page = n
-        }
-        return .value(.array(items))
-    }
-
-    static func encoded(_ path: String) -> String {
-        path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? path
-    }
-
-    func read(roots: [String]) throws -> MirrorSnapshot {
-        var snapshot = MirrorSnapshot()
-        var seen: Set<Int64> = []
-        // The token's own user, so that scripts can run as it against the mirror.
-        if case .value(let me) = try get("/user"), let id = me["id"]?.intValue { snapshot.users[id] = me }
-        func add(_ group: MirrorSnapshot.Group) {
-            if let i = snapshot.groups.firstIndex(where: { $0.id == group.id }) {
-                if group.members != nil { snapshot.groups[i] = group }
-            } else {
-                snapshot.groups.append(group)
-            }
-            seen.insert(group.id)
-        }
-        for rootPath in roots {
-            guard case .value(let root) = try get("/groups/" + Self.encoded(rootPath), [("with_projects", "false")]), let rootId = root["id"]?.intValue else {
-                snapshot.unreadable.append("group \(rootPath): not found or not readable")
-                continue
-            }
-            // The ancestors, without their contents: the hierarchy needs them.
-            var ancestors: [JSONValue] = [], parent = root["parent_id"]?.intValue
-            while let id = parent, !seen.contains(id) {
-                guard case .value(let record) = try get("/groups/\(id)", [("with_projects", "false")]) else {
-                    snapshot.unreadable.append("group \(id), an ancestor of \(rootPath)")
-                    break
-                }
-                ancestors.insert(record, at: 0)
-                parent = record["parent_id"]?.intValue
-            }
-            for record in ancestors {
-                add(.init(record: record, id: record["id"]?.intValue ?? 0, fullPath: record["full_path"]?.stringValue ?? ""))
-            }
-            var tree = [root]
-            switch try list("/groups/\(rootId)/descendant_groups", [("all_available", "true")]) {
-            case .value(let descendants): tree += descendants.arrayValue ?? []
-            case .missing(let status, let message): snapshot.unreadable.append("subgroups of \(rootPath): \(status) \(message)")
-            }
-            let depth = { (g: JSONValue) in (g["full_path"]?.stringValue ?? "").split(separator: "/").count }
-            tree.sort { depth($0) != depth($1) ? depth($0) < depth($1) : ($0["full_path"]?.stringValue ?? "") < ($1["full_path"]?.stringValue ?? "") }
-            var ids: Set<Int64> = []
-            for brief in tree {
-                guard let id = brief["id"]?.intValue else { continue }
-                ids.insert(id)
-                let group = try readGroup(id, brief: brief, into: &snapshot)
-                add(group)
-            }
-            snapshot.subtrees.append((rootId, ids))
-        }
-        return snapshot
-    }
-
-    /// One group with what it holds; the users it names join the snapshot.
-    func readGroup(_ id: Int64, brief: JSONValue, into snapshot: inout MirrorSnapshot) throws -> MirrorSnapshot.Group {
-        let path = brief["full_path"]?.stringValue ?? String(id)
-        var record = brief
-        switch try get("/groups/\(id)", [("with_projects", "false")]) {
-        case .value(let detail): record = detail
-        case .missing(let status, _): snapshot.unreadable.append("group \(path): details (\(status))")
-        }
-        var group = MirrorSnapshot.Group(record: record, id: id, fullPath: path)
-        func note(_ what: String, _ status: Int, _ message: String) { snapshot.unreadable.append("\(what) of \(path): \(message)") }
-
-        switch try list("/groups/\(id)/members") {
-        case .value(let members):
-            group.members = members.arrayValue ?? []
-            for m in group.members ?? [] { if let uid = m["id"]?.intValue { snapshot.users[uid] = m } }
-        case .missing(let status, let message): note("members", status, message); group.members = []
-        }
-        if record["parent_id"]?.isNull ?? true {
-            switch try list("/groups/\(id)/protected_branches") {
-            case .value(let rules):
-                group.protectedBranches = rules.arrayValue ?? []
-                for rule in group.protectedBranches ?? [] {
-                    for kind in ["push_access_levels", "merge_access_levels", "unprotect_access_levels"] {
-                        for entry in rule[kind]?.arrayValue ?? [] {
-                            guard let uid = entry["user_id"]?.intValue, snapshot.users[uid] == nil else { continue }
-                            if case .value(let user) = try get("/users/\(uid)") { snapshot.users[uid] = user }
-                            else { snapshot.unreadable.append("user \(uid) of protected branch \(rule["name"]?.stringValue ?? "") of \(path)") }
-                        }
-                    }
-                }
-            case .missing(let status, let message): note("protected branches", status, message)
-            }
-        } else {
-            group.protectedBranches = []
-        }
-        switch try get("/groups/\(id)/push_rule") {
-        case .value(let rule): group.pushRule = .some(rule.isNull ? nil : rule)
-        case .missing(404, _): group.pushRule = .some(nil)
-        case .missing(let status, let message): note("push rule", status, message)
-        }
-        switch try list("/groups/\(id)/hooks") {
-        case .value(let hooks): group.hooks = hooks.arrayValue ?? []
-        case .missing(let status, let message): note("hooks", status, message)
-        }
-        // GitLab answers 404 "No linked LDAP groups found" for none.
-        switch try get("/groups/\(id)/ldap_group_links") {
-        case .value(let links): group.ldapLinks = links.arrayValue ?? []
-        case .missing(404, _): group.ldapLinks = []
-        case .missing(let status, let message): note("LDAP links", status, message)
-        }
-        switch try get("/groups/\(id)/saml_group_links") {
-        case .value(let links): group.samlLinks = links.arrayValue ?? []
-        case .missing(let status, let message): note("SAML links", status, message)
-        }
-        return group
-    }
-}
-
-/// Writes a snapshot into the store in one transaction, as its administrator.
-struct MirrorWriter {
-    let snapshot: MirrorSnapshot
-    init(_ snapshot: MirrorSnapshot) { self.snapshot = snapshot }
-
-    struct Outcome { var removed: [String] = []; var unreadable: [String] = [] }
-
-    func write(into store: GroveStore) throws -> Outcome {
-        try store.importRecords(as: .root) { imported in
-            var outcome = Outcome()
-            for id in snapshot.users.keys.sorted() { try imported.user(snapshot.users[id] ?? .null) }
-            // What is gone goes first: a group renamed since may take a removed one's path.
-            // A group moved to another mirrored subtree is kept (and moved by its record).
-            let kept = Set(snapshot.groups.map(\.id))
-            for subtree in snapshot.subtrees {
-                outcome.removed += try imported.removeDescendants(of: subtree.rootId, keeping: kept)
-            }
-            for group in snapshot.groups { try imported.group(group.record) }
-            for group in snapshot.groups {
-                if let members = group.members { try imported.members(ofGroup: group.id, members) }
-                if let rules = group.protectedBranches { try imported.protectedBranches(ofGroup: group.id, rules) }
-                if let rule = group.pushRule { try imported.pushRule(ofGroup: group.id, rule) }
-                if let hooks = group.hooks { try imported.hooks(ofGroup: group.id, hooks) }
-                if let links = group.ldapLinks { try imported.ldapLinks(ofGroup: group.id, links) }
-                if let links = group.samlLinks { try imported.samlLinks(ofGroup: group.id, links) }
-                if group.members != nil {
-                    let shares = group.record["shared_with_groups"]?.arrayValue ?? []
-                    for missing in try imported.shares(ofGroup: group.id, shares) {
-                        outcome.unreadable.append("share of \(group.fullPath) with \(missing): that group is not mirrored")
-                    }
-                    try imported.record("group.mirror", groupId: group.id, path: group.fullPath)
-                }
-            }
-            return outcome
         }
     }
 }

@@ -26,9 +26,14 @@ final class ScriptHost {
     /// The operations behind the Lua functions: the shell completes their options from it.
     let registry: OperationRegistry
 
+    /// The last error reported (`grove plan` shows the change it refused).
+    private(set) var lastError: Error?
+
     /// `remote`: the GitLab the global modules talk to; the embedded store at `store` when nil.
-    init(store: StoreLocation, remote: RemoteConfiguration? = nil, verbose: Bool = false, invocation: [String], scriptArguments: [String],
-         environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// `rehearsal`: `grove plan`'s mirror of that GitLab, which they talk to instead; other
+    /// connections then only read.
+    init(store: StoreLocation, remote: RemoteConfiguration? = nil, rehearsal: RehearsalBackend? = nil, verbose: Bool = false,
+         invocation: [String], scriptArguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.lua = LuaState()
         self.store = store
         self.remote = remote
@@ -40,7 +45,9 @@ final class ScriptHost {
         let registry = OperationRegistry.standard()
         self.registry = registry
         let log: (@Sendable (String) -> Void)? = verbose ? Self.logRetry : nil
-        if let remote {
+        if let rehearsal {
+            self.session = GroveSession(backend: rehearsal)
+        } else if let remote {
             self.session = GroveSession(backend: RemoteBackend(try RemoteClient(remote, log: log), registry: registry))
         } else {
             self.session = GroveSession { try Self.open(store, registry: registry) }
@@ -55,7 +62,8 @@ final class ScriptHost {
         try lua.call(lua.load("grove.store = ...", chunkName: "=[grove]"), [storeInfo])
         try CoreBindings.install(into: lua, session: session, registry: registry)
         try SessionBindings.install(into: lua, session: session)
-        try ConnectionBindings.install(into: lua, context: .init(registry: registry, environment: environment, log: log, defaultSession: session))
+        try ConnectionBindings.install(into: lua, context: .init(registry: registry, environment: environment, log: log, defaultSession: session,
+                                                                         readOnly: rehearsal != nil))
         try SecretFiles.install(into: lua)
         try CSVBindings.install(into: lua)
         // Several installers fill `grove`; what the module is about is said once, here.
@@ -348,6 +356,7 @@ final class ScriptHost {
     /// status: 3 for a Grove API error (it has an HTTP status), 1 for any other.
     @discardableResult
     func report(_ error: Error) -> Int32 {
+        lastError = error
         var text = "grove: \(error)"
         if let error = error as? ScriptError, let traceback = error.traceback {
             // Grove's own wrapper frames say nothing about the user's code.

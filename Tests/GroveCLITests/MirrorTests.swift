@@ -97,6 +97,68 @@ struct MirrorTests {
                                  try Self.state(remote.0, remote.1, dir: source.dir, roots: roots))
     }
 
+    /// Projects (less the instance's addresses and activity times), service accounts with
+    /// their tokens' metadata, and the instance settings read the same through the mirror
+    /// as through the server.
+    @Test func projectsServiceAccountsAndSettings() throws {
+        let source = try GroveTarget(.remote, seed: RecipeRun.seed + """
+            security.update("platform", {secret_push_protection_enabled = true})
+            settings.integrations.update{max_personal_access_token_lifetime = 90}
+            """)
+        let server = try #require(source.server)
+        let mirror = source.dir.appendingPathComponent("mirror.sqlite").path
+        let run = try GroveProcess.run(["mirror", "--url", server.url, "--group", "platform", "--group", "team-a", "--group", "data", "--db", mirror],
+                                       environment: ["GITLAB_TOKEN": server.token])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stdout.contains("not readable"), "\(run.stdout)")
+        let dump = """
+            local json = require "grove.json"
+            local function without(t, keys) local out = {} for k, v in pairs(t) do if not keys[k] then out[k] = v end end return out end
+            local out = {settings = settings.integrations.get(), instance = settings.get(), projects = {}, accounts = {}}
+            for _, path in ipairs{"platform", "platform/api", "data"} do
+              for p in groups.projects(path) do
+                out.security = out.security or {}
+                out.security[p.path_with_namespace] = security.get_project(p.id)
+                out.projects[#out.projects + 1] = without(p, {web_url = true, http_url_to_repo = true, ssh_url_to_repo = true,
+                  readme_url = true, avatar_url = true, last_activity_at = true, updated_at = true, namespace = true, statistics = true,
+                  _links = true, container_registry_image_prefix = true})
+              end
+            end
+            for a in service_accounts.list("team-a") do
+              local tokens = {}
+              for _, t in ipairs(service_accounts.list_tokens("team-a", a.id)) do tokens[#tokens + 1] = without(t, {last_used_at = true}) end
+              out.accounts[a.username] = {account = a, tokens = tokens}
+            end
+            print(json.encode(out))
+            """
+        let script = source.dir.appendingPathComponent("dump-more.lua").path
+        try dump.write(toFile: script, atomically: true, encoding: .utf8)
+        func read(_ arguments: [String], _ environment: [String: String]) throws -> String {
+            let output = try GroveProcess.run(arguments + ["run", script], environment: environment)
+            #expect(output.status == 0, "dump: \(output.stderr)")
+            let value = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8))
+            return String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
+        }
+        let mirrored = try read(["--db", mirror], [:]), served = try read(["--url", server.url], ["GITLAB_TOKEN": server.token])
+        CopyTreeTests.expectSame(mirrored, served)
+        #expect(mirrored.contains("deploy-bot") && mirrored.contains("gateway"), "\(mirrored)")
+        #expect(mirrored.contains("\"secret_push_protection_enabled\" : true") && mirrored.contains("\"max_personal_access_token_lifetime\" : 90"),
+                "values other than the defaults: \(mirrored)")
+    }
+
+    /// The progress is drawn on stderr on a terminal (forced here), never into a pipe.
+    @Test func progressOnlyWhenAsked() throws {
+        let source = try GroveTarget(.remote, seed: CopyTreeTests.sourceSeed)
+        let server = try #require(source.server)
+        let mirror = source.dir.appendingPathComponent("mirror.sqlite").path
+        let command = ["mirror", "--url", server.url, "--group", "platform", "--db", mirror]
+        let piped = try GroveProcess.run(command, environment: ["GITLAB_TOKEN": server.token, "GROVE_PROGRESS": ""])
+        #expect(piped.status == 0 && !piped.stderr.contains("mirror platform"), "\(piped.stderr)")
+        let forced = try GroveProcess.run(command, environment: ["GITLAB_TOKEN": server.token, "GROVE_PROGRESS": "always"])
+        #expect(forced.status == 0 && forced.stderr.contains("\rmirror platform 4/4 groups\n"), "\(forced.stderr)")
+        #expect(!forced.stdout.contains("\r"))
+    }
+
     @Test func aTokenThatCannotReadIsReported() throws {
         let source = try GroveTarget(.remote, seed: CopyTreeTests.sourceSeed)
         let server = try #require(source.server)

@@ -73,7 +73,9 @@ struct GroupHookService {
 
     func delete(_ group: GroupRecord, _ hook: GroupHookRecord) throws {
         try ctx.db.execute(sql: "DELETE FROM group_hooks WHERE id = ?", arguments: [hook.id])
-        try ctx.audit("hook.destroy", "Group", id: group.id, path: group.fullPath, changes: [.init(attribute: "url", old: .string(Self.redactedURL(hook.url)), new: .null)])
+        try ctx.audit("hook.destroy", "Group", id: group.id, path: group.fullPath, changes: [
+            .init(attribute: "hook_id", old: .int(hook.id), new: .null), .init(attribute: "url", old: .string(Self.redactedURL(hook.url)), new: .null),
+        ])
     }
 
     // MARK: url_variables/:key and custom_headers/:key

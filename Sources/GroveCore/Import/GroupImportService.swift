@@ -35,7 +35,9 @@ struct GroupImportService {
 
     // MARK: Users
 
-    /// A user (id, username, name, state); one that exists keeps its administrator flag.
+    /// A user (id, username, name, state, and `is_admin` when the record shows it: GitLab
+    /// shows it only to administrators and on `GET /user`); without `is_admin` a user that
+    /// exists keeps its administrator flag.
     func user(_ record: JSONValue) throws {
         let id = try Self.int(record, "id", of: "user")
         let username = try Self.string(record, "username", of: "user")
@@ -49,12 +51,13 @@ struct GroupImportService {
             if existing.isAdmin && existing.username.lowercased() != username.lowercased() {
                 throw APIError.api("user \(username) (id \(id)): the store's administrator \(existing.username) has that id", status: 409)
             }
-            try ctx.db.execute(sql: "UPDATE users SET username = ?, name = ?, state = ?, bot = ? WHERE id = ?",
-                               arguments: [username, name, state, record["bot"]?.boolValue ?? false, id])
+            try ctx.db.execute(sql: "UPDATE users SET username = ?, name = ?, state = ?, bot = ?, is_admin = COALESCE(?, is_admin) WHERE id = ?",
+                               arguments: [username, name, state, record["bot"]?.boolValue ?? false, record["is_admin"]?.boolValue, id])
         } else {
             let email = record["email"]?.stringValue ?? record["public_email"]?.stringValue ?? ""
-            try ctx.db.execute(sql: "INSERT INTO users (id, username, name, email, state, bot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               arguments: [id, username, name, email, state, record["bot"]?.boolValue ?? false, time(record, "created_at")])
+            try ctx.db.execute(sql: "INSERT INTO users (id, username, name, email, state, bot, is_admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [id, username, name, email, state, record["bot"]?.boolValue ?? false,
+                                           record["is_admin"]?.boolValue ?? false, time(record, "created_at")])
         }
     }
 
@@ -252,6 +255,86 @@ struct GroupImportService {
                 """, arguments: [groupId, try Self.string(record, "name", of: "SAML link"), try Self.int(record, "access_level", of: "SAML link"),
                                  record["member_role_id"]?.intValue, record["provider"]?.stringValue, ctx.now])
         }
+    }
+
+    /// The group's own projects (`GET /groups/:id/projects` records, without subgroups'),
+    /// replacing the store's: what group operations need of them (ids, paths, names,
+    /// visibility, archived, topics, default branch, creator when the store has that user),
+    /// and `secret_push_protection_enabled` when the record carries it (from the project's
+    /// security settings).
+    func projects(ofGroup groupId: Int64, _ records: [JSONValue]) throws {
+        var kept: [Int64] = []
+        for record in records {
+            let id = try Self.int(record, "id", of: "project")
+            let path = try Self.string(record, "path", of: "project")
+            guard let visibility = Visibility(name: try Self.string(record, "visibility", of: "project")) else {
+                throw APIError.api("project record: visibility is not one of \(Visibility.names.joined(separator: ", "))", status: 400)
+            }
+            // A project renamed or replaced since: the path goes to the record's id.
+            try ctx.db.execute(sql: "DELETE FROM projects WHERE namespace_id = ? AND path = ? COLLATE NOCASE AND id != ?", arguments: [groupId, path, id])
+            let topics = JSONText.encode(.array((record["topics"]?.arrayValue ?? []).filter { $0.stringValue != nil }))
+            try ctx.db.execute(sql: """
+                INSERT INTO projects (id, namespace_id, name, path, description, visibility_level, archived, topics, default_branch,
+                                      creator_id, created_at, updated_at, last_activity_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM users WHERE id = ?), ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET namespace_id = excluded.namespace_id, name = excluded.name, path = excluded.path,
+                    description = excluded.description, visibility_level = excluded.visibility_level, archived = excluded.archived,
+                    topics = excluded.topics, default_branch = excluded.default_branch, creator_id = excluded.creator_id,
+                    updated_at = excluded.updated_at, last_activity_at = excluded.last_activity_at
+                """, arguments: [id, groupId, record["name"]?.stringValue ?? path, path, record["description"]?.stringValue, visibility.rawValue,
+                                 record["archived"]?.boolValue ?? false, topics, record["default_branch"]?.stringValue ?? "main",
+                                 record["creator_id"]?.intValue, time(record, "created_at"), ctx.now, time(record, "last_activity_at")])
+            if let enabled = record["secret_push_protection_enabled"]?.boolValue {
+                try ctx.db.execute(sql: """
+                    INSERT INTO project_security_settings (project_id, secret_push_protection_enabled, updated_at) VALUES (?, ?, ?)
+                    ON CONFLICT(project_id) DO UPDATE SET secret_push_protection_enabled = excluded.secret_push_protection_enabled, updated_at = excluded.updated_at
+                    """, arguments: [id, enabled, ctx.now])
+            }
+            kept.append(id)
+        }
+        try deleteOthers("projects", "namespace_id", groupId, column: "id", keeping: kept)
+    }
+
+    /// The service accounts a top-level group provisioned, each with its tokens' metadata
+    /// (`GET /groups/:id/service_accounts/:user_id/personal_access_tokens`), replacing the
+    /// store's. A token's value cannot be read: the store keeps the digest of a random one,
+    /// so the mirrored token authenticates no one.
+    func serviceAccounts(ofGroup groupId: Int64, _ accounts: [(account: JSONValue, tokens: [JSONValue])]) throws {
+        var kept: [Int64] = []
+        for (record, tokens) in accounts {
+            let id = try Self.int(record, "id", of: "service account")
+            let username = try Self.string(record, "username", of: "service account")
+            if let other = try Int64.fetchOne(ctx.db, sql: "SELECT id FROM users WHERE username = ? COLLATE NOCASE AND id != ?", arguments: [username, id]) {
+                throw APIError.api("service account \(username) (id \(id)): the store's user \(other) already has that username", status: 409)
+            }
+            try ctx.db.execute(sql: """
+                INSERT INTO users (id, username, name, email, state, is_admin, bot, external, can_create_group, service_account, provisioned_by_group_id, created_at)
+                VALUES (?, ?, ?, ?, 'active', 0, 1, 0, 0, 1, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET username = excluded.username, name = excluded.name, service_account = 1, bot = 1,
+                    provisioned_by_group_id = excluded.provisioned_by_group_id
+                """, arguments: [id, username, record["name"]?.stringValue ?? username, record["email"]?.stringValue ?? "\(username)@noreply.mirror",
+                                 groupId, time(record, "created_at")])
+            var keptTokens: [Int64] = []
+            for token in tokens {
+                let tokenId = try Self.int(token, "id", of: "token")
+                let scopes = (token["scopes"]?.arrayValue ?? []).filter { $0.stringValue != nil }
+                try ctx.db.execute(sql: """
+                    INSERT INTO personal_access_tokens (id, user_id, name, description, scopes, token_digest, revoked, expires_at, last_used_at, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, name = excluded.name, description = excluded.description,
+                        scopes = excluded.scopes, revoked = excluded.revoked, expires_at = excluded.expires_at, last_used_at = excluded.last_used_at
+                    """, arguments: [tokenId, id, try Self.string(token, "name", of: "token"), token["description"]?.stringValue,
+                                     JSONText.encode(.array(scopes)), TokenDigest.digest(TokenDigest.generate(prefix: "mirrored-")),
+                                     token["revoked"]?.boolValue ?? false, token["expires_at"]?.stringValue,
+                                     token["last_used_at"]?.stringValue.flatMap(Timestamp.parseDateTime), time(token, "created_at")])
+                keptTokens.append(tokenId)
+            }
+            try deleteOthers("personal_access_tokens", "user_id", id, column: "id", keeping: keptTokens)
+            kept.append(id)
+        }
+        let placeholders = kept.map { _ in "?" }.joined(separator: ", ")
+        try ctx.db.execute(sql: "DELETE FROM users WHERE service_account = 1 AND provisioned_by_group_id = ?" + (kept.isEmpty ? "" : " AND id NOT IN (\(placeholders))"),
+                           arguments: StatementArguments(([groupId] + kept).map { $0 as (any DatabaseValueConvertible)? }))
     }
 
     private func deleteOthers(_ table: String, _ ownerColumn: String, _ owner: Int64, column: String, keeping: [Int64]) throws {

@@ -16,6 +16,10 @@ public final class GroveImport {
     public func hooks(ofGroup id: Int64, _ records: [JSONValue]) throws { try service.hooks(ofGroup: id, records) }
     public func ldapLinks(ofGroup id: Int64, _ records: [JSONValue]) throws { try service.ldapLinks(ofGroup: id, records) }
     public func samlLinks(ofGroup id: Int64, _ records: [JSONValue]) throws { try service.samlLinks(ofGroup: id, records) }
+    public func projects(ofGroup id: Int64, _ records: [JSONValue]) throws { try service.projects(ofGroup: id, records) }
+    public func serviceAccounts(ofGroup id: Int64, _ accounts: [(account: JSONValue, tokens: [JSONValue])]) throws {
+        try service.serviceAccounts(ofGroup: id, accounts)
+    }
     /// Removes the groups below `id` not in `keeping`; answers their paths.
     public func removeDescendants(of id: Int64, keeping: Set<Int64>) throws -> [String] { try service.removeDescendants(of: id, keeping: keeping) }
     /// An audit event for the import, on the group it concerns.

@@ -7,6 +7,12 @@ public struct AuditEvent: Sendable, Equatable, JSONRepresentable, CustomStringCo
         public let attribute: String
         public let old: JSONValue
         public let new: JSONValue
+
+        public init(attribute: String, old: JSONValue, new: JSONValue) {
+            self.attribute = attribute
+            self.old = old
+            self.new = new
+        }
     }
 
     public let id: Int64

@@ -282,15 +282,24 @@ public final class GroveStore: @unchecked Sendable {
     // MARK: Audit
 
     /// Audit events, oldest first, optionally after an id or from an instant.
-    public func auditEvents(afterId: Int64? = nil, since: Date? = nil, limit: Int = 1000) throws -> [AuditEvent] {
+    /// `limit` nil: all of them.
+    public func auditEvents(afterId: Int64? = nil, since: Date? = nil, limit: Int? = 1000) throws -> [AuditEvent] {
         try read { db in try AuditLog.events(db, afterId: afterId, since: since.map(Timestamp.millis), limit: limit) }
     }
+
+    /// The id of the latest audit event (0 when there is none): what comes after it is new.
+    public func lastAuditEventId() throws -> Int64 { try read { db in try AuditLog.lastId(db) } }
 
     // MARK: Users
 
     /// Resolves a username to its id (nil when no such user).
     public func userId(username: String) throws -> Int64? {
         try read { db in try UserRecord.find(db, username: username)?.id }
+    }
+
+    /// Whether the store has a user with this id.
+    public func hasUser(id: Int64) throws -> Bool {
+        try read { db in try UserRecord.find(db, id: id) != nil }
     }
 
     /// Purges groups whose deletion retention has passed (GitLab's adjourned-deletion
