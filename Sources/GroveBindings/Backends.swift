@@ -203,11 +203,11 @@ public final class RemoteBackend: GroveBackend {
     public func dryRun<T>(_ body: () throws -> T) throws -> (T, [AuditEvent]) { throw Self.noDryRuns(name) }
 
     static func noTransactions(_ name: String) -> APIError {
-        APIError(status: 400, body: .message("400 Bad request - transactions need the embedded store: GitLab's API has no transactions (\(name))"))
+        APIError.badRequest("transactions need the embedded store: GitLab's API has no transactions (\(name))")
     }
 
     static func noDryRuns(_ name: String) -> APIError {
-        APIError(status: 400, body: .message("400 Bad request - dry runs need the embedded store: a rehearsal against a GitLab is grove plan (\(name))"))
+        APIError.badRequest("dry runs need the embedded store: a rehearsal against a GitLab is grove plan (\(name))")
     }
 }
 
@@ -275,7 +275,7 @@ public final class ReadOnlyBackend: GroveBackend {
 
     public func perform(_ operation: OperationDescriptor, params: JSONObject, as user: ActingUser?) throws -> JSONValue? {
         guard !operation.isMutation else {
-            throw APIError(status: 400, body: .message("400 Bad request - grove plan rehearses changes on its own connection only; \(operation.luaName) on \(name) would change it for real"))
+            throw APIError.badRequest("grove plan rehearses changes on its own connection only; \(operation.luaName) on \(name) would change it for real")
         }
         return try backend.perform(operation, params: params, as: user)
     }

@@ -123,8 +123,10 @@ public enum ConnectionBindings {
             configuration.maxRetries = Int(n)
         }
         if let perPage = options["per_page"] {
-            guard let n = perPage.intValue, (1...100).contains(n) else { throw RemoteConfigurationError("per_page must be an integer from 1 to 100") }
-            configuration.perPage = Int(n)
+            guard let n = perPage.intValue.flatMap(RemoteConfiguration.pageSize) else {
+                throw RemoteConfigurationError("per_page must be an integer from 1 to \(PaginationParams.maxPerPage)")
+            }
+            configuration.perPage = n
         }
         return configuration
     }

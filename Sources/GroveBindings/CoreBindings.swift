@@ -22,7 +22,7 @@ public final class GroveSession {
     /// The embedded store behind this session; a remote connection has none.
     public func store() throws -> GroveStore {
         guard let embedded = backend as? EmbeddedBackend else {
-            throw APIError(status: 400, body: .message("400 Bad request - \(backend.name) is a remote GitLab, not the embedded store"))
+            throw APIError.badRequest("\(backend.name) is a remote GitLab, not the embedded store")
         }
         return try embedded.store()
     }

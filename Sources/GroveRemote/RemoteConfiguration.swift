@@ -48,6 +48,11 @@ public struct RemoteConfiguration: Sendable, Equatable {
         seconds > 0 && seconds <= maxTimeout ? seconds : nil
     }
 
+    /// A page size GitLab serves whole (1 to 100), for every connection's `per_page`.
+    public static func pageSize(_ n: Int64) -> Int? {
+        (1...PaginationParams.maxPerPage).contains(n) ? Int(n) : nil
+    }
+
     /// Where the connection came from, for messages: `--url`, `[prod] in ~/.python-gitlab.cfg`.
     public var origin: String = ""
 
@@ -185,8 +190,8 @@ public struct PythonGitLabConfig {
             configuration.timeout = seconds
         }
         if let perPage = setting("per_page") {
-            guard let n = Int(perPage), (1...100).contains(n) else {
-                throw RemoteConfigurationError("\(configuration.origin): per_page \(perPage) is not between 1 and 100")
+            guard let n = Int64(perPage).flatMap(RemoteConfiguration.pageSize) else {
+                throw RemoteConfigurationError("\(configuration.origin): per_page \(perPage) is not between 1 and \(PaginationParams.maxPerPage)")
             }
             configuration.perPage = n
         }

@@ -90,14 +90,15 @@ public struct ParamSpec: Sendable, Equatable {
 }
 
 /// `page`, `per_page` and, where GitLab offers it, keyset `pagination` / `cursor`.
-enum PaginationParams {
+public enum PaginationParams {
     static let defaultPerPage: Int64 = 20
-    static let maxPerPage: Int64 = 100
+    /// GitLab's largest page; clients ask for it to make the fewest requests.
+    public static let maxPerPage: Int64 = 100
 
     static func specs(keyset: Bool) -> [ParamSpec] {
         var specs = [
             ParamSpec("page", .integer, default: 1, "Current page number"),
-            ParamSpec("per_page", .integer, default: 20, "Number of items per page (max 100)"),
+            ParamSpec("per_page", .integer, default: .int(defaultPerPage), "Number of items per page (max \(maxPerPage))"),
         ]
         if keyset {
             specs.append(ParamSpec("pagination", .enumeration(["offset", "keyset"]), "Use keyset pagination (anonymous callers, order_by=name sort=asc)"))

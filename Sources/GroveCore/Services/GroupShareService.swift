@@ -31,7 +31,7 @@ struct GroupShareService {
     }
 
     /// Answers 204 whenever the link exists, even if the caller may not remove it
-    /// (GitLab ignores DestroyService's refusal).
+    /// (`lib/api/groups.rb` ignores `GroupLinks::DestroyService`'s refusal).
     func unshare(_ group: GroupRecord, sharedWithId: Int64) throws {
         guard let linkId = try Int64.fetchOne(ctx.db, cachedSQL: "SELECT id FROM group_group_links WHERE shared_group_id = ? AND shared_with_group_id = ?",
                                               arguments: [group.id, sharedWithId]) else {
