@@ -16,7 +16,9 @@ struct CopyTreeTests {
         local p = groups.create{name = "Platform", path = "platform", visibility = "internal", description = "shared services",
                                 request_access_enabled = false, project_creation_level = "maintainer", subgroup_creation_level = "owner"}
         local api = groups.create{name = "API", path = "api", parent_id = p.id, visibility = "internal", lfs_enabled = false}
-        local web = groups.create{name = "Web", path = "web", parent_id = p.id, visibility = "private", description = "front"}
+        local web = groups.create{name = "Web", path = "web", parent_id = p.id, visibility = "private", description = "front",
+                                  default_branch_protection_defaults = {allowed_to_push = {{access_level = 40}}, allow_force_push = true,
+                                                                        allowed_to_merge = {{access_level = 40}}, developer_can_initial_push = false}}
         groups.create{name = "UI", path = "ui", parent_id = web.id, visibility = "private", mentions_disabled = true}
         groups.create{name = "Outside", path = "outside"}
         local function id(name) return users.list{username = name}:first(1)[1].id end
