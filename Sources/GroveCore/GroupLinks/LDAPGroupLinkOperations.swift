@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// `ee/lib/api/ldap_group_links.rb` and `POST /groups/:id/ldap_sync` (owners).

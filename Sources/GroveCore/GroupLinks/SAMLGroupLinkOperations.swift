@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// `ee/lib/api/saml_group_links.rb`: owners manage SAML group links; without

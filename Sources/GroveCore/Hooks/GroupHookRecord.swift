@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// A group hook's event flags, with the `X-Gitlab-Event` each one sends.

@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// One recorded delivery (`WebHookLog`): secrets in headers are masked.

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// A row of `namespaces` (groups). `traversalIds` is the materialised path `"1/5/9/"`:

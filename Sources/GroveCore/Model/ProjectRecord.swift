@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// A row of `projects` with the names of its namespace (joined, so paths stay derived and

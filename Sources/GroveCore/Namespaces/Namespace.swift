@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// A namespace as GitLab's Namespaces API sees it: a group, or a user's personal namespace.

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Custom attributes on groups (`lib/api/custom_attributes_endpoints.rb`): administrators only.

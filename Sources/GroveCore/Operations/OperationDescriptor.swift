@@ -1,3 +1,4 @@
+import GroveFormats
 /// How pages are returned: page numbers with totals, keyset cursors, or not at all.
 public enum PaginationKind: String, Sendable { case none, offset, offsetOrKeyset }
 

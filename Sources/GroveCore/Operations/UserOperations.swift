@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Users (administrators manage them; anyone signed in may look one up).

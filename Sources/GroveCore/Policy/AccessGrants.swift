@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// The caller's roles as subtree grants: a membership in group G (or a share of G with a

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Renders groups in the seeds' shapes and field order: `Entities::Group` for lists,

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Renders projects as the seeds' group-project lists do (`Entities::Project` subset that

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// A row of `personal_access_tokens` (never with the token value).

@@ -1,3 +1,4 @@
+import GroveFormats
 /// `/groups/:id/service_accounts` and their personal access tokens.
 enum ServiceAccountOperations: OperationModule {
     static let id = ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the group.")

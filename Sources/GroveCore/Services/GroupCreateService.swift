@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// `Groups::CreateService`: checks who may create, validates, inserts the group with its

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Finds projects the caller may see (`ProjectsFinder`, `GroupProjectsFinder`).

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Users and group memberships: the identities and roles the permission rules read.

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Instance settings read by part 2's features (GitLab ApplicationSetting attributes of

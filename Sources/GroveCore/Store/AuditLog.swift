@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// One recorded mutation. Dry runs print these, so they say what changed in words:

@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// The embedded store and the façade every front end calls: `perform(_:params:as:)` by

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Instance-wide settings an administrator controls (GitLab's ApplicationSetting subset).

@@ -19,6 +19,16 @@ struct RequestParameters {
     }
 
     static func decode(_ request: inout Request, pathParameters: [(String, String)], maxBodySize: Int) async throws -> RequestParameters {
+        do {
+            return try await decodeParameters(&request, pathParameters: pathParameters, maxBodySize: maxBodySize)
+        } catch let error as RailsParams.TooDeep {
+            throw APIError.badRequest(error.message)
+        } catch is MultipartForm.Malformed {
+            throw APIError.grape("multipart body is malformed")
+        }
+    }
+
+    private static func decodeParameters(_ request: inout Request, pathParameters: [(String, String)], maxBodySize: Int) async throws -> RequestParameters {
         let query = Self.query(of: request)
         var values = JSONObject()
         try RailsParams.nest(query.filter { !credentialNames.contains($0.key) }.map { ($0.key, JSONValue.string($0.value)) }, into: &values)
@@ -45,7 +55,7 @@ struct RequestParameters {
             guard let object = body.objectValue else { throw APIError.grape("message body does not match declared format") }
             for (key, value) in object { values[key] = value }
         } else if contentType.hasPrefix("multipart/form-data") {
-            guard let boundary = MultipartForm.boundary(contentType: request.headers[.contentType] ?? "") else { throw MultipartForm.malformed }
+            guard let boundary = MultipartForm.boundary(contentType: request.headers[.contentType] ?? "") else { throw MultipartForm.Malformed() }
             try MultipartForm.merge(try MultipartForm.parts(bytes, boundary: boundary), into: &values)
         } else if contentType.isEmpty || contentType.hasPrefix("application/x-www-form-urlencoded") {
             let pairs = FormEncoding.pairs(String(decoding: bytes, as: UTF8.self)[...])

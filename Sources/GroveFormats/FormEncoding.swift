@@ -1,11 +1,10 @@
 import Foundation
-import GroveCore
 
 /// `application/x-www-form-urlencoded` text (query strings and form bodies): `+` is a space,
 /// `%XX` a byte; keys keep their Rails brackets for `RailsParams` to nest.
-enum FormEncoding {
+public enum FormEncoding {
     /// The decoded `key=value` pairs in the order written.
-    static func pairs(_ text: Substring) -> [(key: String, value: String)] {
+    public static func pairs(_ text: Substring) -> [(key: String, value: String)] {
         text.split(separator: "&", omittingEmptySubsequences: true).map { item in
             if let eq = item.firstIndex(of: "=") {
                 return (decode(item[..<eq]), decode(item[item.index(after: eq)...]))
@@ -14,19 +13,19 @@ enum FormEncoding {
         }
     }
 
-    static func decode(_ s: Substring) -> String {
+    public static func decode(_ s: Substring) -> String {
         let spaced = s.replacingOccurrences(of: "+", with: " ")
         return spaced.removingPercentEncoding ?? spaced
     }
 
     /// Encodes pairs for a URL (the `Link` header): everything but unreserved characters escaped.
-    static func encode(_ pairs: [(key: String, value: String)]) -> String {
+    public static func encode(_ pairs: [(key: String, value: String)]) -> String {
         pairs.map { escape($0.key) + "=" + escape($0.value) }.joined(separator: "&")
     }
 
     private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
-    static func escape(_ s: String) -> String {
+    public static func escape(_ s: String) -> String {
         s.addingPercentEncoding(withAllowedCharacters: unreserved) ?? s
     }
 }
@@ -35,22 +34,27 @@ enum FormEncoding {
 /// Rails-style fields reach the core as the arrays and hashes its descriptors declare:
 /// `skip_groups[]=1` → `[1]`, `custom_attributes[key]=v` → `{key: v}`,
 /// `allowed_to_push[][access_level]=30&allowed_to_push[][user_id]=5` → `[{access_level: 30}, {user_id: 5}]`.
-enum RailsParams {
+public enum RailsParams {
     /// Rack 3's `param_depth_limit`: deeper names are refused, not recursed into (20,000
     /// levels of `[a]` overflowed the stack and killed the server).
-    static let depthLimit = 32
+    public static let depthLimit = 32
 
-    static func nest(_ pairs: [(key: String, value: JSONValue)], into object: inout JSONObject) throws {
+    /// A name with more than `depthLimit` brackets (the server's 400).
+    public struct TooDeep: Error, Equatable {
+        public var message: String { "parameters nested more than \(RailsParams.depthLimit) levels" }
+    }
+
+    public static func nest(_ pairs: [(key: String, value: JSONValue)], into object: inout JSONObject) throws {
         for (key, value) in pairs {
             let depth = key.utf8.lazy.filter { $0 == UInt8(ascii: "[") }.count
             guard depth <= depthLimit else {
-                throw APIError.badRequest("parameters nested more than \(depthLimit) levels")
+                throw TooDeep()
             }
             normalize(&object, name: key, value: value)
         }
     }
 
-    static func normalize(_ object: inout JSONObject, name: String, value: JSONValue) {
+    public static func normalize(_ object: inout JSONObject, name: String, value: JSONValue) {
         guard let open = name.firstIndex(of: "["), open != name.startIndex else {
             object[name] = value
             return
