@@ -118,10 +118,10 @@ struct GroupPresenter {
     /// One `shared_with_groups` entry, read by column position (every group detail asks).
     private struct SharedWith: ColumnDecodable {
         let json: JSONValue
-        init(columns c: StatementColumns) {
-            json = .object([("group_id", .int(c.int64(0))), ("group_name", .string(c.string(1))),
-                            ("group_full_path", .string(c.string(2))), ("group_access_level", .int(c.int64(3))),
-                            ("expires_at", c.optionalString(4).json)])
+        init(columns c: StatementColumns) throws {
+            json = .object([("group_id", .int(try c.int64(0))), ("group_name", .string(try c.string(1))),
+                            ("group_full_path", .string(try c.string(2))), ("group_access_level", .int(try c.int64(3))),
+                            ("expires_at", try c.optionalString(4).json)])
         }
     }
 

@@ -28,16 +28,16 @@ struct PushRule: ColumnDecodable {
     /// The columns `init(columns:)` reads, in this order.
     static let columns = (["id", "created_at"] + attributes).joined(separator: ", ")
 
-    init(columns c: StatementColumns) {
-        id = c.int64(0)
-        createdAt = c.int64(1)
+    init(columns c: StatementColumns) throws {
+        id = try c.int64(0)
+        createdAt = try c.int64(1)
         var v: [String: JSONValue] = [:]
         v.reserveCapacity(Self.attributes.count)
         var i = 2
-        for (name, _) in Self.regexLimits { v[name] = c.optionalString(i).json; i += 1 }
-        for name in Self.flags { v[name] = .bool(c.bool(i)); i += 1 }
-        for name in Self.nullableFlags { v[name] = c.optionalBool(i).json; i += 1 }
-        v["max_file_size"] = .int(c.int64(i))
+        for (name, _) in Self.regexLimits { v[name] = try c.optionalString(i).json; i += 1 }
+        for name in Self.flags { v[name] = .bool(try c.bool(i)); i += 1 }
+        for name in Self.nullableFlags { v[name] = try c.optionalBool(i).json; i += 1 }
+        v["max_file_size"] = .int(try c.int64(i))
         values = v
     }
 

@@ -123,9 +123,9 @@ extension PersonalAccessTokenRecord: ColumnDecodable {
     /// The columns `init(columns:)` reads, in order (every request's token look-up).
     static let columns = "id, user_id, name, description, scopes, revoked, expires_at, last_used_at, created_at"
 
-    init(columns c: StatementColumns) {
-        id = c.int64(0); userId = c.int64(1); name = c.string(2); description = c.optionalString(3)
-        scopes = Self.scopes(c.string(4))
-        revoked = c.bool(5); expiresAt = c.optionalString(6); lastUsedAt = c.optionalInt64(7); createdAt = c.int64(8)
+    init(columns c: StatementColumns) throws {
+        id = try c.int64(0); userId = try c.int64(1); name = try c.string(2); description = try c.optionalString(3)
+        scopes = Self.scopes(try c.string(4))
+        revoked = try c.bool(5); expiresAt = try c.optionalString(6); lastUsedAt = try c.optionalInt64(7); createdAt = try c.int64(8)
     }
 }

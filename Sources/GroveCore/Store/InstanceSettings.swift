@@ -29,7 +29,7 @@ struct InstanceSettings {
     private struct Entry: ColumnDecodable {
         let key: String
         let value: String
-        init(columns: StatementColumns) { key = columns.string(0); value = columns.string(1) }
+        init(columns: StatementColumns) throws { key = try columns.string(0); value = try columns.string(1) }
     }
 
     static let keys = ["deletion_adjourned_period", "default_group_visibility", "restricted_visibility_levels", "ldap_enabled"]
