@@ -12,9 +12,9 @@ enum LDAPGroupLinkOperations: OperationModule {
         return group
     }
 
-    static func json(_ row: Row) -> JSONValue {
-        .object([("cn", (row["cn"] as String?).json), ("group_access", .int(row["group_access"] as Int64)),
-                 ("provider", .string(row["provider"])), ("filter", (row["filter"] as String?).json)])
+    static func json(_ row: Row) throws -> JSONValue {
+        .object([("cn", (try row.column("cn") as String?).json), ("group_access", .int(try row.column("group_access") as Int64)),
+                 ("provider", .string(try row.column("provider"))), ("filter", (try row.column("filter") as String?).json)])
     }
 
     static func register(into registry: OperationRegistry) {
@@ -23,7 +23,7 @@ enum LDAPGroupLinkOperations: OperationModule {
             let group = try group(ctx, p["id"])
             let rows = try Row.fetchAll(ctx.db, sql: "SELECT * FROM ldap_group_links WHERE group_id = ? ORDER BY id", arguments: [group.id])
             if rows.isEmpty { throw APIError.api("No linked LDAP groups found", status: 404) }
-            return .ok(.array(rows.map(json)))
+            return .ok(.array(try rows.map(json)))
         }
         registry.add(OperationDescriptor("groups.ldap_group_links.create", "POST", "/groups/:id/ldap_group_links", lua: "ldap_links.add", summary: "Add an LDAP group link with a CN or a filter (Owner)",
                                          exactlyOneOf: [["cn", "filter"]], params: [
@@ -50,7 +50,7 @@ enum LDAPGroupLinkOperations: OperationModule {
                 .init(attribute: column, old: .null, new: .string(value)), .init(attribute: "provider", old: .null, new: .string(provider)),
                 .init(attribute: "group_access", old: .null, new: .int(access)),
             ])
-            return .ok(json(row), status: 201)
+            return .ok(try json(row), status: 201)
         }
         let deleteParams = [
             ParamSpec("cn", .string, "The CN of an LDAP group"), ParamSpec("filter", .string, "The LDAP filter for the group"),
@@ -90,9 +90,9 @@ enum LDAPGroupLinkOperations: OperationModule {
         let rows = try Row.fetchAll(ctx.db, sql: sql, arguments: StatementArguments(args))
         if rows.isEmpty { throw linkNotFound }
         for row in rows {
-            try ctx.db.execute(sql: "DELETE FROM ldap_group_links WHERE id = ?", arguments: [row["id"] as Int64])
+            try ctx.db.execute(sql: "DELETE FROM ldap_group_links WHERE id = ?", arguments: [try row.column("id") as Int64])
             try ctx.audit("ldap_group_link.destroy", "Group", id: group.id, path: group.fullPath, changes: [
-                .init(attribute: column, old: .string(value), new: .null), .init(attribute: "provider", old: .string(row["provider"]), new: .null),
+                .init(attribute: column, old: .string(value), new: .null), .init(attribute: "provider", old: .string(try row.column("provider")), new: .null),
             ])
         }
     }

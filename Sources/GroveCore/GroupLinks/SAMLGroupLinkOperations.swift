@@ -14,9 +14,9 @@ enum SAMLGroupLinkOperations: OperationModule {
         return group
     }
 
-    static func json(_ row: Row) -> JSONValue {
-        .object([("name", .string(row["saml_group_name"])), ("access_level", .int(row["access_level"] as Int64)),
-                 ("member_role_id", (row["member_role_id"] as Int64?).json), ("provider", (row["provider"] as String?).json)])
+    static func json(_ row: Row) throws -> JSONValue {
+        .object([("name", .string(try row.column("saml_group_name"))), ("access_level", .int(try row.column("access_level") as Int64)),
+                 ("member_role_id", (try row.column("member_role_id") as Int64?).json), ("provider", (try row.column("provider") as String?).json)])
     }
 
     /// The one link of that name (and provider); several without a provider is 422.
@@ -40,7 +40,7 @@ enum SAMLGroupLinkOperations: OperationModule {
         }
         registry.add(OperationDescriptor("groups.saml_group_links.get", "GET", "/groups/:id/saml_group_links/:saml_group_name", lua: "saml_links.get", summary: "Get a SAML group link (Owner)",
                                          params: [id, name, provider])) { ctx, p in
-            .ok(json(try find(ctx, try group(ctx, p["id"]), p)))
+            .ok(try json(try find(ctx, try group(ctx, p["id"]), p)))
         }
         registry.add(OperationDescriptor("groups.saml_group_links.create", "POST", "/groups/:id/saml_group_links", lua: "saml_links.add", summary: "Add a SAML group link (Owner)", params: [
             id,
@@ -65,15 +65,15 @@ enum SAMLGroupLinkOperations: OperationModule {
             try ctx.audit("saml_group_link.create", "Group", id: group.id, path: group.fullPath, changes: [
                 .init(attribute: "saml_group_name", old: .null, new: .string(groupName)), .init(attribute: "access_level", old: .null, new: .int(try p.required.int("access_level"))),
             ])
-            return .ok(json(row), status: 201)
+            return .ok(try json(row), status: 201)
         }
         registry.add(OperationDescriptor("groups.saml_group_links.delete", "DELETE", "/groups/:id/saml_group_links/:saml_group_name", lua: "saml_links.delete", summary: "Delete a SAML group link (Owner)",
                                          success: 204, params: [id, name, provider])) { ctx, p in
             let group = try group(ctx, p["id"])
             let row = try find(ctx, group, p)
-            try ctx.db.execute(sql: "DELETE FROM saml_group_links WHERE id = ?", arguments: [row["id"] as Int64])
+            try ctx.db.execute(sql: "DELETE FROM saml_group_links WHERE id = ?", arguments: [try row.column("id") as Int64])
             try ctx.audit("saml_group_link.destroy", "Group", id: group.id, path: group.fullPath, changes: [
-                .init(attribute: "saml_group_name", old: .string(row["saml_group_name"]), new: .null),
+                .init(attribute: "saml_group_name", old: .string(try row.column("saml_group_name")), new: .null),
             ])
             return .noContent
         }

@@ -48,12 +48,12 @@ enum HookDeliveryLog {
     /// A hook's deliveries, oldest first.
     static func deliveries(_ db: Database, hookId: Int64) throws -> [HookDeliveryRecord] {
         try Row.fetchAll(db, sql: "SELECT * FROM web_hook_logs WHERE hook_id = ? ORDER BY id", arguments: [hookId]).map { row in
-            let headers = (try? JSONText.decode(row["request_headers"] as String))?.objectValue ?? JSONObject()
+            let headers = (try? JSONText.decode(try row.column("request_headers") as String))?.objectValue ?? JSONObject()
             return HookDeliveryRecord(
-                id: row["id"], hookId: row["hook_id"], trigger: row["trigger"], url: row["url"],
-                requestHeaders: headers.map { ($0.key, $0.value.stringValue ?? "") }, requestData: row["request_data"],
-                responseStatus: (row["response_status"] as Int64?).map { Int($0) }, responseBody: row["response_body"],
-                error: row["internal_error_message"], executionDuration: row["execution_duration"], createdAt: row["created_at"])
+                id: try row.column("id"), hookId: try row.column("hook_id"), trigger: try row.column("trigger"), url: try row.column("url"),
+                requestHeaders: headers.map { ($0.key, $0.value.stringValue ?? "") }, requestData: try row.column("request_data"),
+                responseStatus: (try row.column("response_status") as Int64?).map { Int($0) }, responseBody: try row.column("response_body"),
+                error: try row.column("internal_error_message"), executionDuration: try row.column("execution_duration"), createdAt: try row.column("created_at"))
         }
     }
 }

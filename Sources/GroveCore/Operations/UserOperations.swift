@@ -76,9 +76,9 @@ enum UserOperations: OperationModule {
             let from = "FROM members m JOIN namespaces n ON n.id = m.group_id"
             let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT m.id, m.group_id, n.name, m.access_level \(from)", filter: f,
                                                                        order: ListOrder([.asc("m.id")]), params: p, countFrom: from)
-            return OperationResult(status: 200, body: .array(rows.map { row in
-                .object([("source_id", .int(row["group_id"] as Int64)), ("source_name", .string(row["name"])), ("source_type", "Namespace"),
-                         ("access_level", .int(row["access_level"] as Int64))])
+            return OperationResult(status: 200, body: .array(try rows.map { row in
+                .object([("source_id", .int(try row.column("group_id") as Int64)), ("source_name", .string(try row.column("name"))), ("source_type", "Namespace"),
+                         ("access_level", .int(try row.column("access_level") as Int64))])
             }), page: page)
         }
     }
@@ -100,7 +100,7 @@ enum MemberOperations: OperationModule {
             let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT m.*, u.username, u.name, u.state FROM members m JOIN users u ON u.id = m.user_id",
                                                                        filter: f, order: ListOrder([.asc("m.id")]), params: p, countFrom: "FROM members m JOIN users u ON u.id = m.user_id")
             let service = UserService(ctx)
-            return OperationResult(status: 200, body: .array(rows.map(service.memberJSON)), page: page)
+            return OperationResult(status: 200, body: .array(try rows.map(service.memberJSON)), page: page)
         }
         registry.add(OperationDescriptor("groups.members.get", "GET", "/groups/:id/members/:user_id", lua: "members.get",
                                          example: "print(members.get(\"platform\", \"alice\").access_level)",
@@ -109,7 +109,7 @@ enum MemberOperations: OperationModule {
             let user = try UserService(ctx).findUser(p["user_id"])
             // lib/api/members.rb: `members.find_by!(user_id:)`, whose RecordNotFound API::API renders as "404 Not found".
             guard let row = try Row.fetchOne(ctx.db, sql: memberSQL, arguments: [group.id, user.id]) else { throw APIError.api("404 Not found", status: 404) }
-            return .ok(UserService(ctx).memberJSON(row))
+            return .ok(try UserService(ctx).memberJSON(row))
         }
         registry.add(OperationDescriptor("groups.members.add", "POST", "/groups/:id/members", lua: "members.add",
                                          example: "members.add(\"platform\", {user_id = users.list{username = \"alice\"}:first(1)[1].id, access_level = 40})", summary: "Add a member to a group (Owner)", params: [
@@ -148,7 +148,7 @@ enum MemberOperations: OperationModule {
                                          params: allParams)) { ctx, p in
             let (rows, page) = try GroupMembersFinder(ctx: ctx).list(try ctx.findGroup(p["id"]), p)
             let service = UserService(ctx)
-            return OperationResult(status: 200, body: .array(rows.map(service.memberJSON)), page: page)
+            return OperationResult(status: 200, body: .array(try rows.map(service.memberJSON)), page: page)
         }
         registry.add(OperationDescriptor("groups.members.all.get", "GET", "/groups/:id/members/all/:user_id", lua: "members.get_all",
                                          example: "print(members.get_all(\"platform/api\", users.list{username = \"alice\"}:first(1)[1].id).access_level)",
@@ -160,7 +160,7 @@ enum MemberOperations: OperationModule {
             guard let row = try GroupMembersFinder(ctx: ctx).member(group, userId: try p.required.int("user_id")) else {
                 throw APIError.api("404 Not found", status: 404)
             }
-            return .ok(UserService(ctx).memberJSON(row))
+            return .ok(try UserService(ctx).memberJSON(row))
         }
     }
 
@@ -168,7 +168,7 @@ enum MemberOperations: OperationModule {
 
     static func member(_ ctx: OperationContext, _ group: GroupRecord, _ user: UserRecord) throws -> JSONValue {
         let row = try readBack(Row.fetchOne(ctx.db, sql: memberSQL, arguments: [group.id, user.id]))
-        return UserService(ctx).memberJSON(row)
+        return try UserService(ctx).memberJSON(row)
     }
 }
 

@@ -32,7 +32,7 @@ struct AccessGrants {
         var grants: [Grant] = try Row.fetchAll(db, cachedSQL: """
             SELECT m.group_id, m.access_level, n.traversal_ids FROM members m JOIN namespaces n ON n.id = m.group_id
             WHERE m.user_id = ? AND (m.expires_at IS NULL OR m.expires_at > ?)
-            """, arguments: [userId, today]).map { Grant(groupId: $0[0], prefix: $0[2], level: $0[1], direct: true) }
+            """, arguments: [userId, today]).map { Grant(groupId: try $0.column(0), prefix: try $0.column(2), level: try $0.column(1), direct: true) }
         let memberships = AccessGrants(caller: caller, grants: grants)
         // Group shares (one hop, as GitLab): members of the invited group get
         // min(their level there, group_access) on the shared group's subtree.

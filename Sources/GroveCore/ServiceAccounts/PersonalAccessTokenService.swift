@@ -13,10 +13,10 @@ struct PersonalAccessTokenRecord {
     var lastUsedAt: Int64?
     var createdAt: Int64
 
-    init(row: Row) {
-        id = row["id"]; userId = row["user_id"]; name = row["name"]; description = row["description"]
-        scopes = Self.scopes(row["scopes"])
-        revoked = row["revoked"]; expiresAt = row["expires_at"]; lastUsedAt = row["last_used_at"]; createdAt = row["created_at"]
+    init(row: Row) throws {
+        id = try row.column("id"); userId = try row.column("user_id"); name = try row.column("name"); description = try row.column("description")
+        scopes = Self.scopes(try row.column("scopes"))
+        revoked = try row.column("revoked"); expiresAt = try row.column("expires_at"); lastUsedAt = try row.column("last_used_at"); createdAt = try row.column("created_at")
     }
 
     private static func scopes(_ text: String) -> [String] {

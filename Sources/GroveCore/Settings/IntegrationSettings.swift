@@ -22,7 +22,7 @@ struct IntegrationSettings: Sendable {
     static func load(_ db: Database) throws -> IntegrationSettings {
         var s = IntegrationSettings()
         for row in try Row.fetchAll(db, sql: "SELECT key, value FROM instance_settings WHERE key IN (\(keys.map { "'\($0)'" }.joined(separator: ",")))") {
-            let key: String = row["key"], value: String = row["value"]
+            let key: String = try row.column("key"), value: String = try row.column("value")
             switch key {
             case "allow_local_requests_from_web_hooks_and_services": s.allowLocalRequestsFromWebHooksAndServices = value == "true"
             case "allow_top_level_group_owners_to_create_service_accounts": s.allowTopLevelGroupOwnersToCreateServiceAccounts = value == "true"

@@ -84,13 +84,13 @@ enum AuditLog {
         sql += newestFirst ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?"
         args.append(limit)
         return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { row in
-            let changesText: String = row["changes"]
+            let changesText: String = try row.column("changes")
             let changes = ((try? JSONText.decode(changesText))?.arrayValue ?? []).map { item in
                 AuditEvent.Change(attribute: item["attribute"]?.stringValue ?? "", old: item["from"] ?? .null, new: item["to"] ?? .null)
             }
-            return AuditEvent(id: row["id"], createdAt: row["created_at"], actorId: row["actor_id"], actorUsername: row["actor_username"],
-                              action: row["action"], targetType: row["target_type"], targetId: row["target_id"],
-                              targetPath: row["target_path"], changes: changes)
+            return AuditEvent(id: try row.column("id"), createdAt: try row.column("created_at"), actorId: try row.column("actor_id"), actorUsername: try row.column("actor_username"),
+                              action: try row.column("action"), targetType: try row.column("target_type"), targetId: try row.column("target_id"),
+                              targetPath: try row.column("target_path"), changes: changes)
         }
     }
 }

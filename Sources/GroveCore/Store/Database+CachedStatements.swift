@@ -132,8 +132,22 @@ protocol ColumnReader {
 }
 
 /// The 500 for a column that holds no value, or not one of the type its reader expects.
-func unreadableColumn(_ type: Any.Type, _ i: Int, _ sql: String?) -> APIError {
-    APIError.internalError("could not read \(type) from column \(i)" + (sql.map { " of \($0)" } ?? ""))
+func unreadableColumn(_ type: Any.Type, _ column: some CustomStringConvertible, _ sql: String?) -> APIError {
+    APIError.internalError("could not read \(type) from column \(column)" + (sql.map { " of \($0)" } ?? ""))
+}
+
+extension Row {
+    /// GRDB's `row[name]`, throwing the store's 500 where the subscript would trap (a NULL
+    /// where a value is required, a missing column).
+    func column<T: DatabaseValueConvertible>(_ name: String) throws -> T {
+        do { return try decode(T.self, forColumn: name) } catch { throw unreadableColumn(T.self, name, nil) }
+    }
+
+    /// GRDB's `row[index]`, throwing like `column(_:)`.
+    func column<T: DatabaseValueConvertible>(_ index: Int) throws -> T {
+        guard index >= 0, index < count else { throw unreadableColumn(T.self, index, nil) }
+        do { return try decode(T.self, atIndex: index) } catch { throw unreadableColumn(T.self, index, nil) }
+    }
 }
 
 extension Row: ColumnReader {
