@@ -39,9 +39,14 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]
         ),
         .target(name: "GroveLua", dependencies: ["CLuaShim"]),
+        // The text formats Grove parses itself (JSON, ISO 8601, form encoding and Rails
+        // brackets, multipart, RE2-checked patterns): Foundation only, so the libFuzzer
+        // targets below build without the rest of the package.
+        .target(name: "GroveFormats"),
         .target(
             name: "GroveCore",
             dependencies: [
+                "GroveFormats",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the cached statements bound and stepped directly.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -125,8 +130,11 @@ let package = Package(
                            .product(name: "GRDBSQLite", package: "GRDB.swift")],
             path: "bench/GroveListsBench"
         ),
+        // libFuzzer targets for GroveFormats' parsers (scripts/fuzz); a plain build replays a corpus.
+        .executableTarget(name: "GroveFormatsFuzz", dependencies: ["GroveFormats"], path: "Tests/fuzz/GroveFormatsFuzz"),
         .executableTarget(name: "LatencyProxy", dependencies: ["FaultProxy"], path: "bench/LatencyProxy"),
         .testTarget(name: "GroveLuaTests", dependencies: ["GroveLua"]),
+        .testTarget(name: "GroveFormatsTests", dependencies: ["GroveFormats", "GroveFormatsFuzz"]),
         .testTarget(
             name: "GroveCoreTests",
             dependencies: [

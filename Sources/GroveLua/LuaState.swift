@@ -49,9 +49,10 @@ public final class LuaState {
     }
 
     public func load(bytes: [UInt8], chunkName: String) throws -> LuaRef {
-        let status = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) {
-                grove_loadbuffer(L, $0, buffer.count, chunkName)
+        // An empty chunk may have no buffer address: Lua gets a valid empty one instead.
+        let status = bytes.withUnsafeBytes { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                chars.baseAddress.map { grove_loadbuffer(L, $0, chars.count, chunkName) } ?? grove_loadbuffer(L, "", 0, chunkName)
             }
         }
         guard status == LUA_OK else { throw popError(status: status) }

@@ -35,7 +35,7 @@ public struct RemoteRequest: Sendable, Equatable {
             path += "/"
             guard segment.hasPrefix(":") else { path += segment; continue }
             let name = String(segment.dropFirst())
-            guard let value = params[name], let text = RailsParameters.scalar(value) else {
+            guard let value = params[name], let text = RailsParams.scalar(value) else {
                 throw APIError.grape("\(name) is missing")
             }
             captured.insert(name)
@@ -45,7 +45,7 @@ public struct RemoteRequest: Sendable, Equatable {
         self.method = operation.method
         switch operation.method {
         case "GET", "HEAD", "DELETE":
-            let query = RailsParameters.pairs(rest)
+            let query = RailsParams.pairs(rest)
             self.target = query.isEmpty ? path : path + "?" + PercentEncoding.encodeQuery(query)
         default:
             self.target = path
@@ -75,7 +75,7 @@ struct MultipartBody {
                let content = file["content"]?.stringValue {
                 part(name: key, filename: filename, data: Data(base64Encoded: content).map { [UInt8]($0) } ?? Array(content.utf8))
             } else {
-                for (name, text) in RailsParameters.pairs([(key, value)]) { part(name: name, filename: nil, data: Array(text.utf8)) }
+                for (name, text) in RailsParams.pairs([(key, value)]) { part(name: name, filename: nil, data: Array(text.utf8)) }
             }
         }
         bytes += Array("--\(boundary)--\r\n".utf8)

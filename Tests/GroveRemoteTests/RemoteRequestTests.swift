@@ -30,7 +30,7 @@ struct RemoteRequestTests {
     }
 
     @Test func hashesAndArraysOfHashesUseRailsBrackets() {
-        let pairs = RailsParameters.pairs([("custom_attributes", .object([("team", "core")])),
+        let pairs = RailsParams.pairs([("custom_attributes", .object([("team", "core")])),
                                      ("allowed_to_push", .array([.object([("access_level", 40)]), .object([("user_id", 5)])]))])
         #expect(pairs.map { "\($0.0)=\($0.1)" } == ["custom_attributes[team]=core", "allowed_to_push[][access_level]=40", "allowed_to_push[][user_id]=5"])
     }

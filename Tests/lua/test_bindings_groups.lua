@@ -258,6 +258,17 @@ os.remove(image)
 t.ok(t.call_ok(groups.upload_avatar, "platform", png, "raw.png").avatar_url:find("raw.png", 1, true) ~= nil,
   "upload_avatar: raw bytes with a filename")
 t.is_error(t.call_err(groups.upload_avatar, "nope", png), 404, "404 Group Not Found", "upload_avatar: an unknown group")
+-- GitLab's avatar limit, 200 KiB: one byte more is a validation error naming the field
+-- (the core's check, on the store and over REST alike), and the avatar stays as it was.
+local limit = png .. string.rep("x", 200 * 1024 - #png)
+t.eq(#t.call_ok(groups.upload_avatar, "platform", limit, "limit.png").avatar_url > 0, true, "upload_avatar: 200 KiB exactly")
+local too_big = t.call_err(groups.upload_avatar, "platform", limit .. "x", "big.png")
+t.is_error_like(too_big, 400, "is too big (should be at most 200 KiB)", "upload_avatar: 200 KiB and a byte")
+t.eq(too_big.errors and too_big.errors.avatar and too_big.errors.avatar[1], "is too big (should be at most 200 KiB)",
+  "upload_avatar: GitLab's message for the avatar field")
+t.is_error_like(t.call_err(groups.create, { name = "Big", path = "big-avatar", avatar = { filename = "big.png", content = base64(limit .. "x") } }),
+  400, "is too big (should be at most 200 KiB)", "create: an avatar over 200 KiB")
+t.eq(groups.avatar("platform").size, #limit, "upload_avatar: the refused upload left the avatar as it was")
 t.is_argument_error(t.call_err(groups.upload_avatar, "platform", {}), "bad argument #2 to 'groups.upload_avatar' (path or bytes expected, got table)",
   "upload_avatar: neither path nor bytes")
 t.eq(t.call_ok(groups.remove_avatar, "platform").avatar_url, grove.null, "remove_avatar: avatar_url is null")

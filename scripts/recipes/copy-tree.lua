@@ -115,11 +115,9 @@ end
 
 -- Settings given at creation, and those only an update takes.
 local CREATE_SETTINGS = {"name", "description", "visibility", "share_with_group_lock",
-  "require_two_factor_authentication",
-  "two_factor_grace_period", "project_creation_level", "auto_devops_enabled", "subgroup_creation_level",
-    "emails_enabled",
-  "mentions_disabled", "lfs_enabled", "default_branch", "default_branch_protection", "default_branch_protection_defaults",
-  "request_access_enabled",
+  "require_two_factor_authentication", "two_factor_grace_period", "project_creation_level", "auto_devops_enabled",
+  "subgroup_creation_level", "emails_enabled", "mentions_disabled", "lfs_enabled", "default_branch",
+  "default_branch_protection", "default_branch_protection_defaults", "request_access_enabled",
   "wiki_access_level", "membership_lock"}
 local UPDATE_SETTINGS = {"prevent_forking_outside_group", "shared_runners_setting"}
 

@@ -1,3 +1,4 @@
+import GroveFormats
 /// Typed requests of the group operations; field names are the REST attribute names.
 /// `extra` carries any other attribute of the seed (checked like all parameters).
 

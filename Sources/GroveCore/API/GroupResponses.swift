@@ -1,3 +1,4 @@
+import GroveFormats
 /// Typed views of the group answers; field names are the REST attribute names, and `json`
 /// keeps the whole seed-shaped body (in the seed's order) for anything not lifted out.
 

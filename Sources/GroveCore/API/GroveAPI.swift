@@ -1,3 +1,4 @@
+import GroveFormats
 /// The GroveCore API as a protocol: the embedded store implements it, and a remote backend
 /// talking to a real GitLab can implement the same calls later. Everything goes through
 /// `perform` by operation name; the typed requests below are conveniences on top of it.

@@ -1,3 +1,4 @@
+import GroveFormats
 /// The one error every GroveCore operation throws: GitLab's HTTP status and body.
 /// Lua maps it to an error value once, REST renders `json` once.
 public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {

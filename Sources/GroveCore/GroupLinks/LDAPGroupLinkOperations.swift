@@ -5,7 +5,7 @@ enum LDAPGroupLinkOperations: OperationModule {
         registry.describe(module: "ldap_links", "LDAP group links and sync")
         registry.add(OperationDescriptor("groups.ldap_group_links.list", "GET", "/groups/:id/ldap_group_links", lua: "ldap_links.list", result: ResultShapes.ldapLink, summary: "List LDAP group links (Owner)", pagination: .unpaged, params: [id])) { ctx, p in
             let links = try LDAPGroupLinkService(ctx).list(try ctx.group(p["id"], may: .adminLDAPGroupLinks))
-            return .ok(.array(links.map(LDAPGroupLinkService.json)))
+            return .ok(.array(try links.map(LDAPGroupLinkService.json)))
         }
         registry.add(OperationDescriptor("groups.ldap_group_links.create", "POST", "/groups/:id/ldap_group_links", lua: "ldap_links.add", result: ResultShapes.ldapLink, summary: "Add an LDAP group link with a CN or a filter (Owner)",
                                          exactlyOneOf: [["cn", "filter"]], params: [
@@ -19,7 +19,7 @@ enum LDAPGroupLinkOperations: OperationModule {
             let (column, value) = try p.required.oneOf(["cn", "filter"])
             let link = try LDAPGroupLinkService(ctx).create(group, column: column, value: value, provider: try p.required.string("provider"),
                                                             access: try p.required.int("group_access"))
-            return .ok(LDAPGroupLinkService.json(link), status: 201)
+            return .ok(try LDAPGroupLinkService.json(link), status: 201)
         }
         let deleteParams = [
             ParamSpec("cn", .string, "The CN of an LDAP group"), ParamSpec("filter", .string, "The LDAP filter for the group"),

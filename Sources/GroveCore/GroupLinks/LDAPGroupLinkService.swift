@@ -7,9 +7,9 @@ struct LDAPGroupLinkService {
 
     static let linkNotFound = APIError.api("Linked LDAP group not found", status: 404)
 
-    static func json(_ row: Row) -> JSONValue {
-        .object([("cn", (row["cn"] as String?).json), ("group_access", .int(row["group_access"] as Int64)),
-                 ("provider", .string(row["provider"])), ("filter", (row["filter"] as String?).json)])
+    static func json(_ row: Row) throws -> JSONValue {
+        .object([("cn", ((try row.column("cn") as String?)).json), ("group_access", .int((try row.column("group_access") as Int64))),
+                 ("provider", .string(try row.column("provider"))), ("filter", ((try row.column("filter") as String?)).json)])
     }
 
     /// Every link, oldest first; none is GitLab's 404.
@@ -47,9 +47,9 @@ struct LDAPGroupLinkService {
         let rows = try Row.fetchAll(ctx.db, sql: sql, arguments: StatementArguments(args))
         if rows.isEmpty { throw Self.linkNotFound }
         for row in rows {
-            try ctx.db.execute(sql: "DELETE FROM ldap_group_links WHERE id = ?", arguments: [row["id"] as Int64])
+            try ctx.db.execute(sql: "DELETE FROM ldap_group_links WHERE id = ?", arguments: [(try row.column("id") as Int64)])
             try ctx.audit("ldap_group_link.destroy", "Group", id: group.id, path: group.fullPath, changes: [
-                .init(attribute: column, old: .string(value), new: .null), .init(attribute: "provider", old: .string(row["provider"]), new: .null),
+                .init(attribute: column, old: .string(value), new: .null), .init(attribute: "provider", old: .string(try row.column("provider")), new: .null),
             ])
         }
     }

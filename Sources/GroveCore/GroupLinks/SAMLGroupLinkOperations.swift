@@ -9,13 +9,13 @@ enum SAMLGroupLinkOperations: OperationModule {
         registry.describe(module: "saml_links", "SAML group links")
         registry.add(OperationDescriptor("groups.saml_group_links.list", "GET", "/groups/:id/saml_group_links", lua: "saml_links.list", result: ResultShapes.samlLink, summary: "List SAML group links (Owner)", pagination: .unpaged, params: [id])) { ctx, p in
             let links = try SAMLGroupLinkService(ctx).list(try ctx.group(p["id"], may: .adminSAMLGroupLinks))
-            return .ok(.array(links.map(SAMLGroupLinkService.json)))
+            return .ok(.array(try links.map(SAMLGroupLinkService.json)))
         }
         registry.add(OperationDescriptor("groups.saml_group_links.get", "GET", "/groups/:id/saml_group_links/:saml_group_name", lua: "saml_links.get", result: ResultShapes.samlLink, summary: "Get a SAML group link (Owner)",
                                          params: [id, name, provider])) { ctx, p in
             let group = try ctx.group(p["id"], may: .adminSAMLGroupLinks)
             let link = try SAMLGroupLinkService(ctx).find(group, name: try p.required.string("saml_group_name"), provider: p.string("provider"))
-            return .ok(SAMLGroupLinkService.json(link))
+            return .ok(try SAMLGroupLinkService.json(link))
         }
         registry.add(OperationDescriptor("groups.saml_group_links.create", "POST", "/groups/:id/saml_group_links", lua: "saml_links.add", result: ResultShapes.samlLink, summary: "Add a SAML group link (Owner)", params: [
             id,
@@ -27,7 +27,7 @@ enum SAMLGroupLinkOperations: OperationModule {
             let group = try ctx.group(p["id"], may: .adminSAMLGroupLinks)
             let link = try SAMLGroupLinkService(ctx).create(group, name: try p.required.string("saml_group_name"), access: try p.required.int("access_level"),
                                                             memberRoleId: p.int("member_role_id"), provider: p.string("provider"))
-            return .ok(SAMLGroupLinkService.json(link), status: 201)
+            return .ok(try SAMLGroupLinkService.json(link), status: 201)
         }
         registry.add(OperationDescriptor("groups.saml_group_links.delete", "DELETE", "/groups/:id/saml_group_links/:saml_group_name", lua: "saml_links.delete", summary: "Delete a SAML group link (Owner)",
                                          success: 204, params: [id, name, provider])) { ctx, p in

@@ -5,9 +5,9 @@ struct SAMLGroupLinkService {
     let ctx: OperationContext
     init(_ ctx: OperationContext) { self.ctx = ctx }
 
-    static func json(_ row: Row) -> JSONValue {
-        .object([("name", .string(row["saml_group_name"])), ("access_level", .int(row["access_level"] as Int64)),
-                 ("member_role_id", (row["member_role_id"] as Int64?).json), ("provider", (row["provider"] as String?).json)])
+    static func json(_ row: Row) throws -> JSONValue {
+        .object([("name", .string(try row.column("saml_group_name"))), ("access_level", .int((try row.column("access_level") as Int64))),
+                 ("member_role_id", ((try row.column("member_role_id") as Int64?)).json), ("provider", ((try row.column("provider") as String?)).json)])
     }
 
     func list(_ group: GroupRecord) throws -> [Row] {
@@ -46,9 +46,9 @@ struct SAMLGroupLinkService {
     }
 
     func delete(_ group: GroupRecord, _ link: Row) throws {
-        try ctx.db.execute(sql: "DELETE FROM saml_group_links WHERE id = ?", arguments: [link["id"] as Int64])
+        try ctx.db.execute(sql: "DELETE FROM saml_group_links WHERE id = ?", arguments: [(try link.column("id") as Int64)])
         try ctx.audit("saml_group_link.destroy", "Group", id: group.id, path: group.fullPath, changes: [
-            .init(attribute: "saml_group_name", old: .string(link["saml_group_name"]), new: .null),
+            .init(attribute: "saml_group_name", old: .string(try link.column("saml_group_name")), new: .null),
         ])
     }
 }

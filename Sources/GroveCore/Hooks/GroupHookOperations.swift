@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// `/groups/:id/hooks`: group web hooks (owners), their secrets, and test deliveries.

@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// A group hook's event flags, with the `X-Gitlab-Event` each one sends.
@@ -41,15 +42,15 @@ struct GroupHookRecord {
     var createdAt: Int64
 
     static func load(_ db: Database, _ row: Row) throws -> GroupHookRecord {
-        let eventsText: String = row["events"]
+        let eventsText: String = try row.column("events")
         var events: [String: Bool] = [:]
         let stored = (try? JSONText.decode(eventsText))?.objectValue ?? JSONObject()
         for e in HookEvent.all { events[e.flag] = stored[e.flag]?.boolValue ?? e.defaultOn }
-        return GroupHookRecord(id: row["id"], groupId: row["group_id"], url: row["url"], name: row["name"], description: row["description"],
-                               events: events, pushEventsBranchFilter: row["push_events_branch_filter"],
-                               branchFilterStrategy: row["branch_filter_strategy"], enableSSLVerification: row["enable_ssl_verification"],
-                               customWebhookTemplate: row["custom_webhook_template"], secrets: try HookSecrets.open(row["secrets"], db),
-                               secretsUnknown: (row["secrets_unknown"] as Bool?) ?? false, createdAt: row["created_at"])
+        return GroupHookRecord(id: try row.column("id"), groupId: try row.column("group_id"), url: try row.column("url"), name: try row.column("name"), description: try row.column("description"),
+                               events: events, pushEventsBranchFilter: try row.column("push_events_branch_filter"),
+                               branchFilterStrategy: try row.column("branch_filter_strategy"), enableSSLVerification: try row.column("enable_ssl_verification"),
+                               customWebhookTemplate: try row.column("custom_webhook_template"), secrets: try HookSecrets.open(try row.column("secrets"), db),
+                               secretsUnknown: (try row.column("secrets_unknown") as Bool?) ?? false, createdAt: try row.column("created_at"))
     }
 
     static func find(_ db: Database, groupId: Int64, id: Int64) throws -> GroupHookRecord? {

@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// `ee/lib/api/group_hooks.rb` with `WebHooksHelpers`: owners manage a group's hooks.

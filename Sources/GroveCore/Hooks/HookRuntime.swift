@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// One recorded delivery (`WebHookLog`): secrets in headers are masked.
@@ -54,16 +55,16 @@ enum HookDeliveryLog {
         f.add("hook_id = ?", [hookId])
         let (rows, page): ([Row], PageInfo) = try Paginator.offset(db, select: "SELECT * FROM web_hook_logs", filter: f,
                                                                     order: ListOrder([.asc("id")]), params: params, countFrom: "FROM web_hook_logs")
-        return (rows.map(delivery), page)
+        return (try rows.map(delivery), page)
     }
 
-    private static func delivery(_ row: Row) -> HookDeliveryRecord {
-        let headers = (try? JSONText.decode(row["request_headers"] as String))?.objectValue ?? JSONObject()
+    private static func delivery(_ row: Row) throws -> HookDeliveryRecord {
+        let headers = (try? JSONText.decode((try row.column("request_headers") as String)))?.objectValue ?? JSONObject()
         return HookDeliveryRecord(
-            id: row["id"], hookId: row["hook_id"], trigger: row["trigger"], url: row["url"],
-            requestHeaders: headers.map { ($0.key, $0.value.stringValue ?? "") }, requestData: row["request_data"],
-            responseStatus: (row["response_status"] as Int64?).map { Int($0) }, responseBody: row["response_body"],
-            error: row["internal_error_message"], executionDuration: row["execution_duration"], createdAt: row["created_at"])
+            id: try row.column("id"), hookId: try row.column("hook_id"), trigger: try row.column("trigger"), url: try row.column("url"),
+            requestHeaders: headers.map { ($0.key, $0.value.stringValue ?? "") }, requestData: try row.column("request_data"),
+            responseStatus: ((try row.column("response_status") as Int64?)).map { Int($0) }, responseBody: try row.column("response_body"),
+            error: try row.column("internal_error_message"), executionDuration: try row.column("execution_duration"), createdAt: try row.column("created_at"))
     }
 }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GroveFormats
 import GRDB
 
 /// What a hook must send but never show: its token, URL variable values and custom

@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 
 /// Sample payloads for `test/:trigger`, shaped like GitLab's (`object_kind` first), built
 /// from the group, its first project and the caller.

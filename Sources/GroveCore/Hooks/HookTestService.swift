@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// `POST /groups/:id/hooks/:hook_id/test/:trigger` (`lib/api/hooks/trigger_test.rb`): sends

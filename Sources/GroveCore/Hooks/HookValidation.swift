@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 
 /// The checks of `WebHooks::Hook` and its JSON schemas, with the texts GitLab answers.
 enum HookValidation {

@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// Writes records read from another GitLab into this store with their own ids (`grove

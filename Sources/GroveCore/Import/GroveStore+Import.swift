@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// The records of one import (`GroupImportService`), written in one transaction: a

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// A row of `namespaces` (groups). `traversalIds` is the materialised path `"1/5/9/"`:
@@ -58,16 +59,16 @@ struct GroupRecord: FetchableRecord {
 extension GroupRecord: ColumnDecodable {
     /// Decodes by position: every group query selects `columns` in order, and lookups by
     /// name cost more than the rest of the decoding.
-    init(row: Row) { self.init(reading: row) }
-    init(columns: StatementColumns) { self.init(reading: columns) }
+    init(row: Row) throws { try self.init(reading: row) }
+    init(columns: StatementColumns) throws { try self.init(reading: columns) }
 
-    private init(reading c: some ColumnReader) {
-        let text = c.string(11)
-        self.init(id: c.int64(0), parentId: c.optionalInt64(1), name: c.string(2), path: c.string(3), fullPath: c.string(4), fullName: c.string(5),
-                  traversalIds: c.string(6), visibility: Visibility(rawValue: c.int64(7)) ?? .private, description: c.string(8),
-                  avatarFilename: c.optionalString(9), runnersToken: c.string(10),
+    private init(reading c: some ColumnReader) throws {
+        let text = try c.string(11)
+        self.init(id: try c.int64(0), parentId: try c.optionalInt64(1), name: try c.string(2), path: try c.string(3), fullPath: try c.string(4),
+                  fullName: try c.string(5), traversalIds: try c.string(6), visibility: Visibility(rawValue: try c.int64(7)) ?? .private,
+                  description: try c.string(8), avatarFilename: try c.optionalString(9), runnersToken: try c.string(10),
                   settings: text == "{}" ? JSONObject() : (try? JSONText.decode(text))?.objectValue ?? JSONObject(),
-                  markedForDeletionAt: c.optionalInt64(12), createdAt: c.int64(13), updatedAt: c.int64(14))
+                  markedForDeletionAt: try c.optionalInt64(12), createdAt: try c.int64(13), updatedAt: try c.int64(14))
     }
 }
 

@@ -1,3 +1,4 @@
+import GroveFormats
 /// Group attributes kept in the `settings` JSON column, with the values a new group gets.
 /// One table for the defaults so create, update, the presenters and the audit agree.
 enum GroupSettings {

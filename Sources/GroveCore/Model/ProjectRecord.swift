@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// A row of `projects` with the names of its namespace (joined, so paths stay derived and
@@ -28,21 +29,21 @@ struct ProjectRecord: FetchableRecord {
 
     static let featureNames = ["issues_enabled", "merge_requests_enabled", "wiki_enabled", "jobs_enabled", "snippets_enabled", "container_registry_enabled"]
 
-    init(row: Row) {
-        id = row["id"]; namespaceId = row["namespace_id"]; name = row["name"]; path = row["path"]
-        description = row["description"]; visibility = Visibility(rawValue: row["visibility_level"]) ?? .private
-        archived = row["archived"]
-        let topicsText: String = row["topics"]
+    init(row: Row) throws {
+        id = try row.column("id"); namespaceId = try row.column("namespace_id"); name = try row.column("name"); path = try row.column("path")
+        description = try row.column("description"); visibility = Visibility(rawValue: try row.column("visibility_level")) ?? .private
+        archived = try row.column("archived")
+        let topicsText: String = try row.column("topics")
         topics = (try? JSONText.decode(topicsText))?.arrayValue?.compactMap(\.stringValue) ?? []
-        defaultBranch = row["default_branch"]
+        defaultBranch = try row.column("default_branch")
         var f: [String: Bool] = [:]
-        for name in Self.featureNames { f[name] = row[name] }
+        for name in Self.featureNames { f[name] = try row.column(name) }
         features = f
-        creatorId = row["creator_id"]; starCount = row["star_count"]
-        createdAt = row["created_at"]; updatedAt = row["updated_at"]; lastActivityAt = row["last_activity_at"]
-        namespaceName = row["ns_name"]; namespacePath = row["ns_path"]; namespaceFullPath = row["ns_full_path"]
-        namespaceFullName = row["ns_full_name"]; namespaceTraversalIds = row["ns_traversal_ids"]
-        namespaceParentId = row["ns_parent_id"]; namespaceAvatar = row["ns_avatar"]
+        creatorId = try row.column("creator_id"); starCount = try row.column("star_count")
+        createdAt = try row.column("created_at"); updatedAt = try row.column("updated_at"); lastActivityAt = try row.column("last_activity_at")
+        namespaceName = try row.column("ns_name"); namespacePath = try row.column("ns_path"); namespaceFullPath = try row.column("ns_full_path")
+        namespaceFullName = try row.column("ns_full_name"); namespaceTraversalIds = try row.column("ns_traversal_ids")
+        namespaceParentId = try row.column("ns_parent_id"); namespaceAvatar = try row.column("ns_avatar")
     }
 
     var pathWithNamespace: String { namespaceFullPath + "/" + path }

@@ -17,15 +17,15 @@ struct UserRecord: FetchableRecord, ColumnDecodable {
     var createdAt: Int64
 
     /// By position: queries select `users.*` in the table's column order (v1 schema).
-    init(row: Row) { self.init(reading: row) }
-    init(columns: StatementColumns) { self.init(reading: columns) }
+    init(row: Row) throws { try self.init(reading: row) }
+    init(columns: StatementColumns) throws { try self.init(reading: columns) }
 
-    private init(reading c: some ColumnReader) {
-        id = c.int64(0); username = c.string(1); name = c.string(2); email = c.string(3)
-        state = c.string(4); isAdmin = c.bool(5); bot = c.bool(6); external = c.bool(7)
-        canCreateGroup = c.bool(8); serviceAccount = c.bool(9)
-        provisionedByGroupId = c.optionalInt64(10); samlGroupId = c.optionalInt64(11)
-        createdAt = c.int64(12)
+    private init(reading c: some ColumnReader) throws {
+        id = try c.int64(0); username = try c.string(1); name = try c.string(2); email = try c.string(3)
+        state = try c.string(4); isAdmin = try c.bool(5); bot = try c.bool(6); external = try c.bool(7)
+        canCreateGroup = try c.bool(8); serviceAccount = try c.bool(9)
+        provisionedByGroupId = try c.optionalInt64(10); samlGroupId = try c.optionalInt64(11)
+        createdAt = try c.int64(12)
     }
 
     static func find(_ db: Database, id: Int64) throws -> UserRecord? {

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// A namespace as GitLab's Namespaces API sees it: a group, or a user's personal namespace.
@@ -72,9 +73,9 @@ struct NamespaceService {
         let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT ns.kind, ns.id, ns.ref_id FROM \(Self.relation)", filter: f,
                                                                    order: ListOrder([.asc("ns.id")]), params: p, countFrom: "FROM \(Self.relation)")
         let namespaces: [Namespace] = try rows.compactMap { row in
-            let refId: Int64 = row[2]
-            if (row[0] as String) == "group" { return try GroupRecord.find(ctx.db, id: refId).map { .group($0) } }
-            return try UserRecord.find(ctx.db, id: refId).map { .user(id: row[1], $0) }
+            let refId: Int64 = try row.column(2)
+            if (try row.column(0) as String) == "group" { return try GroupRecord.find(ctx.db, id: refId).map { .group($0) } }
+            return try UserRecord.find(ctx.db, id: refId).map { .user(id: try row.column(1), $0) }
         }
         return (namespaces, page)
     }

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// GitLab's `Entities::NamespaceBasic` and `Entities::Namespace` (with EE's additions).

@@ -1,3 +1,4 @@
+import GroveFormats
 /// A group's projects and the projects shared with it.
 enum GroupProjectOperations: OperationModule {
     static func register(into registry: OperationRegistry) {

@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// Everything one running operation needs: the open database, the resolved caller, the

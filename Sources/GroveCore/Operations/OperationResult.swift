@@ -1,3 +1,4 @@
+import GroveFormats
 /// Where a list answer sits among its pages: GitLab's X-Page, X-Total, ... headers, and the
 /// keyset cursor when one was asked for.
 public struct PageInfo: Sendable, Equatable, JSONRepresentable {

@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 
 /// An uploaded file (avatar).
 public struct UploadedFile: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import GroveFormats
 /// The type of one parameter, as the seeds name them. It drives coercion, Lua `help()`
 /// and the OpenAPI document.
 public enum ParamType: Sendable, Equatable {

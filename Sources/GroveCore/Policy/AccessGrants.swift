@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// The caller's roles as subtree grants: a membership in group G (or a share of G with a
@@ -31,7 +32,7 @@ struct AccessGrants {
         var grants: [Grant] = try Row.fetchAll(db, cachedSQL: """
             SELECT m.group_id, m.access_level, n.traversal_ids FROM members m JOIN namespaces n ON n.id = m.group_id
             WHERE m.user_id = ? AND (m.expires_at IS NULL OR m.expires_at > ?)
-            """, arguments: [userId, today]).map { Grant(groupId: $0[0], prefix: $0[2], level: $0[1], direct: true) }
+            """, arguments: [userId, today]).map { Grant(groupId: try $0.column(0), prefix: try $0.column(2), level: try $0.column(1), direct: true) }
         let memberships = AccessGrants(caller: caller, grants: grants)
         // Group shares (one hop, as GitLab): members of the invited group get
         // min(their level there, group_access) on the shared group's subtree.
@@ -42,9 +43,9 @@ struct AccessGrants {
                 WHERE l.expires_at IS NULL OR l.expires_at > ?
                 """, arguments: [today])
             for link in links {
-                let level = memberships.level(prefix: link["with_prefix"])
+                let level = memberships.level(prefix: try link.column("with_prefix"))
                 guard level > 0 else { continue }
-                grants.append(Grant(groupId: link["shared_group_id"], prefix: link["shared_prefix"], level: min(level, link["group_access"]), direct: false))
+                grants.append(Grant(groupId: try link.column("shared_group_id"), prefix: try link.column("shared_prefix"), level: min(level, try link.column("group_access")), direct: false))
             }
         }
         return AccessGrants(caller: caller, grants: grants, db: db, today: today)

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Renders groups in the seeds' shapes and field order: `Entities::Group` for lists,
@@ -117,10 +118,10 @@ struct GroupPresenter {
     /// One `shared_with_groups` entry, read by column position (every group detail asks).
     private struct SharedWith: ColumnDecodable {
         let json: JSONValue
-        init(columns c: StatementColumns) {
-            json = .object([("group_id", .int(c.int64(0))), ("group_name", .string(c.string(1))),
-                            ("group_full_path", .string(c.string(2))), ("group_access_level", .int(c.int64(3))),
-                            ("expires_at", c.optionalString(4).json)])
+        init(columns c: StatementColumns) throws {
+            json = .object([("group_id", .int(try c.int64(0))), ("group_name", .string(try c.string(1))),
+                            ("group_full_path", .string(try c.string(2))), ("group_access_level", .int(try c.int64(3))),
+                            ("expires_at", try c.optionalString(4).json)])
         }
     }
 
@@ -135,7 +136,7 @@ struct GroupPresenter {
 
     func customAttributes(_ g: GroupRecord) throws -> JSONValue {
         let rows = try Row.fetchAll(ctx.db, cachedSQL: "SELECT key, value FROM group_custom_attributes WHERE group_id = ? ORDER BY key", arguments: [g.id])
-        return .array(rows.map { .object([("key", .string($0["key"])), ("value", .string($0["value"]))]) })
+        return .array(try rows.map { .object([("key", .string(try $0.column("key"))), ("value", .string(try $0.column("value")))]) })
     }
 
     /// Sums of the project statistics of the group's subtree (what REST's
@@ -150,7 +151,7 @@ struct GroupPresenter {
             FROM projects p JOIN namespaces n ON n.id = p.namespace_id WHERE n.traversal_ids >= ? AND n.traversal_ids < ?
             """, arguments: [r.lower, r.upper]))
         let keys = ["repository_size", "wiki_size", "lfs_objects_size", "job_artifacts_size", "pipeline_artifacts_size", "packages_size", "snippets_size", "uploads_size"]
-        let values = keys.map { (row[$0] as Int64) }
+        let values = try keys.map { (try row.column($0) as Int64) }
         return .object([("storage_size", .int(values.reduce(0, +)))] + zip(keys, values).map { ($0, JSONValue.int($1)) })
     }
 }

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// GitLab's `Entities::Project` (what `GET /projects/:id`, `POST /projects` and a group's

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Renders projects as the seeds' group-project lists do (`Entities::Project` subset that
@@ -74,10 +75,10 @@ struct ProjectPresenter {
             SELECT l.group_id, l.group_access, l.expires_at, n.name, n.full_path FROM project_group_links l
             JOIN namespaces n ON n.id = l.group_id WHERE l.project_id = ? ORDER BY l.id
             """, arguments: [p.id])
-        return .array(rows.map { row in
-            .object([("group_id", .int(row["group_id"] as Int64)), ("group_name", .string(row["name"])),
-                     ("group_full_path", .string(row["full_path"])), ("group_access_level", .int(row["group_access"] as Int64)),
-                     ("expires_at", (row["expires_at"] as String?).json)])
+        return .array(try rows.map { row in
+            .object([("group_id", .int(try row.column("group_id") as Int64)), ("group_name", .string(try row.column("name"))),
+                     ("group_full_path", .string(try row.column("full_path"))), ("group_access_level", .int(try row.column("group_access") as Int64)),
+                     ("expires_at", (try row.column("expires_at") as String?).json)])
         })
     }
 }

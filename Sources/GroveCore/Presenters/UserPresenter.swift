@@ -1,3 +1,4 @@
+import GroveFormats
 /// Renders users: the basic shape, and the full admin shape of provisioned/group users.
 struct UserPresenter {
     let ctx: OperationContext

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Answers "which rules protect branch NAME in group G, and may user U push, merge,

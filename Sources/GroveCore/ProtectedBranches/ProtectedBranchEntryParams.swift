@@ -1,3 +1,4 @@
+import GroveFormats
 /// One item of `allowed_to_push` / `allowed_to_merge` / `allowed_to_unprotect`, checked as
 /// Grape checks the nested params: `{access_level}`, `{user_id}`, `{group_id}`, with `id`
 /// to change an entry and `_destroy: true` to remove it.

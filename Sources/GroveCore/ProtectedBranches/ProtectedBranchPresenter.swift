@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Renders rules in the seed's shape: id, name, the three access lists, the two flags.

@@ -64,13 +64,13 @@ struct ProtectedBranchRule {
     // MARK: Loading
 
     static func load(_ db: Database, _ row: Row) throws -> ProtectedBranchRule {
-        let id: Int64 = row["id"]
+        let id: Int64 = try row.column("id")
         let entries = try Row.fetchAll(db, cachedSQL: "SELECT * FROM protected_branch_access_levels WHERE protected_branch_id = ? ORDER BY id", arguments: [id]).compactMap { r -> BranchAccessEntry? in
-            guard let kind = BranchAccessKind(rawValue: r["kind"]) else { return nil }
-            return BranchAccessEntry(id: r["id"], kind: kind, accessLevel: r["access_level"], userId: r["user_id"], groupId: r["group_id"])
+            guard let kind = BranchAccessKind(rawValue: try r.column("kind")) else { return nil }
+            return BranchAccessEntry(id: try r.column("id"), kind: kind, accessLevel: try r.column("access_level"), userId: try r.column("user_id"), groupId: try r.column("group_id"))
         }
-        return ProtectedBranchRule(id: id, groupId: row["group_id"], name: row["name"], allowForcePush: row["allow_force_push"],
-                                   codeOwnerApprovalRequired: row["code_owner_approval_required"], entries: entries)
+        return ProtectedBranchRule(id: id, groupId: try row.column("group_id"), name: try row.column("name"), allowForcePush: try row.column("allow_force_push"),
+                                   codeOwnerApprovalRequired: try row.column("code_owner_approval_required"), entries: entries)
     }
 
     static func all(_ db: Database, groupId: Int64) throws -> [ProtectedBranchRule] {

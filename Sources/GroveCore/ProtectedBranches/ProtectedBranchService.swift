@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// `ProtectedBranches::CreateService` / `UpdateService` / `DestroyService` for groups:

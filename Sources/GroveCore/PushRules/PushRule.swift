@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// A push rule's attributes, named as the REST API names them.
@@ -27,16 +28,16 @@ struct PushRule: ColumnDecodable {
     /// The columns `init(columns:)` reads, in this order.
     static let columns = (["id", "created_at"] + attributes).joined(separator: ", ")
 
-    init(columns c: StatementColumns) {
-        id = c.int64(0)
-        createdAt = c.int64(1)
+    init(columns c: StatementColumns) throws {
+        id = try c.int64(0)
+        createdAt = try c.int64(1)
         var v: [String: JSONValue] = [:]
         v.reserveCapacity(Self.attributes.count)
         var i = 2
-        for (name, _) in Self.regexLimits { v[name] = c.optionalString(i).json; i += 1 }
-        for name in Self.flags { v[name] = .bool(c.bool(i)); i += 1 }
-        for name in Self.nullableFlags { v[name] = c.optionalBool(i).json; i += 1 }
-        v["max_file_size"] = .int(c.int64(i))
+        for (name, _) in Self.regexLimits { v[name] = try c.optionalString(i).json; i += 1 }
+        for name in Self.flags { v[name] = .bool(try c.bool(i)); i += 1 }
+        for name in Self.nullableFlags { v[name] = try c.optionalBool(i).json; i += 1 }
+        v["max_file_size"] = .int(try c.int64(i))
         values = v
     }
 
@@ -66,34 +67,5 @@ struct PushRule: ColumnDecodable {
             if let rule = try forGroup(db, id) { return rule }
         }
         return nil
-    }
-}
-
-/// `UntrustedRegexpValidator`: push rule patterns must compile as RE2, which has no
-/// look-around and no back-references.
-enum UntrustedRegexp {
-    struct Invalid: Error { let reason: String }
-
-    static func compile(_ pattern: String) -> Result<NSRegularExpression, Invalid> {
-        for op in ["(?=", "(?!", "(?<=", "(?<!"] where pattern.contains(op) {
-            return .failure(Invalid(reason: "invalid perl operator: \(op)"))
-        }
-        if let r = pattern.range(of: #"\\[1-9]"#, options: .regularExpression) {
-            return .failure(Invalid(reason: "invalid escape sequence: \(pattern[r])"))
-        }
-        do {
-            return .success(try NSRegularExpression(pattern: pattern))
-        } catch {
-            let opens = pattern.filter { $0 == "(" }.count, closes = pattern.filter { $0 == ")" }.count
-            if opens > closes { return .failure(Invalid(reason: "missing ): \(pattern)")) }
-            if closes > opens { return .failure(Invalid(reason: "unexpected ): \(pattern)")) }
-            if pattern.contains("[") && !pattern.contains("]") { return .failure(Invalid(reason: "missing ]: \(pattern)")) }
-            return .failure(Invalid(reason: "invalid regular expression: \(pattern)"))
-        }
-    }
-
-    static func matches(_ pattern: String, _ text: String) -> Bool {
-        guard case .success(let regex) = compile(pattern) else { return false }
-        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 }

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Evaluates a would-be push against a push rule and lists every violation with the

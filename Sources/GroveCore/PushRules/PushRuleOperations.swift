@@ -1,3 +1,4 @@
+import GroveFormats
 /// `/groups/:id/push_rule` and the push checker.
 enum PushRuleOperations: OperationModule {
     static let id = GroupParams.id

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// `ee/lib/api/group_push_rule.rb`: maintainers manage a group's one push rule.

@@ -51,7 +51,7 @@ struct GroupValidator {
         var name = false
         var path = false
         init() {}
-        init(columns: StatementColumns) { name = columns.bool(0); path = columns.bool(1) }
+        init(columns: StatementColumns) throws { name = try columns.bool(0); path = try columns.bool(1) }
     }
 
     /// Whether a sibling of `name.parent` (other than the group itself) has its name, and

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// The schema, as GRDB migrations. A shipped migration is never edited: add a new one.

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Per-project security settings (`project_security_settings`); absent rows mean defaults.

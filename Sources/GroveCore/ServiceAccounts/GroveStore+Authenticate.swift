@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Who a token stands for: the REST server authenticates `PRIVATE-TOKEN` with this.

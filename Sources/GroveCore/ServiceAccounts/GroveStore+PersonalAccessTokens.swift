@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 extension GroveStore {

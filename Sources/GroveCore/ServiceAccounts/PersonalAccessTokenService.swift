@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// A row of `personal_access_tokens` (never with the token value).
@@ -12,10 +13,10 @@ struct PersonalAccessTokenRecord {
     var lastUsedAt: Int64?
     var createdAt: Int64
 
-    init(row: Row) {
-        id = row["id"]; userId = row["user_id"]; name = row["name"]; description = row["description"]
-        scopes = Self.scopes(row["scopes"])
-        revoked = row["revoked"]; expiresAt = row["expires_at"]; lastUsedAt = row["last_used_at"]; createdAt = row["created_at"]
+    init(row: Row) throws {
+        id = try row.column("id"); userId = try row.column("user_id"); name = try row.column("name"); description = try row.column("description")
+        scopes = Self.scopes(try row.column("scopes"))
+        revoked = try row.column("revoked"); expiresAt = try row.column("expires_at"); lastUsedAt = try row.column("last_used_at"); createdAt = try row.column("created_at")
     }
 
     private static func scopes(_ text: String) -> [String] {
@@ -59,7 +60,7 @@ struct PersonalAccessTokenService {
         f.add("user_id = ?", [user.id])
         let (rows, page): ([Row], PageInfo) = try Paginator.offset(ctx.db, select: "SELECT * FROM personal_access_tokens", filter: f,
                                                                     order: ListOrder([.asc("id")]), params: params, countFrom: "FROM personal_access_tokens")
-        return (rows.map(PersonalAccessTokenRecord.init), page)
+        return (try rows.map(PersonalAccessTokenRecord.init), page)
     }
 
     func create(_ user: UserRecord, _ params: Params) throws -> (PersonalAccessTokenRecord, String) {
@@ -126,9 +127,9 @@ extension PersonalAccessTokenRecord: ColumnDecodable {
     /// The columns `init(columns:)` reads, in order (every request's token look-up).
     static let columns = "id, user_id, name, description, scopes, revoked, expires_at, last_used_at, created_at"
 
-    init(columns c: StatementColumns) {
-        id = c.int64(0); userId = c.int64(1); name = c.string(2); description = c.optionalString(3)
-        scopes = Self.scopes(c.string(4))
-        revoked = c.bool(5); expiresAt = c.optionalString(6); lastUsedAt = c.optionalInt64(7); createdAt = c.int64(8)
+    init(columns c: StatementColumns) throws {
+        id = try c.int64(0); userId = try c.int64(1); name = try c.string(2); description = try c.optionalString(3)
+        scopes = Self.scopes(try c.string(4))
+        revoked = try c.bool(5); expiresAt = try c.optionalString(6); lastUsedAt = try c.optionalInt64(7); createdAt = try c.int64(8)
     }
 }

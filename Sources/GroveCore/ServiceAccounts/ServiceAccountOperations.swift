@@ -1,3 +1,4 @@
+import GroveFormats
 /// `/groups/:id/service_accounts` and their personal access tokens.
 enum ServiceAccountOperations: OperationModule {
     static let id = GroupParams.id

@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// `ee/lib/api/group_service_accounts.rb`: service account users provisioned by a group.

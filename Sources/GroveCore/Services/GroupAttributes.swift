@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 
 /// Turns create/update parameters into group settings: which a caller may set, the
 /// emails_enabled/emails_disabled pair, and per-attribute checks. One place for both services.

@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// `Groups::CreateService`: checks who may create, validates, inserts the group with its
@@ -75,7 +76,7 @@ struct GroupCreateService {
         if let parent { changes.append(.init(attribute: "parent", old: .null, new: .string(parent.fullPath))) }
         if let d = params.string("description"), !d.isEmpty { changes.append(.init(attribute: "description", old: .null, new: .string(d))) }
         changes += settings.map { .init(attribute: $0.0, old: .null, new: $0.1) }
-        if avatar != nil { changes.append(.init(attribute: "avatar", old: .null, new: .string(avatar!.filename))) }
+        if let avatar { changes.append(.init(attribute: "avatar", old: .null, new: .string(avatar.filename))) }
         try ctx.audit("group.create", "Group", id: id, path: group.fullPath, changes: changes)
         return group
     }

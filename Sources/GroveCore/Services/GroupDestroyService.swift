@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// Deletion as GitLab Premium does it: `DELETE` marks a group for deletion (renamed

@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// `GroupsFinder` / `GroupDescendantsFinder`: the groups a caller may list, with the

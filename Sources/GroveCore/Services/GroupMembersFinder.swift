@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// GitLab's `GroupMembersFinder` with `[:inherited, :direct, :shared_from_groups]`, as

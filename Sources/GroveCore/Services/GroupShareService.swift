@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// `Groups::GroupLinks::CreateService` / `DestroyService`: sharing a group with another.

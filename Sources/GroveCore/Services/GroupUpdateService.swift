@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// `Groups::UpdateService`: owners and admins change attributes; forbidden settings are

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Finds projects the caller may see (`ProjectsFinder`, `GroupProjectsFinder`).
@@ -48,7 +49,7 @@ struct ProjectFinder {
             SELECT l.group_access, g.traversal_ids FROM project_group_links l JOIN namespaces g ON g.id = l.group_id
             WHERE l.project_id = ? AND (l.expires_at IS NULL OR l.expires_at > ?)
             """, arguments: [p.id, ctx.today])
-        for link in links { best = max(best, min(link["group_access"], try ctx.access.level(prefix: link["traversal_ids"]))) }
+        for link in links { best = max(best, min(try link.column("group_access"), try ctx.access.level(prefix: try link.column("traversal_ids")))) }
         return best
     }
 

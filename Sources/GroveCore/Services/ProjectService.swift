@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// The slice of projects the group operations need: create, update (archived, visibility,

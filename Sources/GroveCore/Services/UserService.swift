@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// Users and group memberships: the identities and roles the permission rules read.
@@ -98,13 +99,14 @@ struct UserService {
             throw APIError.notFound("Member")
         }
         var changes: [AuditEvent.Change] = []
-        if let level, level != row["access_level"] {
+        let currentLevel: Int64 = try row.column("access_level")
+        if let level, level != currentLevel {
             try ctx.db.run(sql: "UPDATE members SET access_level = ? WHERE user_id = ? AND group_id = ?", arguments: [level, user.id, group.id])
-            changes.append(.init(attribute: "access_level", old: .string(AccessLevel.name(row["access_level"])), new: .string(AccessLevel.name(level))))
+            changes.append(.init(attribute: "access_level", old: .string(AccessLevel.name(currentLevel)), new: .string(AccessLevel.name(level))))
         }
         if let expiresAt {
             try ctx.db.run(sql: "UPDATE members SET expires_at = ? WHERE user_id = ? AND group_id = ?", arguments: [expiresAt.stringValue, user.id, group.id])
-            changes.append(.init(attribute: "expires_at", old: (row["expires_at"] as String?).json, new: expiresAt))
+            changes.append(.init(attribute: "expires_at", old: (try row.column("expires_at") as String?).json, new: expiresAt))
         }
         ctx.invalidateAccess()
         if !changes.isEmpty { try ctx.audit("member.update", "Group", id: group.id, path: group.fullPath, changes: [.init(attribute: "user", old: .string(user.username), new: .string(user.username))] + changes) }
@@ -142,11 +144,11 @@ struct UserService {
     /// `Entities::Member`: the user as `UserBasic`, the role and dates, and EE's
     /// `membership_state` (Grove has no awaiting memberships). `created_by` is omitted when
     /// unknown, as GitLab's `expose_nil: false` does.
-    func memberJSON(_ row: Row) -> JSONValue {
-        .object([("id", .int(row["user_id"] as Int64)), ("username", .string(row["username"])), ("name", .string(row["name"])),
-                 ("state", .string(row["state"])), ("locked", false), ("avatar_url", .null),
-                 ("web_url", .string("\(ctx.store.baseURL)/\(row["username"] as String)")),
-                 ("access_level", .int(row["access_level"] as Int64)), ("created_at", .string(Timestamp.iso8601(row["created_at"]))),
-                 ("expires_at", (row["expires_at"] as String?).json), ("membership_state", "active")])
+    func memberJSON(_ row: Row) throws -> JSONValue {
+        .object([("id", .int(try row.column("user_id") as Int64)), ("username", .string(try row.column("username"))), ("name", .string(try row.column("name"))),
+                 ("state", .string(try row.column("state"))), ("locked", false), ("avatar_url", .null),
+                 ("web_url", .string("\(ctx.store.baseURL)/\(try row.column("username") as String)")),
+                 ("access_level", .int(try row.column("access_level") as Int64)), ("created_at", .string(Timestamp.iso8601(try row.column("created_at")))),
+                 ("expires_at", (try row.column("expires_at") as String?).json), ("membership_state", "active")])
     }
 }

@@ -48,7 +48,7 @@ struct InstanceSettings: Sendable {
     private struct Entry: ColumnDecodable {
         let key: String
         let value: String
-        init(columns: StatementColumns) { key = columns.string(0); value = columns.string(1) }
+        init(columns: StatementColumns) throws { key = try columns.string(0); value = try columns.string(1) }
     }
 
     /// Days a token may live at most.

@@ -1,3 +1,4 @@
+import GroveFormats
 import GRDB
 
 /// One recorded mutation. Dry runs print these, so they say what changed in words:
@@ -105,13 +106,13 @@ enum AuditLog {
     }
 
     private static func event(_ row: Row) throws -> AuditEvent {
-        let changesText: String = row["changes"]
+        let changesText: String = try row.column("changes")
         // Written by `record` as JSON; a row that does not decode is a damaged store.
         let changes = try JSONText.decode(changesText).arrayValue.map { items in
             items.map { AuditEvent.Change(attribute: $0["attribute"]?.stringValue ?? "", old: $0["from"] ?? .null, new: $0["to"] ?? .null) }
         } ?? []
-        return AuditEvent(id: row["id"], createdAt: row["created_at"], actorId: row["actor_id"], actorUsername: row["actor_username"],
-                          action: row["action"], targetType: row["target_type"], targetId: row["target_id"],
-                          targetPath: row["target_path"], changes: changes)
+        return AuditEvent(id: try row.column("id"), createdAt: try row.column("created_at"), actorId: try row.column("actor_id"), actorUsername: try row.column("actor_username"),
+                          action: try row.column("action"), targetType: try row.column("target_type"), targetId: try row.column("target_id"),
+                          targetPath: try row.column("target_path"), changes: changes)
     }
 }

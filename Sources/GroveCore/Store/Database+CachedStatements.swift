@@ -119,47 +119,75 @@ extension Row {
 
 // MARK: Reading columns by position
 
-/// Columns of the current row, by position, in GRDB's conversions (`row[i]`).
+/// Columns of the current row, by position, in GRDB's conversions. A NULL where a value
+/// is required (a store edited by hand, or broken) throws GitLab's 500, where GRDB's
+/// `row[i]` would stop the process.
 protocol ColumnReader {
-    func int64(_ i: Int) -> Int64
-    func optionalInt64(_ i: Int) -> Int64?
-    func string(_ i: Int) -> String
-    func optionalString(_ i: Int) -> String?
-    func bool(_ i: Int) -> Bool
-    func optionalBool(_ i: Int) -> Bool?
+    func int64(_ i: Int) throws -> Int64
+    func optionalInt64(_ i: Int) throws -> Int64?
+    func string(_ i: Int) throws -> String
+    func optionalString(_ i: Int) throws -> String?
+    func bool(_ i: Int) throws -> Bool
+    func optionalBool(_ i: Int) throws -> Bool?
+}
+
+/// The 500 for a column that holds no value, or not one of the type its reader expects.
+func unreadableColumn(_ type: Any.Type, _ column: some CustomStringConvertible, _ sql: String?) -> APIError {
+    APIError.internalError("could not read \(type) from column \(column)" + (sql.map { " of \($0)" } ?? ""))
+}
+
+extension Row {
+    /// GRDB's `row[name]`, throwing the store's 500 where the subscript would trap (a NULL
+    /// where a value is required, a missing column).
+    func column<T: DatabaseValueConvertible>(_ name: String) throws -> T {
+        do { return try decode(T.self, forColumn: name) } catch { throw unreadableColumn(T.self, name, nil) }
+    }
+
+    /// GRDB's `row[index]`, throwing like `column(_:)`.
+    func column<T: DatabaseValueConvertible>(_ index: Int) throws -> T {
+        guard index >= 0, index < count else { throw unreadableColumn(T.self, index, nil) }
+        do { return try decode(T.self, atIndex: index) } catch { throw unreadableColumn(T.self, index, nil) }
+    }
 }
 
 extension Row: ColumnReader {
-    func int64(_ i: Int) -> Int64 { self[i] }
-    func optionalInt64(_ i: Int) -> Int64? { self[i] }
-    func string(_ i: Int) -> String { self[i] }
-    func optionalString(_ i: Int) -> String? { self[i] }
-    func bool(_ i: Int) -> Bool { self[i] }
-    func optionalBool(_ i: Int) -> Bool? { self[i] }
+    private func value<T: DatabaseValueConvertible & StatementColumnConvertible>(_ i: Int) throws -> T {
+        do { return try decode(T.self, atIndex: i) } catch { throw unreadableColumn(T.self, i, nil) }
+    }
+    func int64(_ i: Int) throws -> Int64 { try value(i) }
+    func optionalInt64(_ i: Int) throws -> Int64? { try value(i) }
+    func string(_ i: Int) throws -> String { try value(i) }
+    func optionalString(_ i: Int) throws -> String? { try value(i) }
+    func bool(_ i: Int) throws -> Bool { try value(i) }
+    func optionalBool(_ i: Int) throws -> Bool? { try value(i) }
 }
 
 /// The row a statement stands on, read straight from SQLite.
 struct StatementColumns: ColumnReader {
     let handle: SQLiteStatement
 
-    private func value<T: StatementColumnConvertible>(_ i: Int) -> T {
-        guard let value = T.fromStatement(handle, atUncheckedIndex: CInt(i)) else {
-            fatalError("could not read \(T.self) from column \(i)")  // what GRDB's row[i] does
+    private func value<T: StatementColumnConvertible>(_ i: Int) throws -> T {
+        guard i >= 0, i < Int(sqlite3_column_count(handle)), let value = T.fromStatement(handle, atUncheckedIndex: CInt(i)) else {
+            throw unreadableColumn(T.self, i, sqlite3_sql(handle).map { String(cString: $0) })
         }
         return value
     }
-    func int64(_ i: Int) -> Int64 { value(i) }
-    func optionalInt64(_ i: Int) -> Int64? { value(i) }
-    func string(_ i: Int) -> String { value(i) }
-    func optionalString(_ i: Int) -> String? { value(i) }
-    func bool(_ i: Int) -> Bool { value(i) }
-    func optionalBool(_ i: Int) -> Bool? { value(i) }
+    private func optional<T: StatementColumnConvertible>(_ i: Int) throws -> T? {
+        guard i >= 0, i < Int(sqlite3_column_count(handle)) else { throw unreadableColumn(T.self, i, sqlite3_sql(handle).map { String(cString: $0) }) }
+        return sqlite3_column_type(handle, CInt(i)) == SQLITE_NULL ? nil : try value(i) as T
+    }
+    func int64(_ i: Int) throws -> Int64 { try value(i) }
+    func optionalInt64(_ i: Int) throws -> Int64? { try optional(i) }
+    func string(_ i: Int) throws -> String { try value(i) }
+    func optionalString(_ i: Int) throws -> String? { try optional(i) }
+    func bool(_ i: Int) throws -> Bool { try value(i) }
+    func optionalBool(_ i: Int) throws -> Bool? { try optional(i) }
 }
 
 /// A value made from the columns of one row. GRDB's `Row` maps every column name when a
 /// query starts, which costs more than a one-row lookup by key.
 protocol ColumnDecodable {
-    init(columns: StatementColumns)
+    init(columns: StatementColumns) throws
 }
 
 extension DatabaseValue: ColumnDecodable {
@@ -176,12 +204,12 @@ extension ColumnDecodable {
 
     fileprivate static func readOne(_ db: Database, _ sql: String, _ arguments: SQLArguments) throws -> Self? {
         var record: Self?
-        try db.cachedStatement(sql: sql).eachRow(arguments) { row in record = Self(columns: row); return false }
+        try db.cachedStatement(sql: sql).eachRow(arguments) { row in record = try Self(columns: row); return false }
         return record
     }
     fileprivate static func readAll(_ db: Database, _ sql: String, _ arguments: SQLArguments) throws -> [Self] {
         var records: [Self] = []
-        try db.cachedStatement(sql: sql).eachRow(arguments) { row in records.append(Self(columns: row)); return true }
+        try db.cachedStatement(sql: sql).eachRow(arguments) { row in records.append(try Self(columns: row)); return true }
         return records
     }
 }
@@ -190,7 +218,7 @@ extension ColumnDecodable {
     /// Every row of a prepared statement (a list's page), read from its columns.
     static func fetchAll(_ statement: Statement, arguments: SQLArguments) throws -> [Self] {
         var records: [Self] = []
-        try statement.eachRow(arguments) { row in records.append(Self(columns: row)); return true }
+        try statement.eachRow(arguments) { row in records.append(try Self(columns: row)); return true }
         return records
     }
 
@@ -199,7 +227,7 @@ extension ColumnDecodable {
         var records: [Self] = []
         var key: [DatabaseValue] = []
         try statement.eachRow(arguments) { row in
-            records.append(Self(columns: row))
+            records.append(try Self(columns: row))
             if !lastKeyColumns.isEmpty { key = lastKeyColumns.map { DatabaseValue(sqliteStatement: row.handle, index: CInt($0)) } }
             return true
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GroveFormats
 import GRDB
 
 /// The embedded store and the façade every front end calls: `perform(_:params:as:)` by
@@ -89,13 +90,15 @@ public final class GroveStore: @unchecked Sendable {
             }
         }
         var result: T?
-        try database.writeWithoutTransaction { db in
-            try db.inTransaction(.immediate) {
-                let block = enterBlock(db)
-                defer { leaveBlock() }
-                result = try body()
-                if let reason = block.unusable { throw reason }
-                return .commit
+        try namingFullStore {
+            try database.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    let block = enterBlock(db)
+                    defer { leaveBlock() }
+                    result = try body()
+                    if let reason = block.unusable { throw reason }
+                    return .commit
+                }
             }
         }
         return try readBack(result)
@@ -190,11 +193,23 @@ public final class GroveStore: @unchecked Sendable {
 
     /// One write unit: a savepoint inside an open block, else its own transaction.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        if let block = currentBlockState() {
-            if let reason = block.unusable { throw reason }
-            return try savepoint(block.db, body)
+        try namingFullStore {
+            if let block = currentBlockState() {
+                if let reason = block.unusable { throw reason }
+                return try savepoint(block.db, body)
+            }
+            return try database.writeWithoutTransaction { db in try db.immediateTransaction(body) }
         }
-        return try database.writeWithoutTransaction { db in try db.immediateTransaction(body) }
+    }
+
+    /// SQLite's `database or disk is full` as the error of this store's file, so that a
+    /// script or server stopped by a full disk says which file could not grow.
+    private func namingFullStore<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw StoreFullError(path: database.path, detail: error.message ?? "database or disk is full")
+        }
     }
 
     /// A write unit whose checks all come before its first write (`checksBeforeWriting`):
@@ -203,6 +218,10 @@ public final class GroveStore: @unchecked Sendable {
     /// commit (its operations and its commit then fail, and it rolls back whole).
     func writeCheckedFirst<T>(_ body: (Database) throws -> T) throws -> T {
         guard let block = currentBlockState() else { return try write(body) }
+        return try namingFullStore { try writeInBlockWithoutSavepoint(block, body) }
+    }
+
+    private func writeInBlockWithoutSavepoint<T>(_ block: Block, _ body: (Database) throws -> T) throws -> T {
         if let reason = block.unusable { throw reason }
         let changesBefore = block.db.totalChangesCount
         do {
@@ -311,4 +330,12 @@ public final class GroveStore: @unchecked Sendable {
             return try GroupDestroyService(ctx).purgeDue()
         }
     }
+}
+
+/// A write the store's file system had no room for. What was committed before stays; the
+/// write in progress was rolled back whole.
+public struct StoreFullError: Error, CustomStringConvertible {
+    public let path: String
+    public let detail: String
+    public var description: String { "the store \(path) is full (\(detail)): free some space on its file system; what was written before is kept" }
 }

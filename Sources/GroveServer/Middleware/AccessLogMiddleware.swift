@@ -120,7 +120,14 @@ enum FailureLog {
     static let requestIdHeader = HTTPField.Name("X-Request-Id")!
 
     static func log(_ logger: Logger, _ id: String, _ request: Request, _ error: any Error) {
-        let what = error is CancellationError ? "was cancelled" : "failed: \(String(describing: error))"
+        let what: String
+        switch error {
+        case is CancellationError: what = "was cancelled"
+        // The core's 500 says what broke in its field errors, not in the body clients see.
+        case let error as APIError where !error.fieldErrors.isEmpty:
+            what = "failed: \(error): \(error.fieldErrors.pairs.flatMap(\.messages).joined(separator: "; "))"
+        default: what = "failed: \(String(describing: error))"
+        }
         logger.error("\(id) \(request.method.rawValue) \(request.uri.path) 500 \(what)")
     }
 }

@@ -19,9 +19,19 @@ struct RequestParameters {
     }
 
     static func decode(_ request: inout Request, pathParameters: [(String, String)], maxBodySize: Int) async throws -> RequestParameters {
+        do {
+            return try await decodeParameters(&request, pathParameters: pathParameters, maxBodySize: maxBodySize)
+        } catch let error as RailsParams.TooDeep {
+            throw APIError.badRequest(error.message)
+        } catch is MultipartForm.Malformed {
+            throw APIError.grape("multipart body is malformed")
+        }
+    }
+
+    private static func decodeParameters(_ request: inout Request, pathParameters: [(String, String)], maxBodySize: Int) async throws -> RequestParameters {
         let query = Self.query(of: request)
         var values = JSONObject()
-        try RailsParameters.nest(query.filter { !credentialNames.contains($0.key) }.map { ($0.key, JSONValue.string($0.value)) }, into: &values)
+        try RailsParams.nest(query.filter { !credentialNames.contains($0.key) }.map { ($0.key, JSONValue.string($0.value)) }, into: &values)
         try await mergeBody(&request, into: &values, maxBodySize: maxBodySize)
         let sudo = values["sudo"].flatMap({ $0.stringValue ?? $0.intValue.map(String.init) }) ?? query.first(where: { $0.key == "sudo" })?.value
         for name in credentialNames { values[name] = nil }
@@ -45,11 +55,11 @@ struct RequestParameters {
             guard let object = body.objectValue else { throw APIError.grape("message body does not match declared format") }
             for (key, value) in object { values[key] = value }
         } else if contentType.hasPrefix("multipart/form-data") {
-            guard let boundary = MultipartForm.boundary(contentType: request.headers[.contentType] ?? "") else { throw MultipartForm.malformed }
+            guard let boundary = MultipartForm.boundary(contentType: request.headers[.contentType] ?? "") else { throw MultipartForm.Malformed() }
             try MultipartForm.merge(try MultipartForm.parts(bytes, boundary: boundary), into: &values)
         } else if contentType.isEmpty || contentType.hasPrefix("application/x-www-form-urlencoded") {
             let pairs = FormEncoding.pairs(String(decoding: bytes, as: UTF8.self)[...])
-            try RailsParameters.nest(pairs.map { ($0.key, JSONValue.string($0.value)) }, into: &values)
+            try RailsParams.nest(pairs.map { ($0.key, JSONValue.string($0.value)) }, into: &values)
         }
         // Other content types carry no parameters (Grape ignores what it cannot parse).
     }

@@ -57,6 +57,8 @@ struct OperationResponder: Sendable {
                 return try await serverRoute(name, caller: caller)
             }
         } catch let error as APIError {
+            // A broken store is the core's 500: logged with its detail like any other failure.
+            if error.status >= 500 { FailureLog.log(logger, context.id, request, error) }
             return ResponseRendering.error(error)
         } catch {
             FailureLog.log(logger, context.id, request, error)

@@ -1,26 +1,50 @@
 import Foundation
 
-/// Rails' nested parameter names, which GitLab's Rack parses and its clients write:
-/// `skip_groups[]=1` is `[1]`, `custom_attributes[key]=v` is `{key: v}`,
-/// `allowed_to_push[][access_level]=30&allowed_to_push[][user_id]=5` is
-/// `[{access_level: 30}, {user_id: 5}]`. `nest` reads them (`grove serve`), `pairs` writes
-/// them (the remote backend), so the two directions cannot disagree.
-public enum RailsParameters {
+/// `application/x-www-form-urlencoded` text (query strings and form bodies): `+` is a space,
+/// `%XX` a byte; keys keep their Rails brackets for `RailsParams` to nest.
+public enum FormEncoding {
+    /// The decoded `key=value` pairs in the order written.
+    public static func pairs(_ text: Substring) -> [(key: String, value: String)] {
+        text.split(separator: "&", omittingEmptySubsequences: true).map { item in
+            if let eq = item.firstIndex(of: "=") {
+                return (decode(item[..<eq]), decode(item[item.index(after: eq)...]))
+            }
+            return (decode(item), "")
+        }
+    }
+
+    public static func decode(_ s: Substring) -> String { PercentEncoding.decodeForm(s) }
+
+    /// Encodes pairs for a URL (the `Link` header).
+    public static func encode(_ pairs: [(key: String, value: String)]) -> String { PercentEncoding.encodeQuery(pairs.map { ($0.key, $0.value) }) }
+}
+
+/// Rack's nested parameter names (`Rack::QueryParser#normalize_params`), read by `nest` so
+/// REST clients' Rails-style fields reach the core as the arrays and hashes its descriptors
+/// declare, and written by `pairs` for the remote backend, so the two directions agree:
+/// `skip_groups[]=1` → `[1]`, `custom_attributes[key]=v` → `{key: v}`,
+/// `allowed_to_push[][access_level]=30&allowed_to_push[][user_id]=5` → `[{access_level: 30}, {user_id: 5}]`.
+public enum RailsParams {
     /// Rack 3's `param_depth_limit`: deeper names are refused, not recursed into (20,000
     /// levels of `[a]` overflowed the stack and killed the server).
     public static let depthLimit = 32
+
+    /// A name with more than `depthLimit` brackets (the server's 400).
+    public struct TooDeep: Error, Equatable {
+        public var message: String { "parameters nested more than \(RailsParams.depthLimit) levels" }
+    }
 
     public static func nest(_ pairs: [(key: String, value: JSONValue)], into object: inout JSONObject) throws {
         for (key, value) in pairs {
             let depth = key.utf8.lazy.filter { $0 == UInt8(ascii: "[") }.count
             guard depth <= depthLimit else {
-                throw APIError.badRequest("parameters nested more than \(depthLimit) levels")
+                throw TooDeep()
             }
             normalize(&object, name: key, value: value)
         }
     }
 
-    static func normalize(_ object: inout JSONObject, name: String, value: JSONValue) {
+    public static func normalize(_ object: inout JSONObject, name: String, value: JSONValue) {
         guard let open = name.firstIndex(of: "["), open != name.startIndex else {
             object[name] = value
             return

@@ -34,18 +34,18 @@ public enum JSONText {
 
     /// Compact or pretty JSON into UTF-8 bytes: appending bytes costs a fraction of
     /// appending to a `String` piece by piece (audit events serialise on every mutation).
-    struct Writer {
+    public struct Writer {
         private(set) var bytes: [UInt8] = []
 
-        init() { bytes.reserveCapacity(256) }
+        public init() { bytes.reserveCapacity(256) }
 
-        var text: String { String(decoding: bytes, as: UTF8.self) }
+        public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-        mutating func raw(_ s: StaticString) {
+        public mutating func raw(_ s: StaticString) {
             s.withUTF8Buffer { bytes.append(contentsOf: $0) }
         }
 
-        mutating func int(_ i: Int64) {
+        public mutating func int(_ i: Int64) {
             if i < 0 { bytes.append(UInt8(ascii: "-")) }
             var v = i.magnitude
             let start = bytes.count
@@ -53,7 +53,7 @@ public enum JSONText {
             bytes[start...].reverse()
         }
 
-        mutating func value(_ value: JSONValue, pretty: Bool = false, indent: Int = 0) {
+        public mutating func value(_ value: JSONValue, pretty: Bool = false, indent: Int = 0) {
             switch value {
             case .null: raw("null")
             case .bool(let b): if b { raw("true") } else { raw("false") }
@@ -99,7 +99,7 @@ public enum JSONText {
 
         /// A quoted string. Everything to escape is ASCII, so multi-byte UTF-8 sequences
         /// are copied as they are: runs between escapes are appended whole.
-        mutating func string(_ s: String) {
+        public mutating func string(_ s: String) {
             var s = s
             s.withUTF8 { quoted($0) }
         }
@@ -226,10 +226,13 @@ public enum JSONText {
                     case UInt8(ascii: "t"): scalars.append("\t")
                     case UInt8(ascii: "u"):
                         var code = try hex4()
+                        // A high surrogate takes the next escape only when that is a low one;
+                        // otherwise it stands alone (U+FFFD) and the next escape is read as itself.
                         if (0xD800..<0xDC00).contains(code), pos + 1 < bytes.count, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") {
+                            let next = pos
                             pos += 2
                             let low = try hex4()
-                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                            if (0xDC00..<0xE000).contains(low) { code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00) } else { pos = next }
                         }
                         scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
                     default: throw failure("invalid escape")
@@ -243,7 +246,9 @@ public enum JSONText {
         }
 
         mutating func hex4() throws -> UInt32 {
-            guard pos + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[pos..<pos + 4], as: UTF8.self), radix: 16) else {
+            // Four hex digits exactly: UInt32(_:radix:) would also take a sign.
+            guard pos + 4 <= bytes.count, bytes[pos..<pos + 4].allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }),
+                  let v = UInt32(String(decoding: bytes[pos..<pos + 4], as: UTF8.self), radix: 16) else {
                 throw failure("invalid \\u escape")
             }
             pos += 4

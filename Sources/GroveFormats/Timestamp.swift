@@ -38,7 +38,13 @@ public enum Timestamp {
     }
 
     private static func appendDay(_ c: (y: Int, m: Int, d: Int, hh: Int, mm: Int, ss: Int), to bytes: inout [UInt8]) {
-        append(c.y, width: 4, to: &bytes); bytes.append(UInt8(ascii: "-"))
+        // A year past 0000-9999 (an accepted date at either end with an offset, in UTC) is
+        // written whole and signed, as Ruby does (`-0001`, `10000`), never cut to four digits.
+        if c.y < 0 { bytes.append(UInt8(ascii: "-")) }
+        var width = 4
+        var rest = c.y.magnitude / 10_000
+        while rest > 0 { width += 1; rest /= 10 }
+        append(c.y, width: width, to: &bytes); bytes.append(UInt8(ascii: "-"))
         append(c.m, width: 2, to: &bytes); bytes.append(UInt8(ascii: "-"))
         append(c.d, width: 2, to: &bytes)
     }

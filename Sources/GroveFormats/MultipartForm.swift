@@ -1,17 +1,20 @@
 import Foundation
-import GroveCore
 
 /// `multipart/form-data` bodies (python-gitlab's avatar upload, curl `-F`). A part with a
 /// filename becomes the core's file value `{"filename": ..., "content": <base64>}`; other
 /// parts are text fields with Rails-style names.
-enum MultipartForm {
-    struct Part {
-        var name: String
-        var filename: String?
-        var data: [UInt8]
+public enum MultipartForm {
+    public struct Part: Equatable {
+        public var name: String
+        public var filename: String?
+        public var data: [UInt8]
+        public init(name: String, filename: String?, data: [UInt8]) { self.name = name; self.filename = filename; self.data = data }
     }
 
-    static func boundary(contentType: String) -> String? {
+    /// A body that does not follow its boundary (Grape's 400 `multipart body is malformed`).
+    public struct Malformed: Error, Equatable { public init() {} }
+
+    public static func boundary(contentType: String) -> String? {
         for item in contentType.split(separator: ";").dropFirst() {
             let kv = item.trimmingCharacters(in: .whitespaces)
             guard kv.lowercased().hasPrefix("boundary=") else { continue }
@@ -22,19 +25,19 @@ enum MultipartForm {
         return nil
     }
 
-    static func parts(_ body: [UInt8], boundary: String) throws -> [Part] {
+    public static func parts(_ body: [UInt8], boundary: String) throws -> [Part] {
         let delimiter = Array("--\(boundary)".utf8)
         var parts: [Part] = []
-        guard var start = find(delimiter, in: body, from: 0) else { throw malformed }
+        guard var start = find(delimiter, in: body, from: 0) else { throw Malformed() }
         while true {
             var cursor = start + delimiter.count
             // `--` after a delimiter closes the body.
             if cursor + 1 < body.count, body[cursor] == UInt8(ascii: "-"), body[cursor + 1] == UInt8(ascii: "-") { break }
             cursor = skipLineEnd(body, cursor)
-            guard let headerEnd = find(Array("\r\n\r\n".utf8), in: body, from: cursor) else { throw malformed }
+            guard let headerEnd = find(Array("\r\n\r\n".utf8), in: body, from: cursor) else { throw Malformed() }
             let headerText = String(decoding: body[cursor..<headerEnd], as: UTF8.self)
             let contentStart = headerEnd + 4
-            guard let next = find(Array("\r\n".utf8) + delimiter, in: body, from: contentStart) else { throw malformed }
+            guard let next = find(Array("\r\n".utf8) + delimiter, in: body, from: contentStart) else { throw Malformed() }
             if let part = part(headers: headerText, data: Array(body[contentStart..<next])) { parts.append(part) }
             start = next + 2
         }
@@ -42,7 +45,7 @@ enum MultipartForm {
     }
 
     /// Adds the parts to `object` the way the core expects them.
-    static func merge(_ parts: [Part], into object: inout JSONObject) throws {
+    public static func merge(_ parts: [Part], into object: inout JSONObject) throws {
         for part in parts {
             let value: JSONValue
             if let filename = part.filename {
@@ -50,11 +53,9 @@ enum MultipartForm {
             } else {
                 value = .string(String(decoding: part.data, as: UTF8.self))
             }
-            try RailsParameters.nest([(part.name, value)], into: &object)
+            try RailsParams.nest([(part.name, value)], into: &object)
         }
     }
-
-    static let malformed = APIError.grape("multipart body is malformed")
 
     private static func part(headers: String, data: [UInt8]) -> Part? {
         var name: String?

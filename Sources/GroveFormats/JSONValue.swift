@@ -44,7 +44,7 @@ public struct JSONObject: Sendable, Equatable, Sequence {
     }
 
     /// Room for `n` keys (presenters know their shapes' sizes).
-    init(capacity n: Int) { storage.reserveCapacity(n) }
+    public init(capacity n: Int) { storage.reserveCapacity(n) }
 
     public var keys: [String] { storage.map(\.key) }
 
@@ -100,13 +100,13 @@ extension JSONValue: JSONRepresentable {
 }
 
 extension Optional where Wrapped == String {
-    var json: JSONValue { map { .string($0) } ?? .null }
+    public var json: JSONValue { map { .string($0) } ?? .null }
 }
 extension Optional where Wrapped == Int64 {
-    var json: JSONValue { map { .int($0) } ?? .null }
+    public var json: JSONValue { map { .int($0) } ?? .null }
 }
 extension Optional where Wrapped == Bool {
-    var json: JSONValue { map { .bool($0) } ?? .null }
+    public var json: JSONValue { map { .bool($0) } ?? .null }
 }
 
 extension JSONObject: ExpressibleByDictionaryLiteral {

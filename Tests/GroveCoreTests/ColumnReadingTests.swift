@@ -1,0 +1,58 @@
+import GRDB
+import Testing
+@testable import GroveCore
+
+/// Issue 15: reading a row never traps. A NULL where a record requires a value, a column
+/// that is not there or an index past the row is the core's 500 naming the column, where
+/// GRDB's `row[...]` and the cached statements' reader used to stop the process.
+@Suite("Reading columns")
+struct ColumnReadingTests {
+    static func expectInternalError(_ column: String, _ body: () throws -> Void) {
+        do {
+            try body()
+            Issue.record("read \(column) without an error")
+        } catch let error as APIError {
+            #expect(error.status == 500)
+            #expect(error.fieldErrors.pairs.first?.messages.first?.contains("from column \(column)") == true, "\(error.fieldErrors)")
+        } catch {
+            Issue.record("not the core's 500: \(error)")
+        }
+    }
+
+    @Test func nullsAndMissingColumnsAreThe500() throws {
+        let queue = try DatabaseQueue()
+        try queue.read { db in
+            let row = try #require(try Row.fetchOne(db, sql: "SELECT NULL AS absent, 'text' AS word, 7 AS number"))
+            Self.expectInternalError("absent") { _ = try row.column("absent") as String }
+            Self.expectInternalError("absent") { _ = try row.column("absent") as Int64 }
+            Self.expectInternalError("missing") { _ = try row.column("missing") as String }
+            Self.expectInternalError("3") { _ = try row.column(3) as Int64 }
+            Self.expectInternalError("-1") { _ = try row.column(-1) as Int64 }
+            #expect(try row.column("absent") as String? == nil)
+            #expect(try row.column("word") as String == "text")
+            #expect(try row.column(2) as Int64 == 7)
+            Self.expectInternalError("0") { _ = try row.string(0) }
+            #expect(try row.optionalString(0) == nil)
+        }
+    }
+
+    @Test func theCachedStatementsReaderThrowsToo() throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t (a TEXT, b INTEGER)")
+            try db.execute(sql: "INSERT INTO t VALUES (NULL, NULL)")
+        }
+        struct Pair: ColumnDecodable {
+            var a: String
+            var b: Int64?
+            init(columns: StatementColumns) throws { a = try columns.string(0); b = try columns.optionalInt64(1) }
+        }
+        struct PastTheRow: ColumnDecodable {
+            init(columns: StatementColumns) throws { _ = try columns.optionalString(5) }
+        }
+        try queue.read { db in
+            Self.expectInternalError("0") { _ = try Pair.fetchOne(db, cachedSQL: "SELECT a, b FROM t") }
+            Self.expectInternalError("5") { _ = try PastTheRow.fetchAll(db, cachedSQL: "SELECT a, b FROM t") }
+        }
+    }
+}
