@@ -80,6 +80,10 @@ struct ApplyCommand: ParsableCommand {
             FileHandle.standardError.write(Data("grove apply: reading the planned groups again: \(error)\n".utf8))
             throw ExitCode.failure
         }
+        // The plan's changes and refusals were worked out with that user's rights.
+        if let planned = recorded.user, let now = current.caller?["username"]?.stringValue, planned != now {
+            try refuse(["the plan was made as @\(planned), not @\(now) (the token differs)"])
+        }
         let differences = recorded.differences(from: current.state, settings: current.settingsFingerprint)
         if !differences.isEmpty { try refuse(differences) }
     }

@@ -291,6 +291,11 @@ struct MirrorWriter {
     static let settingsOperations = ["settings.update", "settings.integrations.update"]
 
     func write(into store: GroveStore) throws -> Outcome {
+        // One block: a record the import refuses leaves the settings as they were too.
+        try store.transaction { try writeInBlock(into: store) }
+    }
+
+    private func writeInBlock(into store: GroveStore) throws -> Outcome {
         // The settings through the operations that change them: they check the values.
         if let settings = snapshot.instanceSettings {
             for name in Self.settingsOperations {

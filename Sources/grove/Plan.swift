@@ -200,6 +200,8 @@ extension Plan {
         var state: [GroupState]
         /// Of the instance settings the store knows; nil when the token could not read them.
         var settingsFingerprint: String?
+        /// The token's user the plan ran as (read back from a plan file; nil in older ones).
+        var user: String?
     }
 
     struct PlanFileError: Error, CustomStringConvertible {
@@ -237,6 +239,7 @@ extension Plan.Origin {
             return Plan.GroupState(id: id, fullPath: path, fingerprint: print)
         }
         settingsFingerprint = value["settings_fingerprint"]?.stringValue
+        user = value["user"]?.stringValue
     }
 
     /// What differs between the recorded state and `current`: groups changed, gone or new,

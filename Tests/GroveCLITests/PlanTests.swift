@@ -185,6 +185,14 @@ struct PlanTests {
         #expect(!plan.stdout.contains("not reached"))
         #expect(try served.events(after: before).isEmpty, "a plan changes nothing on the GitLab")
 
+        // A plan is applied with the rights it was made with: another user's token is refused.
+        let planFile = served.dir.appendingPathComponent("maintainer-plan.json").path
+        let json = try served.grove(["plan", "--json", script], token: token)
+        try json.stdout.write(toFile: planFile, atomically: true, encoding: .utf8)
+        let asRoot = try served.grove(["apply", "--plan", planFile])
+        #expect(asRoot.status == 1 && asRoot.stderr.contains("the plan was made as @maintainer, not @root"), "\(asRoot.stderr)")
+        #expect(try served.events(after: before).isEmpty, "nothing was run")
+
         let applied = try served.grove(["apply", script], token: token)
         #expect(applied.status == 3, "\(applied.stderr)")
         #expect(applied.stderr.contains("groups.update: 403"), "\(applied.stderr)")

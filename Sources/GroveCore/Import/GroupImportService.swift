@@ -308,11 +308,15 @@ struct GroupImportService {
             if let other = try Int64.fetchOne(ctx.db, sql: "SELECT id FROM users WHERE username = ? COLLATE NOCASE AND id != ?", arguments: [username, id]) {
                 throw APIError.api("service account \(username) (id \(id)): the store's user \(other) already has that username", status: 409)
             }
+            // A user of the store's own with that id (not a service account) is not taken over.
+            if let held = try String.fetchOne(ctx.db, sql: "SELECT username FROM users WHERE id = ? AND service_account = 0", arguments: [id]) {
+                throw APIError.api("service account \(username) (id \(id)): the store's user \(held) has that id", status: 409)
+            }
             try ctx.db.execute(sql: """
                 INSERT INTO users (id, username, name, email, state, is_admin, bot, external, can_create_group, service_account, provisioned_by_group_id, created_at)
                 VALUES (?, ?, ?, ?, 'active', 0, 1, 0, 0, 1, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET username = excluded.username, name = excluded.name, service_account = 1, bot = 1,
-                    provisioned_by_group_id = excluded.provisioned_by_group_id
+                    is_admin = 0, provisioned_by_group_id = excluded.provisioned_by_group_id
                 """, arguments: [id, username, record["name"]?.stringValue ?? username, record["email"]?.stringValue ?? "\(username)@noreply.mirror",
                                  groupId, time(record, "created_at")])
             var keptTokens: [Int64] = []
@@ -323,7 +327,8 @@ struct GroupImportService {
                     INSERT INTO personal_access_tokens (id, user_id, name, description, scopes, token_digest, revoked, expires_at, last_used_at, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, name = excluded.name, description = excluded.description,
-                        scopes = excluded.scopes, revoked = excluded.revoked, expires_at = excluded.expires_at, last_used_at = excluded.last_used_at
+                        scopes = excluded.scopes, token_digest = excluded.token_digest, revoked = excluded.revoked,
+                        expires_at = excluded.expires_at, last_used_at = excluded.last_used_at
                     """, arguments: [tokenId, id, try Self.string(token, "name", of: "token"), token["description"]?.stringValue,
                                      JSONText.encode(.array(scopes)), TokenDigest.digest(TokenDigest.generate(prefix: "mirrored-")),
                                      token["revoked"]?.boolValue ?? false, token["expires_at"]?.stringValue,

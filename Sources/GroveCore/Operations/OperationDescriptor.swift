@@ -47,6 +47,8 @@ public struct OperationDescriptor: Sendable {
     public let summary: String
     /// What a success answers (each item, for a list); nil for nothing (204) or a bare value.
     public let result: ResultShape?
+    /// The answer may be JSON null instead of the result (a project without a push rule).
+    public let resultMayBeNull: Bool
     public let params: [ParamSpec]
     public let successStatus: Int
     public let pagination: PaginationKind
@@ -70,7 +72,7 @@ public struct OperationDescriptor: Sendable {
     public let notModifiedAnswer: String?
 
     public init(_ name: String, _ method: String, _ path: String, lua luaName: String? = nil, aliases: [String] = [], example: String? = nil,
-                scope: TokenScope? = nil, result: ResultShape? = nil, summary: String, success: Int? = nil,
+                scope: TokenScope? = nil, result: ResultShape? = nil, resultMayBeNull: Bool = false, summary: String, success: Int? = nil,
                 pagination: PaginationKind = .none, atLeastOneOf: [[String]] = [], exactlyOneOf: [[String]] = [],
                 checksBeforeWriting: Bool = false, notModifiedAnswer: String? = nil, params: [ParamSpec]) {
         self.checksBeforeWriting = checksBeforeWriting
@@ -83,6 +85,7 @@ public struct OperationDescriptor: Sendable {
         self.example = example
         self.summary = summary
         self.result = result
+        self.resultMayBeNull = resultMayBeNull
         self.successStatus = success ?? (method == "POST" ? 201 : 200)
         self.scope = scope ?? (method == "GET" ? .read : .write)
         self.pagination = pagination

@@ -1,9 +1,10 @@
 /// What an endpoint on a group needs of its caller: GitLab's ability, as its policy
 /// (`app/policies/group_policy.rb`) grants it, and the answer its API gives when the caller
-/// lacks it. Every endpoint that acts on a group finds it through here
-/// (`OperationContext.group(_:may:)`), so each rule is one row of `rule`.
+/// lacks it. Every endpoint whose rule is a minimum role finds its group through here
+/// (`OperationContext.group(_:may:)`), so each rule is one row of `rule`; the rules that
+/// depend on more than a role (update, transfer, members, shares) are their services'.
 enum GroupAbility {
-    /// `admin_group` (owner): protected branches.
+    /// `admin_group` (owner): protected branches, a group's related users, LDAP sync.
     case adminGroup
     /// `read_web_hook` / `admin_web_hook`, which come from `admin_group`; the hooks API
     /// authenticates first.

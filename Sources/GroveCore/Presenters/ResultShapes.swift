@@ -5,7 +5,8 @@
 public struct ResultShape: Sendable, Equatable {
     public struct Field: Sendable, Equatable {
         public let name: String
-        /// `integer`, `number`, `string`, `boolean`, `table` (an object) or `list`.
+        /// `integer`, `number`, `string`, `boolean`, `table` (an object) or `list`; several
+        /// joined by `|` when the field takes more than one.
         public let type: String
         /// May be `grove.null`.
         public let nullable: Bool
@@ -17,12 +18,15 @@ public struct ResultShape: Sendable, Equatable {
     public let name: String
     public let summary: String
     public let fields: [Field]
+    /// A file download: REST answers the file itself, Lua a record describing it.
+    public let isFile: Bool
 
     /// `fields`: one word per field, `name:type`; `?` after the type when it may be null,
     /// `~` after the name when only some answers have it.
-    init(_ name: String, _ summary: String, _ fields: String) {
+    init(_ name: String, _ summary: String, isFile: Bool = false, _ fields: String) {
         self.name = name
         self.summary = summary
+        self.isFile = isFile
         self.fields = fields.split(whereSeparator: \.isWhitespace).map { word in
             let parts = word.split(separator: ":", maxSplits: 1).map(String.init)
             let label = parts.first ?? ""
@@ -141,7 +145,7 @@ public enum ResultShapes {
         member_check:boolean prevent_secrets:boolean reject_non_dco_commits:boolean? reject_unsigned_commits:boolean?
         """)
     public static let pushCheck = ResultShape("PushCheck", "Whether a push passes the group push rule, and why not", """
-        allowed:boolean push_rule_id:integer violations:list
+        allowed:boolean push_rule_id:integer? violations:list
         """)
     public static let hook = ResultShape("Hook", "A group hook; its token and header values are never shown", """
         alert_status:string branch_filter_strategy:string confidential_issues_events:boolean
@@ -156,7 +160,7 @@ public enum ResultShapes {
         """)
     public static let hookDelivery = ResultShape("HookDelivery", "One delivery of a hook, secrets masked", """
         created_at:string execution_duration:number hook_id:integer id:integer internal_error_message:string?
-        request_data:string request_headers:table response_body:string? response_status:integer? trigger:string
+        request_data:string request_headers:table response_body:string? response_status:integer|string trigger:string
         url:string
         """)
     public static let serviceAccount = ResultShape("ServiceAccount", "A service account user", """
@@ -182,8 +186,8 @@ public enum ResultShapes {
     public static let namespace = ResultShape("Namespace", "A namespace (a group or a user's); counts only for one namespace", """
         additional_purchased_storage_ends_on:string? additional_purchased_storage_size:integer avatar_url:string?
         billable_members_count:integer extra_shared_runners_minutes_limit:integer? full_path:string id:integer
-        kind:string members_count_with_descendants~:integer name:string parent_id:integer? path:string plan:string
-        projects_count~:integer root_repository_size~:integer shared_runners_minutes_limit:integer? trial:boolean
+        kind:string members_count_with_descendants~:integer? name:string parent_id:integer? path:string plan:string
+        projects_count~:integer? root_repository_size~:integer? shared_runners_minutes_limit:integer? trial:boolean
         trial_ends_on:string? web_url:string
         """)
     public static let namespaceExists = ResultShape("NamespaceExists", "Whether a path is taken, and free alternatives", """
@@ -204,7 +208,7 @@ public enum ResultShapes {
     public static let projectSecuritySettings = ResultShape("ProjectSecuritySettings", "A project's security settings", """
         secret_push_protection_enabled:boolean
         """)
-    public static let avatar = ResultShape("Avatar", "A downloaded file: its name, type and size", """
+    public static let avatar = ResultShape("Avatar", "A downloaded file: its name, type and size", isFile: true, """
         content_type:string filename:string size:integer
         """)
     public static let message = ResultShape("Message", "GitLab's acknowledgement, `{message = \"202 Accepted\"}`", """

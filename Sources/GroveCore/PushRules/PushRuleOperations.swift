@@ -42,7 +42,7 @@ enum PushRuleOperations: OperationModule {
             try service.delete(try ctx.group(p["id"], may: .changePushRules))
             return .noContent
         }
-        registry.add(OperationDescriptor("projects.push_rule.get", "GET", "/projects/:id/push_rule", result: ResultShapes.pushRule, summary: "A project's push rule (copied from its group at creation); null when none (Maintainer)", params: [
+        registry.add(OperationDescriptor("projects.push_rule.get", "GET", "/projects/:id/push_rule", result: ResultShapes.pushRule, resultMayBeNull: true, summary: "A project's push rule (copied from its group at creation); null when none (Maintainer)", params: [
             ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the project"),
         ])) { ctx, p in
             let finder = ProjectFinder(ctx)

@@ -77,8 +77,8 @@ struct GroupDestroyService {
             ORDER BY length(traversal_ids) DESC)
             """, arguments: [r.lower, r.upper])
         try ctx.audit("group.destroy", "Group", id: group.id, path: group.fullPath, changes: [
-            .init(attribute: "subgroups_removed", old: .null, new: .int((counts["groups"] as Int64) - 1)),
-            .init(attribute: "projects_removed", old: .null, new: .int(counts["projects"] as Int64)),
+            .init(attribute: "subgroups_removed", old: .null, new: .int((try counts.column("groups") as Int64) - 1)),
+            .init(attribute: "projects_removed", old: .null, new: .int(try counts.column("projects") as Int64)),
         ])
     }
 

@@ -29,7 +29,7 @@ public enum OpenAPIDocument {
                 ("schemas", .object([
                     ("Error", .object([("type", "object"), ("description", "{\"message\": text or {field: [messages]}} or {\"error\": text}"),
                                        ("additionalProperties", true)])),
-                ])),
+                ] + ResultShapes.all.filter { !$0.isFile }.map { ($0.name, Self.schema(of: $0)) })),
             ])),
         ])
     }
@@ -73,7 +73,7 @@ public enum OpenAPIDocument {
         }
         let status = descriptor?.successStatus ?? 200
         var success = JSONObject([("description", .string(status == 204 ? "No content" : "Success"))])
-        if status != 204 { success["content"] = .object([("application/json", .object([("schema", .object([]))]))]) }
+        if status != 204 { success["content"] = Self.content(of: descriptor) }
         if let descriptor, descriptor.pagination.isPaged {
             success["headers"] = .object(["X-Page", "X-Per-Page", "X-Total", "X-Total-Pages", "X-Next-Page", "X-Prev-Page", "Link"].map {
                 ($0, JSONValue.object([("schema", .object([("type", "string")]))]))
@@ -88,6 +88,44 @@ public enum OpenAPIDocument {
                                         ("content", .object([("application/json", .object([("schema", .object([("$ref", "#/components/schemas/Error")]))]))]))])
         op["responses"] = .object(responses)
         return .object(op)
+    }
+
+    /// A success's body: the operation's result shape (an array of it for lists), a file for
+    /// a download, any JSON when the operation declares no shape.
+    static func content(of descriptor: OperationDescriptor?) -> JSONValue {
+        guard let descriptor, let shape = descriptor.result else {
+            return .object([("application/json", .object([("schema", .object([]))]))])
+        }
+        if shape.isFile {
+            return .object([("application/octet-stream", .object([("schema", .object([("type", "string"), ("format", "binary")]))]))])
+        }
+        let record = JSONValue.object([("$ref", .string("#/components/schemas/" + shape.name))])
+        var schema = descriptor.pagination.answersList ? JSONValue.object([("type", "array"), ("items", record)]) : record
+        // OpenAPI 3.0 ignores siblings of a $ref: null joins through allOf.
+        if descriptor.resultMayBeNull { schema = .object([("allOf", .array([record])), ("nullable", true)]) }
+        return .object([("application/json", .object([("schema", schema)]))])
+    }
+
+    /// A result shape as a JSON schema: each field typed (null where the shape allows it).
+    /// No field is required: some answers leave fields out (another caller's view, a list's
+    /// entity), and GitLab adds fields over time.
+    static func schema(of shape: ResultShape) -> JSONValue {
+        .object([
+            ("type", "object"), ("description", .string(shape.summary)),
+            ("properties", .object(shape.fields.map { field in
+                let types = field.type.split(separator: "|").map { part -> JSONValue in
+                    switch part {
+                    case "table": .object([("type", "object")])
+                    case "list": .object([("type", "array")])
+                    case "integer", "number", "string", "boolean": .object([("type", .string(String(part)))])
+                    default: .object([])
+                    }
+                }
+                var schema = types.count == 1 ? (types[0].objectValue ?? JSONObject()) : JSONObject([("oneOf", .array(types))])
+                if field.nullable { schema["nullable"] = true }
+                return (field.name, .object(schema))
+            })),
+        ])
     }
 
     /// Operations that answer an empty 304 when already in the state asked for.

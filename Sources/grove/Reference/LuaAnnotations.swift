@@ -47,11 +47,13 @@ enum LuaAnnotations {
             let record = "grove." + shape.name, list = "grove.list." + shape.name
             out += ["", "---\(shape.summary).", "---@class \(record)"]
             for field in shape.fields {
-                var type = switch field.type {
-                case "table": "table<string, any>"
-                case "list": "any[]"
-                default: field.type
-                }
+                var type = field.type.split(separator: "|").map { part in
+                    switch part {
+                    case "table": "table<string, any>"
+                    case "list": "any[]"
+                    default: String(part)
+                    }
+                }.joined(separator: "|")
                 if field.nullable { type += "|grove.null" }
                 out.append("---@field \(field.name)\(field.sometimes ? "?" : "") \(type)")
             }
@@ -125,7 +127,8 @@ enum LuaAnnotations {
             if descriptor.pagination.answersList {
                 lines.append("---@return " + (descriptor.result.map { "grove.list." + $0.name } ?? "grove.iterator"))
             } else if descriptor.successStatus != 204 {
-                lines.append("---@return " + (descriptor.result.map { "grove." + $0.name } ?? "grove.Record"))
+                let record = descriptor.result.map { "grove." + $0.name } ?? "grove.Record"
+                lines.append("---@return " + record + (descriptor.resultMayBeNull ? "|grove.null" : ""))
             }
         }
         lines.append("function \(entry.name)(\(names.joined(separator: ", "))) end")

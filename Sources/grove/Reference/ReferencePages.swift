@@ -32,7 +32,7 @@ enum ReferencePages {
         for shape in ResultShapes.all {
             out += ["## \(shape.name)", "", shape.summary + ".", "", "| Field | Type |", "|---|---|"]
             out += shape.fields.map { field in
-                var type = field.type
+                var type = field.type.replacingOccurrences(of: "|", with: " or ")
                 if field.nullable { type += " or null" }
                 if field.sometimes { type += ", sometimes" }
                 return "| `\(field.name)` | \(type) |"
@@ -86,7 +86,8 @@ enum ReferencePages {
             let record = descriptor.result.map(link) ?? "records"
             let returns = descriptor.pagination.isPaged ? "a lazy list of \(record) (paginated)"
                 : descriptor.pagination == .unpaged ? "a lazy list of \(record) (one answer, not paginated)"
-                : descriptor.successStatus == 204 ? "nothing" : descriptor.result.map { "a " + link($0) } ?? "a record"
+                : descriptor.successStatus == 204 ? "nothing"
+                : (descriptor.result.map { "a " + link($0) } ?? "a record") + (descriptor.resultMayBeNull ? " or null" : "")
             out += ["GitLab: `\(descriptor.method) /api/v4\(descriptor.path)`; returns \(returns).", ""]
             let positional = descriptor.pathParams
             if !positional.isEmpty {
