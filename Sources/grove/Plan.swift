@@ -37,7 +37,9 @@ struct Plan {
             let last = parts.count > 1 ? parts.removeLast() : "update"
             verb = last == "destroy" ? "delete" : last
             resource = parts.isEmpty ? event.action : parts.joined(separator: ".")
-            kind = Self.creating.contains(last) ? .create : Self.deleting.contains(last) ? .delete : .change
+            // `set` over a value already there (a custom attribute) changes it.
+            let overwrites = last == "set" && event.changes.contains { !$0.old.isNull }
+            kind = Self.creating.contains(last) && !overwrites ? .create : Self.deleting.contains(last) ? .delete : .change
             changes = event.changes.map { change in
                 let shown = Plan.redacted(change)
                 guard Self.assignedOnApply.contains(shown.attribute), !shown.new.isNull else { return shown }

@@ -27,10 +27,11 @@ struct PlanTests {
 
         /// The served store's audit events after `id`, oldest first, as the REST API answers
         /// (read with curl: through Lua an empty JSON array would read back as an object).
-        func events(after id: Int) throws -> [[String: Any]] {
+        /// One page of `GET /audit_events` (`query` after the `?`).
+        func auditPage(_ query: String) throws -> [[String: Any]] {
             let curl = Process()
             curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            curl.arguments = ["curl", "-sf", "-H", "PRIVATE-TOKEN: \(server.token)", "\(server.url)/api/v4/audit_events?after_id=\(id)&limit=100000"]
+            curl.arguments = ["curl", "-sf", "-H", "PRIVATE-TOKEN: \(server.token)", "\(server.url)/api/v4/audit_events?\(query)"]
             let out = Pipe()
             curl.standardOutput = out
             try curl.run()
@@ -40,8 +41,19 @@ struct PlanTests {
             return try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
         }
 
+        /// Every event after `id`, oldest first, page after page.
+        func events(after id: Int) throws -> [[String: Any]] {
+            var all: [[String: Any]] = []
+            for page in 1... {
+                let items = try auditPage("after_id=\(id)&per_page=100&page=\(page)")
+                all += items
+                if items.count < 100 { break }
+            }
+            return all
+        }
+
         func lastEventId() throws -> Int {
-            try events(after: 0).compactMap { $0["id"] as? Int }.max() ?? 0
+            try auditPage("order=desc&per_page=1").first?["id"] as? Int ?? 0
         }
 
         func token(for username: String) throws -> String {
