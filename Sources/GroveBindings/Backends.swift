@@ -53,7 +53,7 @@ public final class EmbeddedBackend: GroveBackend {
     }
 
     public func list(_ operation: OperationDescriptor, params: JSONObject, as user: ActingUser?) throws -> LuaIterator {
-        try CoreBindings.pages(of: operation.name, params: params, store: try store(), actor: user?.actor ?? defaultActor)
+        CoreBindings.pages(of: operation.name, params: params, store: try store(), actor: user?.actor ?? defaultActor)
     }
 
     public func user(named username: String, as current: ActingUser?) throws -> ActingUser {

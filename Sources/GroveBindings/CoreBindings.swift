@@ -84,6 +84,7 @@ public enum CoreBindings {
                 params[key] = json
             }
             if descriptor.pagination.isPaged {
+                try descriptor.checkArguments(params)
                 return [.iterator(try session.backend.list(descriptor, params: params, as: session.actingAs))]
             }
             // In a coroutine of grove.parallel, a remote call yields while GitLab answers
@@ -149,8 +150,7 @@ public enum CoreBindings {
     /// `page` fetches that offset page only, as REST does.
     static let maxBatch = 5_000
 
-    static func pages(of name: String, params: JSONObject, store: GroveStore, actor: Actor) throws -> LuaIterator {
-        try store.checkArguments(name, params: params)
+    static func pages(of name: String, params: JSONObject, store: GroveStore, actor: Actor) -> LuaIterator {
         if params["page"] != nil { return onePage(of: name, params: params, store: store, actor: actor) }
         return pages(params: params) { request in try store.perform(name, params: params, as: actor, list: request) }
     }

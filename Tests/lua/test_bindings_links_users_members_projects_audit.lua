@@ -276,6 +276,8 @@ t.eq(audit.list{ created_after = "2000-01-01T00:00:00Z" }:count(), #events, "aud
 t.eq(newest[2].id, events[#events - 1].id, "audit.list: order = desc, then the one before")
 t.is_error(t.call_err_as("alice", audit.list), 403, "403 Forbidden", "audit.list: administrators only")
 t.is_error(t.call_err(audit.list, { created_after = "last week" }), 400, "created_after is invalid", "audit.list: a word as a time")
+local made, refused = pcall(audit.list, { created_after = "last week" })
+t.is_error(not made and refused, 400, "created_after is invalid", "audit.list: a bad value is refused where the list is made, on either backend")
 t.is_unknown_option(t.call_err(audit.list, { action = "user.create" }), "action", { "after_id", "created_after", "created_before", "order", "page", "per_page" },
   "audit.list: an unknown option")
 t.is_argument_error(t.call_err(audit.list, "user.create"), "bad argument #1 to 'audit.list' (table expected, got string)",

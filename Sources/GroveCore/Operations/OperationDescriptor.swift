@@ -125,6 +125,13 @@ public struct OperationDescriptor: Sendable {
 
     public func param(_ name: String) -> ParamSpec? { positions[name].map { params[$0[0]] } }
 
+    /// Checks arguments as the core does before running the operation (Grape's types,
+    /// ranges, exactly-one-of), without running it: a lazy list refuses a bad option where
+    /// it is made, on either backend, not where the loop first fetches.
+    public func checkArguments(_ params: JSONObject) throws {
+        _ = try ParamParser.parse(params, for: self, ignoreUnknown: false)
+    }
+
     public var json: JSONValue {
         .object([
             ("name", .string(name)), ("method", .string(method)), ("path", .string(path)),

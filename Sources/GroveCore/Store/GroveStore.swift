@@ -258,13 +258,6 @@ public final class GroveStore: @unchecked Sendable {
         try perform(name, params: params, as: actor, ignoreUnknown: ignoreUnknown, list: nil)
     }
 
-    /// Checks an operation's arguments as `perform` does first, without running it: a lazy
-    /// list refuses a bad option where it is called, not where the loop first fetches.
-    public func checkArguments(_ name: String, params: JSONObject) throws {
-        guard let operation = registry[name] else { throw APIError.grape("unknown operation \(name)", status: 404) }
-        _ = try ParamParser.parse(params, for: operation.descriptor, ignoreUnknown: false)
-    }
-
     /// A list operation asked by key instead of by page (in-process iteration): the next
     /// `limit` items after a key, with `page.continuation` to go on from, and no totals; or
     /// `.count` (an empty body and `page.total`), which reads no item.
