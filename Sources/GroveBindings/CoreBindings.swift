@@ -38,6 +38,12 @@ public final class GroveSession {
 public enum CoreBindings {
     /// `under`: the table the modules go in, the globals when nil (`grove.connect` puts a
     /// connection's modules in a table of its own).
+    /// The globals `install` defines (without a prefix), known without building the
+    /// registry: a host that installs the bindings on first use waits for these names.
+    /// `CoreBindingsTests` holds the list to what `install` does.
+    public static let globals = ["audit", "branches", "groups", "hooks", "ldap_links", "members", "namespaces", "projects",
+                                 "push_rules", "saml_links", "security", "service_accounts", "settings", "users"]
+
     public static func install(into lua: LuaState, session: GroveSession, registry: OperationRegistry, under prefix: String? = nil) throws {
         var modules: [String: [LuaFunction]] = [:]
         for descriptor in registry.descriptors {
@@ -57,16 +63,18 @@ public enum CoreBindings {
         let positional = descriptor.pathParams
         let optionsPosition = positional.count + 1
         let options = optionParams(of: descriptor, positional: positional)
-        let info = LuaFunctionInfo(
-            name: name,
-            signature: signature(name, hasOptions: !options.isEmpty, required: options.contains(where: \.required), positional: positional),
-            summary: name == descriptor.luaName
-                ? descriptor.summary + (descriptor.luaAliases.isEmpty ? "" : " Also: " + descriptor.luaAliases.joined(separator: ", ") + ".")
-                : descriptor.summary + " (the same as \(descriptor.luaName))",
-            options: options.map { .init(name: $0.name, type: $0.type.name, required: $0.required, summary: $0.description) },
-            example: LuaExamples.example(descriptor, positional: positional, options: options))
+        let help = {
+            LuaFunctionInfo(
+                name: name,
+                signature: signature(name, hasOptions: !options.isEmpty, required: options.contains(where: \.required), positional: positional),
+                summary: name == descriptor.luaName
+                    ? descriptor.summary + (descriptor.luaAliases.isEmpty ? "" : " Also: " + descriptor.luaAliases.joined(separator: ", ") + ".")
+                    : descriptor.summary + " (the same as \(descriptor.luaName))",
+                options: options.map { .init(name: $0.name, type: $0.type.name, required: $0.required, summary: $0.description) },
+                example: LuaExamples.example(descriptor, positional: positional, options: options))
+        }
         let optionChecker = OptionChecker(function: name, positional: positional.map(\.name), accepted: options.map(\.name))
-        return LuaFunction(info) { call in
+        return LuaFunction(name: name, help: help) { call in
             var params = JSONObject()
             for (offset, spec) in positional.enumerated() {
                 params[spec.name] = try positionalArgument(call, offset + 1, spec)

@@ -33,25 +33,36 @@ public struct LuaFunctionInfo: Sendable {
 /// A Swift function callable from Lua.
 public struct LuaFunction {
     public typealias Body = (inout LuaCall) throws -> [LuaValue]
-    public var info: LuaFunctionInfo
+    /// As scripts call it: `groups.create`.
+    public let name: String
+    /// What `help(fn)` shows, made when help first asks: every start registers every
+    /// binding, and few runs ask for help.
+    public let help: () -> LuaFunctionInfo
     public var body: Body
 
     public init(_ info: LuaFunctionInfo, _ body: @escaping Body) {
-        self.info = info
-        self.body = body
+        self.init(name: info.name, help: { info }, body)
     }
 
     public init(name: String, summary: String = "", _ body: @escaping Body) {
         self.init(LuaFunctionInfo(name: name, summary: summary), body)
     }
+
+    public init(name: String, help: @escaping () -> LuaFunctionInfo, _ body: @escaping Body) {
+        self.name = name
+        self.help = help
+        self.body = body
+    }
 }
 
 final class FunctionBox {
     let name: String
+    let help: () -> LuaFunctionInfo
     let body: LuaFunction.Body
-    init(name: String, body: @escaping LuaFunction.Body) {
-        self.name = name
-        self.body = body
+    init(_ function: LuaFunction) {
+        self.name = function.name
+        self.help = function.help
+        self.body = function.body
     }
 }
 
@@ -152,10 +163,10 @@ public struct LuaCall {
 extension LuaState {
     /// Registers `function` as a global (`name` without dots) or as `module.name`.
     public func register(_ function: LuaFunction) throws {
-        let parts = function.info.name.split(separator: ".").map(String.init)
+        let parts = function.name.split(separator: ".").map(String.init)
         if parts.count == 1 {
             pushFunction(function, on: L)
-            lua_setglobal(L, function.info.name)
+            lua_setglobal(L, function.name)
         } else {
             try register(module: parts.dropLast().joined(separator: "."), [function])
         }
@@ -174,7 +185,7 @@ extension LuaState {
             grove_pop(L, 1)
         }
         for function in functions {
-            let short = function.info.name.split(separator: ".").last.map(String.init) ?? function.info.name
+            let short = function.name.split(separator: ".").last.map(String.init) ?? function.name
             lua_pushstring(L, short)
             pushFunction(function, on: L)
             lua_rawset(L, -3)
@@ -205,21 +216,21 @@ extension LuaState {
     }
 
     func pushFunction(_ function: LuaFunction, on L: OpaquePointer) {
-        pushBox(FunctionBox(name: function.info.name, body: function.body), kind: .function, on: L)
+        pushBox(FunctionBox(function), kind: .function, on: L)
         grove_pushtrampoline(L, 1)
-        recordHelp(function.info, functionAt: -1)
     }
 
     // MARK: Help metadata, kept in Lua beside the functions it describes
 
-    private func recordHelp(_ info: LuaFunctionInfo, functionAt index: Int32) {
-        let functionIndex = lua_absindex(L, index)
-        grove_getregistryfield(L, "grove.help")
-        guard lua_type(L, -1) == LUA_TTABLE else {
-            grove_pop(L, 1)
-            return
-        }
-        lua_pushvalue(L, functionIndex)
+    /// The `grove.help` entry of the Swift function at `index`, from its `help`; nil
+    /// for any other value. The help table's `__index` calls it on a miss, so a
+    /// function's entry is made the first time something asks for it.
+    func helpEntry(forFunctionAt index: Int32, on L: OpaquePointer) -> LuaValue? {
+        guard lua_type(L, index) == LUA_TFUNCTION, lua_iscfunction(L, index) != 0,
+              lua_getupvalue(L, index, 1) != nil else { return nil }
+        defer { grove_pop(L, 1) }
+        guard let box = box(at: -1, kind: .function, as: FunctionBox.self, on: L) else { return nil }
+        let info = box.help()
         let options: [LuaValue] = info.options.map {
             ["name": .string($0.name), "type": .string($0.type), "required": .boolean($0.required), "summary": .string($0.summary)]
         }
@@ -228,9 +239,7 @@ extension LuaState {
             "options": .array(options),
         ]
         if let example = info.example { entry["example"] = .string(example) }
-        try? push(.map(entry), on: L)
-        lua_rawset(L, -3)
-        grove_pop(L, 1)
+        return .map(entry)
     }
 
     /// Help text for a module table (`groups`, `groups.members`) shown by `help(module)`.

@@ -138,7 +138,7 @@ extension LuaState {
         lua_pushstring(L, "__index")
         grove_newtable(L)
         for method in methods {
-            lua_pushstring(L, method.info.name.split(separator: ":").last.map(String.init) ?? method.info.name)
+            lua_pushstring(L, method.name.split(separator: ":").last.map(String.init) ?? method.name)
             pushFunction(method, on: L)
             lua_rawset(L, -3)
         }

@@ -178,6 +178,11 @@ public final class LuaState {
             return [NameSuggestion.closest(to: try call.string(1), among: names).map(LuaValue.string) ?? .nil]
         }, on: L)
         lua_setfield(L, grove_registryindex(), "grove.closest_name")
+        // The help table's __index (in the prelude) makes a Swift function's entry.
+        pushFunction(LuaFunction(name: "grove.help_entry") { call in
+            [call.state.helpEntry(forFunctionAt: 1, on: call.L) ?? .nil]
+        }, on: L)
+        lua_setfield(L, grove_registryindex(), "grove.help_entry")
     }
 
     private func installGroveTable() {

@@ -8,6 +8,29 @@ local error_mt = registry["grove.error"]
 local rawget, type, pairs, ipairs, tostring = rawget, type, pairs, ipairs, tostring
 local concat, sort = table.concat, table.sort
 
+-- Grove's modules may be installed when first read (LuaState.installLazily): the
+-- installer then waits in registry["grove.install"]; whichever look-up comes first runs
+-- it, once. True when it ran.
+local function install_pending()
+  local install = rawget(registry, "grove.install")
+  if install == nil then return false end
+  registry["grove.install"] = nil
+  local lazy_globals = registry["grove.lazy_globals"]
+  registry["grove.lazy_globals"] = nil
+  if lazy_globals ~= nil and getmetatable(_G) == lazy_globals then setmetatable(_G, nil) end
+  install()
+  return true
+end
+registry["grove.install_pending"] = install_pending
+
+-- A Swift function's help entry is made when first asked for, then kept.
+local help_entry = registry["grove.help_entry"]
+getmetatable(help_of).__index = function(entries, value)
+  local entry = help_entry(value)
+  if entry ~= nil then rawset(entries, value, entry) end
+  return entry
+end
+
 local function quote(s)
   return (string.format("%q", s):gsub("\\\n", "\\n"))
 end
@@ -72,6 +95,10 @@ grove.is_rate_limited = status_check(429)
 local closest_name = registry["grove.closest_name"]
 registry["grove.module"].__index = function(module, key)
   if type(key) ~= "string" then return nil end
+  if install_pending() then
+    local value = rawget(module, key)
+    if value ~= nil then return value end
+  end
   local entry = help_of[module]
   local name = entry and entry.name or "module"
   local names = {}
@@ -132,6 +159,7 @@ end
 
 --- help(), help(module), help(fn) or help("groups.create").
 function help(what)
+  install_pending()
   if type(what) == "string" then what = lookup(what) or what end
   local out = {}
   if what == nil then

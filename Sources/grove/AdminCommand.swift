@@ -5,6 +5,7 @@ import GroveCore
 /// `grove admin ...`: administration of the embedded store.
 struct Admin: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "admin",
         abstract: "Administer the embedded store.",
         subcommands: [AdminToken.self]
     )

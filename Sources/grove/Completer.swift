@@ -25,6 +25,8 @@ final class Completer {
             for name in [descriptor.luaName] + descriptor.luaAliases { operations[name] = descriptor }
         }
         self.operations = operations
+        // Names are completed from the globals: Grove's modules must be there.
+        try? lua.installPending()
     }
 
     /// Replacements for `word` (the text libedit will replace, which ends the line

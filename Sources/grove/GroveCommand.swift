@@ -36,7 +36,12 @@ struct GroveCommand: ParsableCommand {
         do {
             var arguments = subcommandFirst(Array(CommandLine.arguments.dropFirst()))
             if let recipe = try RecipeCommand.rewrite(arguments) { arguments = recipe }
-            var command = try parseAsRoot(arguments)
+            // What ArgumentParser prints for it, without building the whole parser first.
+            if arguments == ["--version"] {
+                print(configuration.version)
+                return
+            }
+            var command = try parseRun(arguments) ?? parseAsRoot(arguments)
             try command.run()
         } catch {
             // ArgumentParser's usage errors exit 64 (EX_USAGE); grove documents 2, as most
@@ -48,6 +53,29 @@ struct GroveCommand: ParsableCommand {
             exit(withError: error)
         }
     }
+
+    /// `grove [run] OPTIONS [FILE ARGS...]`, parsed by `Run` alone. The root parser first
+    /// reflects over every subcommand's arguments, which costs each start several
+    /// milliseconds, more than the rest of a one-liner. Whatever `Run` alone does not
+    /// accept as it stands (help, a usage error, a builtin flag such as --version) is nil,
+    /// and the root parser answers it as ever.
+    static func parseRun(_ arguments: [String]) -> (any ParsableCommand)? {
+        var words = arguments[...]
+        if words.first == Run.configuration.commandName { words = words.dropFirst() }
+        if let first = words.first, first == "help" || subcommand(named: first, of: self) != nil { return nil }
+        // The root answers these before any subcommand sees them; `Run` would pass them
+        // to the script.
+        var index = words.startIndex
+        while index < words.endIndex, words[index].hasPrefix("-"), words[index] != "-", words[index] != "--" {
+            if rootOnlyFlags.contains(words[index]) { return nil }
+            index += optionsTakingValues.contains(words[index]) ? 2 : 1
+        }
+        return Run.readCommonForm(words) ?? (try? Run.parseAsRoot(Array(words)))
+    }
+
+    /// ArgumentParser's flags of the root command.
+    static let rootOnlyFlags: Set<String> = ["-h", "--help", "--version", "--generate-completion-script",
+                                             "--experimental-dump-help", "---completion"]
 
     /// The global options followed by a value.
     static let optionsTakingValues: Set<String> = ["--db", "--as", "-e", "--url", "--gitlab", "--token-file", "--group", "--plan"]
@@ -155,6 +183,7 @@ struct ConnectionOptions: ParsableArguments {
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Run a Lua script, a one-liner, or the interactive shell (the default)."
     )
 
@@ -240,5 +269,76 @@ struct Run: ParsableCommand {
             status = REPL(host: host).run()
         }
         if status != 0 { throw ExitCode(status) }
+    }
+}
+
+extension Run {
+    /// The forms scripts are started with, `[OPTIONS] [FILE ARGS...]` with each option
+    /// spelled as `grove --help` shows it, read without ArgumentParser: its parser, even
+    /// for `Run` alone, costs a start more than everything else a one-liner does (it
+    /// reflects over every property). nil for anything else (`--db=x`, `-ie`, `--`, a
+    /// repeated option, a value that looks like an option, a rule `validate` refuses):
+    /// ArgumentParser reads those, and says what is wrong. `FastRunReaderTests` holds the
+    /// two readers to the same result.
+    static func readCommonForm(_ words: ArraySlice<String>) -> Run? {
+        var store = StoreOptions()
+        store.db = nil
+        store.memory = false
+        var connection = ConnectionOptions()
+        connection.url = nil
+        connection.gitlab = nil
+        connection.tokenFile = nil
+        connection.verbose = false
+        var run = Run()
+        run.execute = []
+        run.interactive = false
+        run.dryRun = false
+        run.atomic = false
+        run.json = false
+        run.jsonl = false
+        run.actAs = nil
+        var seen: Set<String> = []
+        var index = words.startIndex
+        while index < words.endIndex, words[index].hasPrefix("-"), words[index] != "-" {
+            let word = words[index]
+            guard word == "-e" || seen.insert(word).inserted else { return nil }
+            if GroveCommand.optionsTakingValues.contains(word) {
+                guard index + 1 < words.endIndex, !words[index + 1].hasPrefix("-") else { return nil }
+                let value = words[index + 1]
+                switch word {
+                case "--db": store.db = value
+                case "--url": connection.url = value
+                case "--gitlab": connection.gitlab = value
+                case "--token-file": connection.tokenFile = value
+                case "-e": run.execute.append(value)
+                case "--as": run.actAs = value
+                default: return nil
+                }
+                index += 2
+            } else {
+                switch word {
+                case "--memory": store.memory = true
+                case "--verbose": connection.verbose = true
+                case "-i": run.interactive = true
+                case "--dry-run": run.dryRun = true
+                case "--atomic": run.atomic = true
+                case "--json": run.json = true
+                case "--jsonl": run.jsonl = true
+                default: return nil
+                }
+                index += 1
+            }
+        }
+        run.store = store
+        run.connection = connection
+        run.scriptAndArguments = Array(words[index...])
+        do {
+            try store.validate()
+            try connection.validate()
+            try run.validate()
+        } catch {
+            return nil
+        }
+        return run
     }
 }

@@ -20,6 +20,11 @@ final class REPL {
     }
 
     func run() -> Int32 {
+        do {
+            try host.installModules()
+        } catch {
+            return host.report(error)
+        }
         let onTerminal = isatty(STDIN_FILENO) != 0
         var reader: any LineReader = onTerminal
             ? EditlineReader(historyPath: Self.historyPath(), completer: Completer(lua: host.lua, registry: host.registry))

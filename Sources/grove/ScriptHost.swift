@@ -24,7 +24,15 @@ final class ScriptHost {
     private let environment: [String: String]
     private let verbose: Bool
     /// The operations behind the Lua functions: the shell completes their options from it.
-    let registry: OperationRegistry
+    var registry: OperationRegistry { operations.registry }
+    private let operations: Operations
+    private let log: (@Sendable (String) -> Void)?
+    private let readOnlyConnections: Bool
+
+    /// The registry, built when first needed: a run that calls no operation never is.
+    final class Operations {
+        lazy var registry = OperationRegistry.standard()
+    }
 
     /// The last error reported (`grove plan` shows the change it refused).
     private(set) var lastError: Error?
@@ -42,15 +50,17 @@ final class ScriptHost {
         self.invocation = invocation
         self.scriptArguments = scriptArguments
         self.stdlibDirectory = Self.locateStdlib(environment: environment)
-        let registry = OperationRegistry.standard()
-        self.registry = registry
+        let operations = Operations()
+        self.operations = operations
         let log: (@Sendable (String) -> Void)? = verbose ? Self.logRetry : nil
+        self.log = log
+        self.readOnlyConnections = rehearsal != nil
         if let rehearsal {
             self.session = GroveSession(backend: rehearsal)
         } else if let remote {
-            self.session = GroveSession(backend: RemoteBackend(try RemoteClient(remote, log: log), registry: registry))
+            self.session = GroveSession(backend: RemoteBackend(try RemoteClient(remote, log: log), registry: operations.registry))
         } else {
-            self.session = GroveSession { try Self.open(store, registry: registry) }
+            self.session = GroveSession { try Self.open(store, registry: operations.registry) }
         }
         try configurePackagePath(environment: environment)
         try installArgTable()
@@ -60,10 +70,23 @@ final class ScriptHost {
         case (nil, .file(let path)): ["memory": false, "path": .string(path)]
         }
         try lua.call(lua.load("grove.store = ...", chunkName: "=[grove]"), [storeInfo])
+        // `grove -e 'return 1'` or a script run once per item from a shell loop should not
+        // pay for bindings it never reads: they are installed when first read.
+        try lua.installLazily(globals: CoreBindings.globals) { [weak self] in try self?.setUpModules() }
+    }
+
+    /// Installs the modules now, if no chunk has read one yet: the shell's completion and
+    /// the reference walk the globals.
+    func installModules() throws {
+        try lua.installPending()
+    }
+
+    /// The modules, `grove`'s functions and the stdlib's additions to them.
+    private func setUpModules() throws {
         try CoreBindings.install(into: lua, session: session, registry: registry)
         try SessionBindings.install(into: lua, session: session)
         try ConnectionBindings.install(into: lua, context: .init(registry: registry, environment: environment, log: log, defaultSession: session,
-                                                                         readOnly: rehearsal != nil))
+                                                                         readOnly: readOnlyConnections))
         try SecretFiles.install(into: lua)
         try CSVBindings.install(into: lua)
         // Several installers fill `grove`; what the module is about is said once, here.

@@ -10,6 +10,7 @@ import NIOPosix
 /// `grove serve`: GitLab's REST API v4 over the embedded store.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve GitLab's REST API v4 (/api/v4) over the embedded store.",
         discussion: "Authenticate with a personal access token (grove admin token) in the PRIVATE-TOKEN header, "
             + "Authorization: Bearer, or ?private_token=. Stops gracefully on SIGINT/SIGTERM."

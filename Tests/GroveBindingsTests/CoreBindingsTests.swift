@@ -57,7 +57,8 @@ struct CoreBindingsTests {
     @Test func positionalArgumentsAreNeitherListedNorTakenAsOptions() throws {
         let results = try lua.run("""
             local listed = {}
-            for fn, info in pairs(debug.getregistry()["grove.help"]) do
+            """ + Self.everyHelpEntry + """
+            for fn, info in pairs(entries) do
               if type(fn) == "function" and info.options then
                 local positional = {}
                 for name in info.signature:match("%((.*)%)"):gmatch("[^, ]+") do positional[name] = true end
@@ -125,10 +126,44 @@ struct CoreBindingsTests {
         #expect(results == [1])
     }
 
+    /// Lua that leaves `entries`: the help entry of every function of every module.
+    /// Help entries are made when first asked for, so the help table itself holds only
+    /// those asked for so far.
+    static var everyHelpEntry: String { """
+        local help, entries, seen = debug.getregistry()["grove.help"], {}, {}
+        local function walk(module)
+          if seen[module] then return end
+          seen[module] = true
+          for _, value in pairs(module) do
+            if type(value) == "table" then walk(value) elseif help[value] then entries[value] = help[value] end
+          end
+        end
+        for _, name in ipairs{\(CoreBindings.globals.map { "\"\($0)\"" }.joined(separator: ", "))} do walk(_G[name]) end
+        walk(grove)
+        """
+    }
+
+    /// A host installs the bindings when a chunk first reads one of `CoreBindings.globals`:
+    /// the list must be exactly what `install` defines.
+    @Test func theGlobalsListedAreTheGlobalsInstalled() throws {
+        let fresh = LuaState()
+        let before = try fresh.run("local names = {} for k in pairs(_G) do names[#names + 1] = k end return names")
+        try CoreBindings.install(into: fresh, session: GroveSession { store }, registry: store.registry)
+        let after = try fresh.call(fresh.load("""
+            local before, new = {}, {}
+            for _, k in ipairs(...) do before[k] = true end
+            for k in pairs(_G) do if not before[k] then new[#new + 1] = k end end
+            table.sort(new)
+            return table.concat(new, " ")
+            """, chunkName: "=(test)"), before)
+        #expect(after == [.string(CoreBindings.globals.sorted().joined(separator: " "))])
+    }
+
     @Test func everyHelpExampleIsValidLua() throws {
         let results = try lua.run("""
             local checked, broken = 0, {}
-            for _, info in pairs(debug.getregistry()["grove.help"]) do
+            """ + Self.everyHelpEntry + """
+            for _, info in pairs(entries) do
               if info.example then
                 checked = checked + 1
                 -- an example may be an expression (as typed in the shell) or statements

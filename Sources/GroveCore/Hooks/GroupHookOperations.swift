@@ -12,7 +12,7 @@ enum GroupHookOperations: OperationModule {
             ParamSpec("name", .string, "Name of the hook"),
             ParamSpec("description", .string, "Description of the hook"),
         ] + HookEvent.flags.map { flag in
-            ParamSpec(flag, .boolean, default: flag == "push_events" ? true : nil, "Trigger hook on \(flag.replacingOccurrences(of: "_events", with: "").replacingOccurrences(of: "_", with: " ")) events")
+            ParamSpec(flag, .boolean, default: flag == "push_events" ? true : nil, "Trigger hook on \(HookEvent.words(flag)) events")
         } + [
             ParamSpec("push_events_branch_filter", .string, "Trigger hook on push events for matching branches only"),
             ParamSpec("branch_filter_strategy", .enumeration(["wildcard", "regex", "all_branches"]), default: "wildcard", "Filter push events by branch: wildcard, regex or all_branches"),

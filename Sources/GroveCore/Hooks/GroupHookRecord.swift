@@ -21,6 +21,11 @@ enum HookEvent {
     /// `ProjectHook.triggers`: what `test/:trigger` accepts.
     static let testTriggers = flags.filter { !["member_events", "subgroup_events", "milestone_events", "project_events", "vulnerability_events"].contains($0) }
 
+    /// `merge_requests_events`: "merge requests".
+    static func words(_ flag: String) -> String {
+        (flag.hasSuffix("_events") ? flag.dropLast("_events".count) : flag[...]).split(separator: "_").joined(separator: " ")
+    }
+
     static func header(_ flag: String) -> String { all.first { $0.flag == flag }?.header ?? "Push Hook" }
 }
 

@@ -70,6 +70,8 @@ public struct OperationDescriptor: Sendable {
     /// The operation (same path parameters) whose answer stands for GitLab's bodiless
     /// 304 Not Modified: starring a starred project answers the project on every backend.
     public let notModifiedAnswer: String?
+    /// The capture names of `path`, in order.
+    let captures: [String]
 
     public init(_ name: String, _ method: String, _ path: String, lua luaName: String? = nil, aliases: [String] = [], example: String? = nil,
                 scope: TokenScope? = nil, result: ResultShape? = nil, resultMayBeNull: Bool = false, summary: String, success: Int? = nil,
@@ -93,6 +95,7 @@ public struct OperationDescriptor: Sendable {
         self.exactlyOneOf = exactlyOneOf
         let declared = !pagination.isPaged ? params : params + PaginationParams.specs(keyset: pagination == .offsetOrKeyset)
         let captures = Self.pathParameters(of: path)
+        self.captures = captures
         self.params = declared.map { spec in
             var spec = spec
             spec.location = Self.location(of: spec.name, captures: captures, method: method)
@@ -118,7 +121,7 @@ public struct OperationDescriptor: Sendable {
     }
 
     /// The path parameters in path order, as the Lua functions take them positionally.
-    public var pathParams: [ParamSpec] { Self.pathParameters(of: path).compactMap { param($0) } }
+    public var pathParams: [ParamSpec] { captures.compactMap { param($0) } }
 
     /// GET answers from a read; everything else writes.
     public var isMutation: Bool { method != "GET" }

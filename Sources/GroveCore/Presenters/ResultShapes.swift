@@ -17,17 +17,23 @@ public struct ResultShape: Sendable, Equatable {
     /// The LuaLS class is `grove.` + name.
     public let name: String
     public let summary: String
-    public let fields: [Field]
     /// A file download: REST answers the file itself, Lua a record describing it.
     public let isFile: Bool
+    /// One word per field, `name:type`; `?` after the type when it may be null, `~` after
+    /// the name when only some answers have it. Read into `fields` when asked: only the
+    /// reference, the annotations and the OpenAPI document ask, and every start builds
+    /// the descriptors that hold the shapes.
+    let fieldWords: String
 
-    /// `fields`: one word per field, `name:type`; `?` after the type when it may be null,
-    /// `~` after the name when only some answers have it.
     init(_ name: String, _ summary: String, isFile: Bool = false, _ fields: String) {
         self.name = name
         self.summary = summary
         self.isFile = isFile
-        self.fields = fields.split(whereSeparator: \.isWhitespace).map { word in
+        self.fieldWords = fields
+    }
+
+    public var fields: [Field] {
+        fieldWords.split(whereSeparator: \.isWhitespace).map { word in
             let parts = word.split(separator: ":", maxSplits: 1).map(String.init)
             let label = parts.first ?? ""
             let type = parts.count > 1 ? parts[1] : "any"

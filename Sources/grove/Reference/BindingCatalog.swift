@@ -68,6 +68,7 @@ struct BindingCatalog {
 
     /// Walks the globals of `host`'s state. Runs no operation.
     static func read(from host: ScriptHost) throws -> BindingCatalog {
+        try host.installModules()
         let source = """
             local standard = ...
             local help = debug.getregistry()['grove.help']

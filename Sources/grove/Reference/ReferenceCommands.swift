@@ -25,6 +25,7 @@ extension BindingCatalog {
 
 struct Annotations: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "annotations",
         abstract: "Write a Lua language server definition file of Grove's globals (for editors).")
 
     @OptionGroup var output: OutputFileOption
@@ -48,6 +49,7 @@ struct Luacheckrc: ParsableCommand {
 
 struct Docs: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "docs",
         abstract: "Write the reference pages (DIR/reference/*.md) and DIR/recipes.md, generated from the operations.")
 
     @Option(name: .long, help: ArgumentHelp("The documentation directory.", valueName: "dir"))
