@@ -41,7 +41,11 @@ struct GroveCommand: ParsableCommand {
                 print(configuration.version)
                 return
             }
-            var command = try parseRun(arguments) ?? parseAsRoot(arguments)
+            if let words = runWords(arguments) {
+                if let request = RunRequest.readCommonForm(words) { return try request.run() }
+                if var command = try? Run.parseAsRoot(Array(words)) { return try command.run() }
+            }
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
             // ArgumentParser's usage errors exit 64 (EX_USAGE); grove documents 2, as most
@@ -54,12 +58,13 @@ struct GroveCommand: ParsableCommand {
         }
     }
 
-    /// `grove [run] OPTIONS [FILE ARGS...]`, parsed by `Run` alone. The root parser first
-    /// reflects over every subcommand's arguments, which costs each start several
-    /// milliseconds, more than the rest of a one-liner. Whatever `Run` alone does not
-    /// accept as it stands (help, a usage error, a builtin flag such as --version) is nil,
-    /// and the root parser answers it as ever.
-    static func parseRun(_ arguments: [String]) -> (any ParsableCommand)? {
+    /// The words of `grove [run] OPTIONS [FILE ARGS...]` for `Run` alone, which reads them
+    /// without the root parser: that one first reflects over every subcommand's arguments,
+    /// which costs each start several milliseconds, more than the rest of a one-liner.
+    /// nil when a word is for the root (a subcommand, help, a builtin flag such as
+    /// --version); whatever `Run` alone refuses goes to the root parser too, which says
+    /// what is wrong as ever.
+    static func runWords(_ arguments: [String]) -> ArraySlice<String>? {
         var words = arguments[...]
         if words.first == Run.configuration.commandName { words = words.dropFirst() }
         if let first = words.first, first == "help" || subcommand(named: first, of: self) != nil { return nil }
@@ -70,15 +75,14 @@ struct GroveCommand: ParsableCommand {
             if rootOnlyFlags.contains(words[index]) { return nil }
             index += optionsTakingValues.contains(words[index]) ? 2 : 1
         }
-        return Run.readCommonForm(words) ?? (try? Run.parseAsRoot(Array(words)))
+        return words
     }
 
     /// ArgumentParser's flags of the root command.
-    static let rootOnlyFlags: Set<String> = ["-h", "--help", "--version", "--generate-completion-script",
-                                             "--experimental-dump-help", "---completion"]
+    static let rootOnlyFlags = ["-h", "--help", "--version", "--generate-completion-script", "--experimental-dump-help", "---completion"]
 
     /// The global options followed by a value.
-    static let optionsTakingValues: Set<String> = ["--db", "--as", "-e", "--url", "--gitlab", "--token-file", "--group", "--plan"]
+    static let optionsTakingValues = ["--db", "--as", "-e", "--url", "--gitlab", "--token-file", "--group", "--plan"]
 
     /// `grove --db x run FILE` means `grove run --db x FILE` (and so for `serve`):
     /// a subcommand among the leading options moves to first place, where the parser looks.
@@ -133,6 +137,16 @@ struct StoreOptions: ParsableArguments {
     @Flag(name: .long, help: "Use a throw-away in-memory store.")
     var memory = false
 
+    var choice: StoreChoice { StoreChoice(db: db, memory: memory) }
+    func validate() throws { try choice.validate() }
+    var location: StoreLocation { choice.location }
+}
+
+/// `--db` and `--memory` as plain values, and their rule.
+struct StoreChoice: Equatable {
+    var db: String?
+    var memory = false
+
     func validate() throws {
         if memory && db != nil { throw ValidationError("--db and --memory exclude each other") }
     }
@@ -159,6 +173,20 @@ struct ConnectionOptions: ParsableArguments {
     var tokenFile: String?
 
     @Flag(name: .long, help: "Report each retry of a request to GitLab on stderr.")
+    var verbose = false
+
+    var choice: ConnectionChoice { ConnectionChoice(url: url, gitlab: gitlab, tokenFile: tokenFile, verbose: verbose) }
+    func validate() throws { try choice.validate() }
+    func configuration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RemoteConfiguration? {
+        try choice.configuration(environment: environment)
+    }
+}
+
+/// `--url`, `--gitlab`, `--token-file` and `--verbose` as plain values, and their rules.
+struct ConnectionChoice: Equatable {
+    var url: String?
+    var gitlab: String?
+    var tokenFile: String?
     var verbose = false
 
     func validate() throws {
@@ -217,9 +245,35 @@ struct Run: ParsableCommand {
         help: ArgumentHelp("A script (or - for standard input) and its arguments.", valueName: "file [args]"))
     var scriptAndArguments: [String] = []
 
+    /// What was asked, as plain values.
+    var request: RunRequest {
+        RunRequest(store: store.choice, connection: connection.choice, execute: execute, interactive: interactive, dryRun: dryRun,
+                   atomic: atomic, json: json, jsonl: jsonl, actAs: actAs, scriptAndArguments: scriptAndArguments)
+    }
+
+    func validate() throws { try request.validate() }
+    func run() throws { try request.run() }
+}
+
+/// What `grove [run]` is asked to do: made by `Run` (ArgumentParser) or by the fast reader
+/// of the usual forms (`RunRequest.readCommonForm`).
+struct RunRequest: Equatable {
+    var store = StoreChoice()
+    var connection = ConnectionChoice()
+    var execute: [String] = []
+    var interactive = false
+    var dryRun = false
+    var atomic = false
+    var json = false
+    var jsonl = false
+    var actAs: String?
+    var scriptAndArguments: [String] = []
+
     func validate() throws {
         if dryRun && atomic { throw ValidationError("--dry-run and --atomic exclude each other") }
         if json && jsonl { throw ValidationError("--json and --jsonl exclude each other") }
+        try store.validate()
+        try connection.validate()
         if (connection.url != nil || connection.gitlab != nil) && (store.db != nil || store.memory) {
             throw ValidationError("--db and --memory choose the embedded store; --url and --gitlab a GitLab")
         }
@@ -272,44 +326,31 @@ struct Run: ParsableCommand {
     }
 }
 
-extension Run {
+extension RunRequest {
     /// The forms scripts are started with, `[OPTIONS] [FILE ARGS...]` with each option
     /// spelled as `grove --help` shows it, read without ArgumentParser: its parser, even
     /// for `Run` alone, costs a start more than everything else a one-liner does (it
-    /// reflects over every property). nil for anything else (`--db=x`, `-ie`, `--`, a
+    /// reflects over every property, and making a `Run` at all builds every option's
+    /// definition). nil for anything else (`--db=x`, `-ie`, `--`, a
     /// repeated option, a value that looks like an option, a rule `validate` refuses):
     /// ArgumentParser reads those, and says what is wrong. `FastRunReaderTests` holds the
     /// two readers to the same result.
-    static func readCommonForm(_ words: ArraySlice<String>) -> Run? {
-        var store = StoreOptions()
-        store.db = nil
-        store.memory = false
-        var connection = ConnectionOptions()
-        connection.url = nil
-        connection.gitlab = nil
-        connection.tokenFile = nil
-        connection.verbose = false
-        var run = Run()
-        run.execute = []
-        run.interactive = false
-        run.dryRun = false
-        run.atomic = false
-        run.json = false
-        run.jsonl = false
-        run.actAs = nil
-        var seen: Set<String> = []
+    static func readCommonForm(_ words: ArraySlice<String>) -> RunRequest? {
+        var run = RunRequest()
+        var seen: [String] = []
         var index = words.startIndex
         while index < words.endIndex, words[index].hasPrefix("-"), words[index] != "-" {
             let word = words[index]
-            guard word == "-e" || seen.insert(word).inserted else { return nil }
+            guard word == "-e" || !seen.contains(word) else { return nil }
+            seen.append(word)
             if GroveCommand.optionsTakingValues.contains(word) {
                 guard index + 1 < words.endIndex, !words[index + 1].hasPrefix("-") else { return nil }
                 let value = words[index + 1]
                 switch word {
-                case "--db": store.db = value
-                case "--url": connection.url = value
-                case "--gitlab": connection.gitlab = value
-                case "--token-file": connection.tokenFile = value
+                case "--db": run.store.db = value
+                case "--url": run.connection.url = value
+                case "--gitlab": run.connection.gitlab = value
+                case "--token-file": run.connection.tokenFile = value
                 case "-e": run.execute.append(value)
                 case "--as": run.actAs = value
                 default: return nil
@@ -317,8 +358,8 @@ extension Run {
                 index += 2
             } else {
                 switch word {
-                case "--memory": store.memory = true
-                case "--verbose": connection.verbose = true
+                case "--memory": run.store.memory = true
+                case "--verbose": run.connection.verbose = true
                 case "-i": run.interactive = true
                 case "--dry-run": run.dryRun = true
                 case "--atomic": run.atomic = true
@@ -329,12 +370,8 @@ extension Run {
                 index += 1
             }
         }
-        run.store = store
-        run.connection = connection
         run.scriptAndArguments = Array(words[index...])
         do {
-            try store.validate()
-            try connection.validate()
             try run.validate()
         } catch {
             return nil

@@ -5,6 +5,11 @@ import GroveHookDelivery
 import GroveLua
 import GroveRemote
 
+extension ProcessInfo {
+    /// One variable of the process environment (`environment` builds them all).
+    func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+}
+
 /// One Lua state set up the way every grove run needs it: `require` finding
 /// Grove's stdlib and the user's modules, `arg`, the store, and the printer
 /// the REPL and `-e` use. Errors are reported on stderr as `grove: message`
@@ -21,7 +26,10 @@ final class ScriptHost {
     let session: GroveSession
     /// The GitLab the global modules talk to; nil for the embedded store.
     private(set) var remote: RemoteConfiguration?
-    private let environment: [String: String]
+    /// The environment a test gave, else nil: the process's, read when asked (building
+    /// the whole dictionary costs a start more than the two variables it reads).
+    private let givenEnvironment: [String: String]?
+    private lazy var environment: [String: String] = givenEnvironment ?? ProcessInfo.processInfo.environment
     private let verbose: Bool
     /// The operations behind the Lua functions: the shell completes their options from it.
     var registry: OperationRegistry { operations.registry }
@@ -41,15 +49,16 @@ final class ScriptHost {
     /// `rehearsal`: `grove plan`'s mirror of that GitLab, which they talk to instead; other
     /// connections then only read.
     init(store: StoreLocation, remote: RemoteConfiguration? = nil, rehearsal: RehearsalBackend? = nil, verbose: Bool = false,
-         invocation: [String], scriptArguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+         invocation: [String], scriptArguments: [String], environment: [String: String]? = nil) throws {
         self.lua = LuaState()
         self.store = store
         self.remote = remote
-        self.environment = environment
+        self.givenEnvironment = environment
         self.verbose = verbose
         self.invocation = invocation
         self.scriptArguments = scriptArguments
-        self.stdlibDirectory = Self.locateStdlib(environment: environment)
+        let variable = { (name: String) in environment.map { $0[name] } ?? ProcessInfo.processInfo.environment(name) }
+        self.stdlibDirectory = Self.locateStdlib(variable: variable)
         let operations = Operations()
         self.operations = operations
         let log: (@Sendable (String) -> Void)? = verbose ? Self.logRetry : nil
@@ -62,7 +71,7 @@ final class ScriptHost {
         } else {
             self.session = GroveSession { try Self.open(store, registry: operations.registry) }
         }
-        try configurePackagePath(environment: environment)
+        try configurePackagePath(user: variable("GROVE_PATH"))
         try installArgTable()
         let storeInfo: LuaValue = switch (remote, store) {
         case (let remote?, _): ["memory": false, "url": .string(remote.url)]
@@ -164,44 +173,50 @@ final class ScriptHost {
 
     /// Grove's own Lua modules: `$GROVE_STDLIB`, `<prefix>/share/grove/stdlib` next to an
     /// installed executable, or the `stdlib/` of the source tree the executable was built in.
-    static func locateStdlib(environment: [String: String]) -> String? {
+    static func locateStdlib(variable: (String) -> String?) -> String? {
         locateShared(variable: "GROVE_STDLIB", installed: "share/grove/stdlib", inCheckout: "stdlib",
-                     marker: "grove/inspect.lua", environment: environment)
+                     marker: "grove/inspect.lua", value: variable)
     }
 
     /// The recipes: `$GROVE_RECIPES`, `<prefix>/share/grove/recipes`, or the checkout's
     /// `scripts/recipes/`.
-    static func locateRecipes(environment: [String: String]) -> String? {
+    static func locateRecipes(variable: (String) -> String?) -> String? {
         locateShared(variable: "GROVE_RECIPES", installed: "share/grove/recipes", inCheckout: "scripts/recipes",
-                     marker: "tour.lua", environment: environment)
+                     marker: "tour.lua", value: variable)
     }
 
     /// A directory of Grove's files holding `marker`: named by `variable`, installed under
     /// the executable's prefix, or in the source tree the executable was built in.
     static func locateShared(variable: String, installed: String, inCheckout: String, marker: String,
-                             environment: [String: String]) -> String? {
+                             value: (String) -> String?) -> String? {
         let fm = FileManager.default
         func holds(_ dir: String) -> Bool { fm.fileExists(atPath: dir + "/" + marker) }
-        if let explicit = environment[variable], holds(explicit) { return explicit }
+        if let explicit = value(variable), holds(explicit) { return explicit }
         let executable = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
-        var dir = URL(fileURLWithPath: executable).deletingLastPathComponent()
-        let prefixed = dir.deletingLastPathComponent().appendingPathComponent(installed).path
+        // Plain string paths: every start looks, and Foundation's URL costs more than the rest.
+        func parent(_ path: String) -> String {
+            guard let slash = path.lastIndex(of: "/") else { return "." }
+            return slash == path.startIndex ? "/" : String(path[..<slash])
+        }
+        func joined(_ dir: String, _ name: String) -> String { dir.hasSuffix("/") ? dir + name : dir + "/" + name }
+        var dir = parent(executable)
+        let prefixed = joined(parent(dir), installed)
         if holds(prefixed) { return prefixed }
         for _ in 0..<6 {
-            let candidate = dir.appendingPathComponent(inCheckout).path
+            let candidate = joined(dir, inCheckout)
             if holds(candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
+            dir = parent(dir)
         }
         return nil
     }
 
     /// stdlib first, then `$GROVE_PATH` (`;;` meaning "here"), then Lua's own
     /// `LUA_PATH_5_4`/`LUA_PATH`/default path, which luaL_openlibs already set.
-    private func configurePackagePath(environment: [String: String]) throws {
+    private func configurePackagePath(user: String?) throws {
         var entries: [String] = []
         if let stdlibDirectory { entries += ["\(stdlibDirectory)/?.lua", "\(stdlibDirectory)/?/init.lua"] }
-        if let user = environment["GROVE_PATH"], !user.isEmpty {
+        if let user, !user.isEmpty {
             entries += user.split(separator: ";", omittingEmptySubsequences: true).map(String.init)
         }
         try lua.call(
@@ -320,13 +335,23 @@ final class ScriptHost {
         local pack, select, concat, stdout, ipairs = table.pack, select, table.concat, io.stdout, ipairs
         local function write(...) stdout:write(...) stdout:flush() end
         if format == 'inspect' then
-          local ok, inspect = pcall(require, 'grove.inspect')
-          if not ok then inspect = tostring end
+          -- Loaded for the first value that needs it: grove.inspect shows numbers,
+          -- booleans and nil with tostring too, and `grove -e 'return 1'` should not wait.
+          local inspect
+          local function show(v)
+            local t = type(v)
+            if t == 'number' or t == 'boolean' or t == 'nil' then return tostring(v) end
+            if inspect == nil then
+              local ok, loaded = pcall(require, 'grove.inspect')
+              inspect = ok and loaded or tostring
+            end
+            return inspect(v)
+          end
           return function(chunk, ...)
             local results = pack(chunk(...))
             if results.n == 0 then return end
             local parts = {}
-            for i = 1, results.n do parts[i] = inspect(results[i]) end
+            for i = 1, results.n do parts[i] = show(results[i]) end
             write(concat(parts, '\\t'), '\\n')
           end
         end

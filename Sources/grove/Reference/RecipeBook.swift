@@ -73,7 +73,7 @@ struct RecipeCommand: ParsableCommand {
     var words: [String] = []
 
     static func book() throws -> RecipeBook {
-        guard let directory = ScriptHost.locateRecipes(environment: ProcessInfo.processInfo.environment) else {
+        guard let directory = ScriptHost.locateRecipes(variable: ProcessInfo.processInfo.environment(_:)) else {
             throw ValidationError("no recipes found (set GROVE_RECIPES, or install Grove with scripts/install)")
         }
         return RecipeBook(directory: directory)
