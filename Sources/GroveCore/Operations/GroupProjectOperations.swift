@@ -27,9 +27,9 @@ enum GroupProjectOperations: OperationModule {
     }
 
     static func render(_ ctx: OperationContext, _ projects: [ProjectRecord], _ page: PageInfo, _ p: Params) throws -> OperationResult {
-        let presenter = ProjectPresenter(ctx: ctx)
         // Anonymous callers always get the simple shape (seed: "a no-op without authentication").
         let simple = p.bool("simple") == true || ctx.caller.isAnonymous
+        let presenter = simple ? ProjectPresenter(ctx: ctx) : try ProjectPresenter(ctx: ctx).readingShares(of: projects)
         let customAttributes = p.bool("with_custom_attributes") == true && ctx.caller.isAdmin
         let items: [JSONValue] = try projects.map { project in
             var value = simple ? presenter.simple(project) : try presenter.entity(project)

@@ -27,9 +27,9 @@ enum ProjectOperations: OperationModule {
             ParamSpec("topic", .string, "Return projects matching the topic (comma-separated: all must match)"),
         ])) { ctx, p in
             let (projects, page) = try ProjectFinder(ctx).list(.all, p)
-            let presenter = ProjectPresenter(ctx: ctx)
             // `present_projects`: ProjectWithAccess when signed in, BasicProjectDetails for simple=true or anonymous.
             let simple = p.bool("simple") == true || ctx.caller.isAnonymous
+            let presenter = simple ? ProjectPresenter(ctx: ctx) : try ProjectPresenter(ctx: ctx).readingShares(of: projects)
             return OperationResult(status: 200, body: .array(try projects.map { simple ? presenter.simple($0) : try presenter.entity($0, withAccess: true) }),
                                    page: page)
         }

@@ -5,9 +5,25 @@ import GRDB
 /// these operations use, and `Entities::BasicProjectDetails` for `simple=true`).
 struct ProjectPresenter {
     let ctx: OperationContext
+    /// The instance's host name, for ssh and registry addresses: read once, a list
+    /// presents thousands of projects.
+    let host: String
+    /// Set by `readingShares(of:)`: the shares of each project of a page.
+    private var sharesOfPage: [Int64: [JSONValue]]?
+
+    init(ctx: OperationContext) {
+        self.ctx = ctx
+        self.host = Self.host(of: ctx.store.baseURL)
+    }
 
     var base: String { ctx.store.baseURL }
-    var host: String { base.replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: "").split(separator: ":").first.map(String.init) ?? "localhost" }
+
+    /// `http://127.0.0.1:8080` → `127.0.0.1`.
+    static func host(of base: String) -> String {
+        var rest = Substring(base)
+        for scheme in ["https://", "http://"] where rest.hasPrefix(scheme) { rest = rest.dropFirst(scheme.count) }
+        return rest.split(separator: ":").first.map(String.init) ?? "localhost"
+    }
 
     func webURL(_ p: ProjectRecord) -> String { "\(base)/\(p.pathWithNamespace)" }
 
@@ -71,14 +87,35 @@ struct ProjectPresenter {
     }
 
     func sharedWithGroups(_ p: ProjectRecord) throws -> JSONValue {
+        if let sharesOfPage { return .array(sharesOfPage[p.id] ?? []) }
         let rows = try Row.fetchAll(ctx.db, cachedSQL: """
-            SELECT l.group_id, l.group_access, l.expires_at, n.name, n.full_path FROM project_group_links l
+            SELECT l.project_id, l.group_id, l.group_access, l.expires_at, n.name, n.full_path FROM project_group_links l
             JOIN namespaces n ON n.id = l.group_id WHERE l.project_id = ? ORDER BY l.id
             """, arguments: [p.id])
-        return .array(try rows.map { row in
-            .object([("group_id", .int(try row.column("group_id") as Int64)), ("group_name", .string(try row.column("name"))),
-                     ("group_full_path", .string(try row.column("full_path"))), ("group_access_level", .int(try row.column("group_access") as Int64)),
-                     ("expires_at", (try row.column("expires_at") as String?).json)])
-        })
+        return .array(try rows.map(Self.share))
+    }
+
+    /// The presenter of a page of projects: their shares read with one query instead of
+    /// one per project (a loop over a group's projects reads pages of thousands).
+    func readingShares(of projects: [ProjectRecord]) throws -> ProjectPresenter {
+        var presenter = self
+        var shares: [Int64: [JSONValue]] = [:]
+        // SQLite takes at most 32,766 parameters in a statement.
+        for chunk in stride(from: 0, to: projects.count, by: 30_000) {
+            let ids = projects[chunk..<min(chunk + 30_000, projects.count)].map(\.id)
+            let rows = try Row.fetchAll(ctx.db, sql: """
+                SELECT l.project_id, l.group_id, l.group_access, l.expires_at, n.name, n.full_path FROM project_group_links l
+                JOIN namespaces n ON n.id = l.group_id WHERE l.project_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ","))) ORDER BY l.id
+                """, arguments: StatementArguments(ids))
+            for row in rows { shares[try row.column("project_id"), default: []].append(try Self.share(row)) }
+        }
+        presenter.sharesOfPage = shares
+        return presenter
+    }
+
+    private static func share(_ row: Row) throws -> JSONValue {
+        .object([("group_id", .int(try row.column("group_id") as Int64)), ("group_name", .string(try row.column("name"))),
+                 ("group_full_path", .string(try row.column("full_path"))), ("group_access_level", .int(try row.column("group_access") as Int64)),
+                 ("expires_at", (try row.column("expires_at") as String?).json)])
     }
 }
