@@ -1,11 +1,10 @@
-
 import CLuaShim
 
 extension LuaState {
     /// Defers `install` until a chunk first reads one of `globals`, reads a field a module
     /// table lacks (`grove.as` before `grove.as` is there), walks `pairs(_G)` or asks for
-    /// `help()`: a run
-    /// that never touches what `install` sets up does not pay for it. It runs at most once.
+    /// `help()`: a run that never touches what `install` sets up does not pay for it. It
+    /// runs at most once.
     public func installLazily(globals: [String], _ install: @escaping () throws -> Void) throws {
         pushFunction(LuaFunction(name: "grove.install") { _ in
             try install()
