@@ -63,7 +63,7 @@ struct PushRuleChecker {
             }
         }
         if rule.flag("member_check"), let email = push.authorEmail,
-           !(try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE email = ? COLLATE NOCASE)", arguments: [email]) ?? false) {
+           !(try Bool.fetchOne(db, sql: UserService.emailTakenSQL, arguments: [email]) ?? false) {
             add("member_check", "Author '\(email)' is not a member of team")
         }
         if rule.flag("commit_committer_check"), let email = push.committerEmail, email.lowercased() != push.pusher?.email.lowercased() {

@@ -22,6 +22,10 @@ enum Schema {
             // A hook mirrored from a GitLab: its token and secret values could not be read.
             try db.execute(sql: "ALTER TABLE group_hooks ADD COLUMN secrets_unknown BOOLEAN NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v6_users_email_index") { db in
+            // Creating a user checks that no other has the email; without it, each check read every user.
+            try db.execute(sql: "CREATE INDEX users_email ON users(email COLLATE NOCASE)")
+        }
         return migrator
     }
 

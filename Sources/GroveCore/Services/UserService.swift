@@ -14,6 +14,11 @@ struct UserService {
         return user
     }
 
+    /// Whether a username is a user's or a top-level path (arguments: the name twice), and
+    /// whether an email is a user's; both read an index (`IndexUseTests`).
+    static let usernameTakenSQL = "SELECT EXISTS (SELECT 1 FROM users WHERE username = ? COLLATE NOCASE) OR EXISTS (SELECT 1 FROM namespaces WHERE full_path = ? COLLATE NOCASE)"
+    static let emailTakenSQL = "SELECT EXISTS (SELECT 1 FROM users WHERE email = ? COLLATE NOCASE)"
+
     /// `POST /users` (admins): usernames share the top-level namespace with groups.
     func create(_ params: Params) throws -> UserRecord {
         try ctx.requireAdmin()
@@ -21,12 +26,12 @@ struct UserService {
         var errors = FieldErrors()
         for m in PathRules.errors(path: username, topLevel: true, changed: true) { errors.add("username", m) }
         if errors["username"].isEmpty {
-            let taken = try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM users WHERE username = ? COLLATE NOCASE) OR EXISTS (SELECT 1 FROM namespaces WHERE full_path = ? COLLATE NOCASE)", arguments: [username, username]) ?? false
+            let taken = try Bool.fetchOne(ctx.db, cachedSQL: Self.usernameTakenSQL, arguments: [username, username]) ?? false
             if taken { errors.add("username", "has already been taken") }
         }
         let email = params.string("email") ?? ""
         if !email.contains("@") { errors.add("email", "is invalid") }
-        else if try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM users WHERE email = ? COLLATE NOCASE)", arguments: [email]) ?? false { errors.add("email", "has already been taken") }
+        else if try Bool.fetchOne(ctx.db, cachedSQL: Self.emailTakenSQL, arguments: [email]) ?? false { errors.add("email", "has already been taken") }
         var provisionedBy: Int64?
         if let ref = params["provisioned_by_group_id"], !ref.isNull {
             guard let g = try ctx.lookupGroup(ref) else { throw APIError.notFound("Group") }
