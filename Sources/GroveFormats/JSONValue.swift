@@ -43,6 +43,13 @@ public struct JSONObject: Sendable, Equatable, Sequence {
         for (k, v) in pairs { self[k] = v }
     }
 
+    /// Pairs whose keys the caller knows to be distinct (a presenter's shape): no search
+    /// for an earlier key per pair, as `init(_:)` makes.
+    public init(uniqueKeysWithValues pairs: [(String, JSONValue)]) {
+        storage = pairs.map { (key: $0.0, value: $0.1) }
+        assert(Set(storage.map(\.key)).count == storage.count, "duplicate keys in \(storage.map(\.key))")
+    }
+
     /// Room for `n` keys (presenters know their shapes' sizes).
     public init(capacity n: Int) { storage.reserveCapacity(n) }
 

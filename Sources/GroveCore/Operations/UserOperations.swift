@@ -87,7 +87,7 @@ enum MemberOperations: OperationModule {
         ])) { ctx, p in
             let service = UserService(ctx)
             let (rows, page) = try service.directMembers(try ctx.findGroup(p["id"]), p)
-            return OperationResult(status: 200, body: .array(try rows.map(service.memberJSON)), page: page)
+            return OperationResult(status: 200, body: .array(rows.map(service.memberJSON)), page: page)
         }
         registry.add(OperationDescriptor("groups.members.get", "GET", "/groups/:id/members/:user_id", lua: "members.get",
                                          example: "print(members.get(\"platform\", \"alice\").access_level)",
@@ -96,7 +96,7 @@ enum MemberOperations: OperationModule {
             let service = UserService(ctx)
             // lib/api/members.rb: `members.find_by!(user_id:)`, whose RecordNotFound API::API renders as "404 Not found".
             guard let row = try service.directMember(group, try service.findUser(p["user_id"])) else { throw APIError.api("404 Not found", status: 404) }
-            return .ok(try service.memberJSON(row))
+            return .ok(service.memberJSON(row))
         }
         registry.add(OperationDescriptor("groups.members.add", "POST", "/groups/:id/members", lua: "members.add",
                                          example: "members.add(\"platform\", {user_id = users.list{username = \"alice\"}:first(1)[1].id, access_level = 40})", result: ResultShapes.member, summary: "Add a member to a group (Owner)", params: [
@@ -135,7 +135,7 @@ enum MemberOperations: OperationModule {
                                          params: allParams)) { ctx, p in
             let (rows, page) = try GroupMembersFinder(ctx: ctx).list(try ctx.findGroup(p["id"]), p)
             let service = UserService(ctx)
-            return OperationResult(status: 200, body: .array(try rows.map(service.memberJSON)), page: page)
+            return OperationResult(status: 200, body: .array(rows.map(service.memberJSON)), page: page)
         }
         registry.add(OperationDescriptor("groups.members.all.get", "GET", "/groups/:id/members/all/:user_id", lua: "members.get_all",
                                          example: "print(members.get_all(\"platform/api\", users.list{username = \"alice\"}:first(1)[1].id).access_level)",
@@ -147,13 +147,13 @@ enum MemberOperations: OperationModule {
             guard let row = try GroupMembersFinder(ctx: ctx).member(group, userId: try p.required.int("user_id")) else {
                 throw APIError.api("404 Not found", status: 404)
             }
-            return .ok(try UserService(ctx).memberJSON(row))
+            return .ok(UserService(ctx).memberJSON(row))
         }
     }
 
     static func member(_ ctx: OperationContext, _ group: GroupRecord, _ user: UserRecord) throws -> JSONValue {
         let service = UserService(ctx)
-        return try service.memberJSON(try readBack(service.directMember(group, user)))
+        return service.memberJSON(try readBack(service.directMember(group, user)))
     }
 }
 

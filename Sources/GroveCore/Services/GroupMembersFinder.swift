@@ -8,8 +8,7 @@ import GRDB
 struct GroupMembersFinder {
     let ctx: OperationContext
 
-    /// Rows shaped as `UserService.memberSelect`'s (`m.*`, then the user's columns),
-    /// under the alias `a`, for `Paginator`.
+    /// Rows with `MemberRecord.columns`, under the alias `a`, for `Paginator`.
     func relation(_ group: GroupRecord) -> (from: String, args: [any DatabaseValueConvertible]) {
         let ids = JSONText.encode(.array(group.selfAndAncestorIds.map { .int($0) }))
         let from = """
@@ -27,7 +26,7 @@ struct GroupMembersFinder {
         return (from, [ids, ctx.today, ids, ctx.today, ctx.today])
     }
 
-    func list(_ group: GroupRecord, _ p: Params) throws -> ([Row], PageInfo) {
+    func list(_ group: GroupRecord, _ p: Params) throws -> ([MemberRecord], PageInfo) {
         let (from, args) = relation(group)
         var f = QueryFilter()
         f.add("a.rank = 1", [])
@@ -38,12 +37,13 @@ struct GroupMembersFinder {
         }
         let ids = p.intArray("user_ids")
         if !ids.isEmpty { f.add("a.user_id IN (SELECT value FROM json_each(?))", [JSONText.encode(.array(ids.map { .int($0) }))]) }
-        return try Paginator.offset(ctx.db, select: "SELECT a.id, a.user_id, a.group_id, a.access_level, a.expires_at, a.created_at, a.username, a.name, a.state " + from,
+        return try Paginator.offset(ctx.db, select: "SELECT \(MemberRecord.columns(membership: "a", user: "a")) " + from,
                                     filter: f, order: ListOrder([.asc("a.id")]), params: p, countFrom: from)
     }
 
-    func member(_ group: GroupRecord, userId: Int64) throws -> Row? {
+    func member(_ group: GroupRecord, userId: Int64) throws -> MemberRecord? {
         let (from, args) = relation(group)
-        return try Row.fetchOne(ctx.db, sql: "SELECT a.* \(from) WHERE a.rank = 1 AND a.user_id = ?", arguments: StatementArguments(args + [userId]))
+        return try MemberRecord.fetchOne(ctx.db, cachedSQL: "SELECT \(MemberRecord.columns(membership: "a", user: "a")) \(from) WHERE a.rank = 1 AND a.user_id = ?",
+                                         arguments: args + [userId])
     }
 }

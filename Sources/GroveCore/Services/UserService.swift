@@ -127,10 +127,10 @@ struct UserService {
         try ctx.audit("member.destroy", "Group", id: group.id, path: group.fullPath, changes: [.init(attribute: "user", old: .string(user.username), new: .null)])
     }
 
-    static let memberSelect = "SELECT m.*, u.username, u.name, u.state FROM members m JOIN users u ON u.id = m.user_id"
+    static let memberSelect = "SELECT \(MemberRecord.columns(membership: "m", user: "u")) FROM members m JOIN users u ON u.id = m.user_id"
 
     /// The group's direct members in id order, filtered by name or username.
-    func directMembers(_ group: GroupRecord, _ p: Params) throws -> ([Row], PageInfo) {
+    func directMembers(_ group: GroupRecord, _ p: Params) throws -> ([MemberRecord], PageInfo) {
         var f = QueryFilter()
         f.add("m.group_id = ?", [group.id])
         if let q = p.presentString("query") {
@@ -142,18 +142,18 @@ struct UserService {
     }
 
     /// The user's direct membership of the group, shaped for `memberJSON`.
-    func directMember(_ group: GroupRecord, _ user: UserRecord) throws -> Row? {
-        try Row.fetchOne(ctx.db, sql: Self.memberSelect + " WHERE m.group_id = ? AND m.user_id = ?", arguments: [group.id, user.id])
+    func directMember(_ group: GroupRecord, _ user: UserRecord) throws -> MemberRecord? {
+        try MemberRecord.fetchOne(ctx.db, cachedSQL: Self.memberSelect + " WHERE m.group_id = ? AND m.user_id = ?", arguments: [group.id, user.id])
     }
 
     /// `Entities::Member`: the user as `UserBasic`, the role and dates, and EE's
     /// `membership_state` (Grove has no awaiting memberships). `created_by` is omitted when
     /// unknown, as GitLab's `expose_nil: false` does.
-    func memberJSON(_ row: Row) throws -> JSONValue {
-        .object([("id", .int(try row.column("user_id") as Int64)), ("username", .string(try row.column("username"))), ("name", .string(try row.column("name"))),
-                 ("state", .string(try row.column("state"))), ("locked", false), ("avatar_url", .null),
-                 ("web_url", .string("\(ctx.store.baseURL)/\(try row.column("username") as String)")),
-                 ("access_level", .int(try row.column("access_level") as Int64)), ("created_at", .string(Timestamp.iso8601(try row.column("created_at")))),
-                 ("expires_at", (try row.column("expires_at") as String?).json), ("membership_state", "active")])
+    func memberJSON(_ member: MemberRecord) -> JSONValue {
+        .object(JSONObject(uniqueKeysWithValues: [("id", .int(member.userId)), ("username", .string(member.username)), ("name", .string(member.name)),
+                 ("state", .string(member.state)), ("locked", false), ("avatar_url", .null),
+                 ("web_url", .string(ctx.store.baseURL + "/" + member.username)),
+                 ("access_level", .int(member.accessLevel)), ("created_at", .string(Timestamp.iso8601(member.createdAt))),
+                 ("expires_at", member.expiresAt.json), ("membership_state", "active")]))
     }
 }
