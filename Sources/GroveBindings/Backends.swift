@@ -144,6 +144,7 @@ public final class RemoteBackend: GroveBackend {
         let first = try RemoteRequest(operation, params: params)
         var buffer: [JSONValue] = []
         var index = 0
+        let keys = LuaKeyCache()
         var next: String?
         var started = false
         /// Items of the pages read so far, and X-Total when GitLab sent it.
@@ -176,7 +177,7 @@ public final class RemoteBackend: GroveBackend {
                 guard try fetch() else { return nil }
             }
             defer { index += 1 }
-            return buffer[index].luaResult
+            return buffer[index].luaResult(reusingKeys: keys)
         }
         /// What is left: X-Total less what was taken when GitLab counts, else every page read.
         func count() throws -> Int {

@@ -119,10 +119,11 @@ public enum CoreBindings {
         guard descriptor.pagination == .unpaged else { return body?.luaResult ?? .nil }
         let items = body?.arrayValue ?? []
         var index = 0
+        let keys = LuaKeyCache()
         return .iterator(LuaIterator(next: {
             guard index < items.count else { return nil }
             defer { index += 1 }
-            return items[index].luaResult
+            return items[index].luaResult(reusingKeys: keys)
         }, count: { items.count - index }))
     }
 
@@ -172,6 +173,7 @@ public enum CoreBindings {
         var buffer: [JSONValue] = []
         var index = 0
         var wanted: Int?
+        let keys = LuaKeyCache()
         func fetch() throws {
             var limit = batch
             if let wanted { limit = max(1, min(limit, wanted)) }
@@ -190,7 +192,7 @@ public enum CoreBindings {
                 guard index < buffer.count else { return nil }
             }
             defer { index += 1 }
-            return buffer[index].luaResult
+            return buffer[index].luaResult(reusingKeys: keys)
         }
         /// What is left: the items fetched and not yet taken, and a count of the rows
         /// after the last key, which reads no item.
@@ -212,6 +214,7 @@ public enum CoreBindings {
         if params["per_page"] == nil { params["per_page"] = .int(100) }
         var buffer: [JSONValue]?
         var index = 0
+        let keys = LuaKeyCache()
         func load() throws -> [JSONValue] {
             if let buffer { return buffer }
             let loaded = try store.perform(name, params: params, as: actor).body?.arrayValue ?? []
@@ -222,7 +225,7 @@ public enum CoreBindings {
             let items = try load()
             guard index < items.count else { return nil }
             defer { index += 1 }
-            return items[index].luaResult
+            return items[index].luaResult(reusingKeys: keys)
         }
         return LuaIterator(next: next, count: { let items = try load(); return items.count - index })
     }

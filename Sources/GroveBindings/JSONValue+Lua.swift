@@ -20,7 +20,18 @@ extension JSONValue {
     /// function returns (a group is some forty fields: no `LuaValue` tree in between).
     var luaResult: LuaValue {
         switch self {
-        case .array, .object: .pushable(LuaPushable(typeName: "table") { try self.push(to: $0) })
+        // The items of an array mostly have the same fields: their names are interned once.
+        case .array: .pushable(LuaPushable(typeName: "table") { try $0.reusingKeys(of: LuaKeyCache()) { try self.push(to: $0) } })
+        case .object: .pushable(LuaPushable(typeName: "table") { try self.push(to: $0) })
+        default: luaValue
+        }
+    }
+
+    /// `luaResult` for one of a run of values with the same fields (a list's items, each
+    /// pushed when the loop reaches it): field names come from `keys`.
+    func luaResult(reusingKeys keys: LuaKeyCache) -> LuaValue {
+        switch self {
+        case .array, .object: .pushable(LuaPushable(typeName: "table") { try $0.reusingKeys(of: keys) { try self.push(to: $0) } })
         default: luaValue
         }
     }

@@ -187,13 +187,25 @@ public struct LuaStackWriter {
     let state: LuaState
     let L: OpaquePointer
     let depth: Int
+    /// Where field names come from while `reusingKeys(of:_:)` pushes, which holds the
+    /// cache for as long: unretained, as every field's writer copies it.
+    var keys: Unmanaged<LuaKeyCache>?
+
+    init(state: LuaState, L: OpaquePointer, depth: Int, keys: Unmanaged<LuaKeyCache>? = nil) {
+        self.state = state
+        self.L = L
+        self.depth = depth
+        self.keys = keys
+    }
 
     public func push(_ value: LuaValue) throws { try state.push(value, on: L, depth: depth) }
     public func pushNull() { grove_getregistryfield(L, "grove.null") }
     public func pushBoolean(_ b: Bool) { lua_pushboolean(L, b ? 1 : 0) }
     public func pushInteger(_ i: Int64) { lua_pushinteger(L, lua_Integer(i)) }
     public func pushNumber(_ d: Double) { lua_pushnumber(L, d) }
-    public func pushString(_ s: String) {
+    public func pushString(_ s: String) { Self.pushString(s, on: L) }
+
+    static func pushString(_ s: String, on L: OpaquePointer) {
         var s = s
         s.withUTF8 { buffer in
             buffer.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
@@ -207,7 +219,7 @@ public struct LuaStackWriter {
             throw ConversionError(description: "value nested too deeply for Lua (more than \(LuaState.maximumDepth) levels)")
         }
         lua_createtable(L, Int32(clamping: arrayCount), Int32(clamping: fieldCount))
-        try fill(LuaStackWriter(state: state, L: L, depth: depth + 1))
+        try fill(LuaStackWriter(state: state, L: L, depth: depth + 1, keys: keys))
     }
 
     /// `t[index] = v`, where `value` pushes v, for the table being filled.
@@ -218,8 +230,59 @@ public struct LuaStackWriter {
 
     /// `t[field] = v`, where `value` pushes v, for the table being filled.
     public func set(field: String, _ value: () throws -> Void) rethrows {
-        pushString(field)
+        if let keys { keys._withUnsafeGuaranteedRef { $0.push(field, on: L) } } else { pushString(field) }
         try value()
         lua_rawset(L, -3)
+    }
+
+    /// Runs `push` (which pushes one value) with field names taken from `cache` where the
+    /// value has the same names in the same places as the last value pushed through it.
+    public func reusingKeys(of cache: LuaKeyCache, _ push: (LuaStackWriter) throws -> Void) throws {
+        guard lua_checkstack(L, 4) != 0 else { throw ConversionError(description: "Lua stack overflow") }
+        if let table = cache.table, table.state === state {
+            table.push(on: L)
+        } else {
+            lua_createtable(L, 0, 0)
+            lua_pushvalue(L, -1)
+            cache.table = LuaRef(state: state, popping: L)
+            cache.names = []
+        }
+        let tableIndex = lua_gettop(L)
+        cache.tableIndex = tableIndex
+        cache.position = 0
+        try withExtendedLifetime(cache) {
+            try push(LuaStackWriter(state: state, L: L, depth: depth, keys: Unmanaged.passUnretained(cache)))
+        }
+        grove_remove(L, tableIndex)
+    }
+}
+
+/// The field names of tables pushed one after another with the same fields (the items of
+/// a list, nested tables included). Lua interns each name it is given by hashing it, most
+/// of what a field costs; the cache keeps the strings Lua made, by their place in the
+/// push, and pushes the same string again where the next value has the same name there.
+/// A different name at a place is interned and replaces the one kept.
+public final class LuaKeyCache {
+    // Only the push in progress touches these, on the Lua state's thread: no dynamic
+    // exclusivity checks (they cost as much as the look-up they guard).
+    /// A Lua array of the names, at `position + 1` each.
+    fileprivate var table: LuaRef?
+    @exclusivity(unchecked) fileprivate var names: [String] = []
+    @exclusivity(unchecked) fileprivate var tableIndex: Int32 = 0
+    @exclusivity(unchecked) fileprivate var position = 0
+
+    public init() {}
+
+    fileprivate func push(_ name: String, on L: OpaquePointer) {
+        let i = position
+        position += 1
+        if i < names.count, names[i] == name {
+            lua_rawgeti(L, tableIndex, lua_Integer(i + 1))
+            return
+        }
+        LuaStackWriter.pushString(name, on: L)
+        lua_pushvalue(L, -1)
+        lua_rawseti(L, tableIndex, lua_Integer(i + 1))
+        if i < names.count { names[i] = name } else { names.append(name) }
     }
 }

@@ -51,6 +51,45 @@ struct ValueRoundTripTests {
         #expect(lua.stackTop == top)  // both failures left the stack as they found it
     }
 
+    /// Values pushed through one key cache get the same fields as without it, whether
+    /// the next value has the same names, fewer, more, other ones, or nested tables; a
+    /// failed push leaves the stack as it was and the next push still sees every field.
+    @Test func keyCacheKeepsEveryFieldWhateverTheShapes() throws {
+        let keys = LuaKeyCache()
+        func record(_ fields: [(String, LuaValue)], nested: [(String, Int64)] = [], failing: Bool = false) -> LuaValue {
+            .pushable(LuaPushable(typeName: "table") { w in
+                try w.reusingKeys(of: keys) { w in
+                    try w.pushTable(arrayCount: 0, fieldCount: fields.count + 1) { t in
+                        for (name, value) in fields { try t.set(field: name) { try t.push(value) } }
+                        try t.set(field: "links") {
+                            try t.pushTable(arrayCount: 0, fieldCount: nested.count) { n in
+                                for (name, value) in nested { n.set(field: name) { n.pushInteger(value) } }
+                            }
+                        }
+                        if failing { throw ConversionError(description: "stopped half-way") }
+                    }
+                }
+            })
+        }
+        let shapes: [([(String, LuaValue)], [(String, Int64)])] = [
+            ([("id", 1), ("name", "a")], [("self", 1)]),
+            ([("id", 2), ("name", "b")], [("self", 2)]),
+            ([("id", 3)], [("self", 3), ("issues", 4)]),
+            ([("id", 4), ("name", "d"), ("path", "p")], []),
+            ([("path", "q"), ("id", 5)], [("issues", 6), ("self", 7)]),
+            ([("id", 6), ("name", "f")], [("self", 8)]),
+        ]
+        let top = lua.stackTop
+        for (fields, nested) in shapes {
+            var expected = Dictionary(uniqueKeysWithValues: fields)
+            expected["links"] = .map(Dictionary(uniqueKeysWithValues: nested.map { ($0.0, LuaValue.integer($0.1)) }))
+            #expect(try roundTrip(record(fields, nested: nested)) == .map(expected))
+            #expect(lua.stackTop == top)
+            #expect(throws: ConversionError.self) { try lua.setGlobal("v", record([("other", 0)], failing: true)) }
+            #expect(lua.stackTop == top)
+        }
+    }
+
     @Test func integersStayIntegersAndFloatsStayFloats() throws {
         #expect(try lua.run("return 3, 3.0, 2^53, 7 // 2, 7 / 2") == [.integer(3), .number(3.0), .number(9007199254740992), .integer(3), .number(3.5)])
         try lua.setGlobal("n", .number(1.0))
