@@ -176,6 +176,50 @@ struct ListKeyTests {
             }
         }
     }
+
+    /// A page reads the ids of the next ten pages at once (`ListAhead`): a row among them
+    /// that is deleted or leaves the filter before its page is skipped, one renamed in place
+    /// comes with its new name, and a row added after the last one read ahead is found.
+    @Test("rows read ahead that left the list are skipped; a row added after them is found")
+    func readAheadFollowsChanges() throws {
+        let f = try Fixture()
+        try f.store.write { db in
+            try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL, hidden INTEGER NOT NULL DEFAULT 0)")
+            for i in 1...30 { try db.execute(sql: "INSERT INTO t (id, name) VALUES (?, ?)", arguments: [i, String(format: "n%02d", i)]) }
+        }
+        var filter = QueryFilter()
+        filter.add("hidden = 0")
+        let order = ListOrder([.asc("name"), .asc("id")])
+        func page(after key: ListKey?) throws -> ([String], ListKey?) {
+            var params = Params([:])
+            params.list = .after(key, limit: 2)
+            let (rows, info): ([Row], PageInfo) = try f.store.read { db in
+                try Paginator.offset(db, select: "SELECT id, name FROM t", filter: filter, order: order, params: params, countFrom: "FROM t")
+            }
+            return (rows.map { $0["name"] }, info.continuation)
+        }
+        var (names, key) = try page(after: nil)
+        #expect(names == ["n01", "n02"])
+        #expect(key?.ahead?.count == 18, "ten pages of 2 read ahead, the first returned")
+        try f.store.write { db in
+            try db.execute(sql: "DELETE FROM t WHERE name = 'n05'")
+            try db.execute(sql: "UPDATE t SET hidden = 1 WHERE name = 'n07'")
+            try db.execute(sql: "DELETE FROM t WHERE name = 'n25'")
+            try db.execute(sql: "INSERT INTO t (id, name) VALUES (100, 'n205')")
+            try db.execute(sql: "UPDATE t SET name = 'n035' WHERE name = 'n03'")
+        }
+        var pages = 1
+        while let k = key, pages < 100 {
+            let (more, next) = try page(after: k)
+            names += more
+            key = next
+            pages += 1
+        }
+        var expected = (1...30).map { String(format: "n%02d", $0) }.filter { !["n05", "n07", "n25"].contains($0) }
+        expected.insert("n205", at: expected.firstIndex(of: "n21")!)
+        expected[expected.firstIndex(of: "n03")!] = "n035"
+        #expect(names == expected)
+    }
 }
 
 private extension JSONObject {

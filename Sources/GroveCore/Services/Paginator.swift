@@ -1,4 +1,5 @@
 import GRDB
+import GroveFormats
 
 /// A SQL query under construction: conditions and their arguments, in order.
 struct QueryFilter {
@@ -45,6 +46,8 @@ struct ListOrder {
 
     var sql: String { terms.map(\.sql).joined(separator: ", ") }
     var arguments: [any DatabaseValueConvertible] { terms.flatMap(\.arguments) }
+    /// The last term: the row's id.
+    var idExpression: String { terms[terms.count - 1].expression }
 
     /// The rows after `key` in this order. Ascending terms with a key without NULL are one
     /// row-value comparison, `(name, id) > (?, ?)`, which SQLite answers by seeking an index;
@@ -82,10 +85,55 @@ struct ListOrder {
     }
 }
 
-/// Where a list continues: the values of its order's expressions for the last row seen.
-/// Only the core makes them; front ends hand them back (`GroveStore.perform(_:params:as:list:)`).
+/// Where a list continues: the values of its order's expressions for the last row seen,
+/// and the rows already found to come next. Only the core makes them; front ends hand them
+/// back (`GroveStore.perform(_:params:as:list:)`).
 public struct ListKey: Sendable, Equatable {
     let values: [DatabaseValue]
+    var ahead: ListAhead?
+
+    init(values: [DatabaseValue], ahead: ListAhead? = nil) {
+        self.values = values
+        self.ahead = ahead
+    }
+}
+
+/// The rows that come next in a list's order, as found by one query ahead of the pages
+/// that return them: their ids, and their keys as they were then. An order no index gives
+/// is a sort of every row after the key: once per page, a loop over n rows in pages of k
+/// sorted n^2/k rows; read ahead ten pages at a time, ten times fewer. A row that left the
+/// list (deleted, moved, hidden) since is skipped when its page is read; one that joined
+/// among rows already read ahead is not returned, as if it had joined a page already read.
+struct ListAhead: Sendable, Equatable {
+    let width: Int
+    private var ids: [Int64] = []
+    /// Row i's key is `keys[i * width ..< (i + 1) * width]`.
+    private var keys: [DatabaseValue] = []
+    private var next = 0
+    /// No row comes after the last one read ahead.
+    private(set) var complete = false
+
+    init(width: Int) { self.width = width }
+
+    var count: Int { ids.count - next }
+    var lastKey: [DatabaseValue]? { ids.isEmpty ? nil : Array(keys[(ids.count - 1) * width ..< ids.count * width]) }
+
+    /// The ids of the next `n` rows (fewer at the end) and the key of the last, taken; nil
+    /// when none is left.
+    mutating func take(_ n: Int) -> (ids: ArraySlice<Int64>, lastKey: [DatabaseValue])? {
+        let end = min(next + n, ids.count)
+        guard end > next else { return nil }
+        defer { next = end }
+        return (ids[next..<end], Array(keys[(end - 1) * width ..< end * width]))
+    }
+
+    /// These rows (read after the last one), with what is not taken yet.
+    mutating func append(_ more: [(id: Int64, key: [DatabaseValue])], complete: Bool) {
+        ids = Array(ids[next...]) + more.map(\.id)
+        keys = Array(keys[(next * width)...]) + more.flatMap(\.key)
+        next = 0
+        self.complete = complete
+    }
 }
 
 /// How a front end that iterates a list in-process asks for it, instead of offset pages:
@@ -101,40 +149,28 @@ public enum ListRequest: Sendable, Equatable {
 enum Paginator {
     static func offset<R: FetchableRecord>(_ db: Database, select: String, filter: QueryFilter, order: ListOrder, params: Params,
                                            countFrom: String) throws -> ([R], PageInfo) {
-        try page(db, select: select, filter: filter, order: order, params: params, countFrom: countFrom) { statement, arguments, keyColumns in
-            try rowsAndLastKey(statement, arguments, keyColumns) { try R(row: $0) }
+        try page(db, select: select, filter: filter, order: order, params: params, countFrom: countFrom) { statement, arguments in
+            try R.fetchAll(statement, arguments: StatementArguments(arguments))
         }
     }
 
     /// Records read straight from the statement's columns (no GRDB `Row` per record).
     static func offset<R: FetchableRecord & ColumnDecodable>(_ db: Database, select: String, filter: QueryFilter, order: ListOrder, params: Params,
                                                              countFrom: String) throws -> ([R], PageInfo) {
-        try page(db, select: select, filter: filter, order: order, params: params, countFrom: countFrom) { statement, arguments, keyColumns in
-            try R.fetchAll(statement, arguments: arguments, lastKeyColumns: keyColumns)
+        try page(db, select: select, filter: filter, order: order, params: params, countFrom: countFrom) { statement, arguments in
+            try R.fetchAll(statement, arguments: arguments)
         }
     }
 
     static func offset(_ db: Database, select: String, filter: QueryFilter, order: ListOrder, params: Params,
                        countFrom: String) throws -> ([Row], PageInfo) {
-        try page(db, select: select, filter: filter, order: order, params: params, countFrom: countFrom) { statement, arguments, keyColumns in
-            try rowsAndLastKey(statement, arguments, keyColumns) { $0.copy() }
+        try page(db, select: select, filter: filter, order: order, params: params, countFrom: countFrom) { statement, arguments in
+            try Row.fetchAll(statement, arguments: StatementArguments(arguments))
         }
-    }
-
-    private static func rowsAndLastKey<R>(_ statement: Statement, _ arguments: SQLArguments, _ keyColumns: Range<Int>,
-                                          _ make: (Row) throws -> R) throws -> ([R], [DatabaseValue]) {
-        var records: [R] = []
-        var key: [DatabaseValue] = []
-        let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
-        while let row = try rows.next() {
-            records.append(try make(row))
-            if !keyColumns.isEmpty { key = keyColumns.map { row[$0] as DatabaseValue } }
-        }
-        return (records, key)
     }
 
     private static func page<R>(_ db: Database, select: String, filter: QueryFilter, order: ListOrder, params: Params, countFrom: String,
-                                fetch: (Statement, SQLArguments, Range<Int>) throws -> ([R], [DatabaseValue])) throws -> ([R], PageInfo) {
+                                fetch: (Statement, SQLArguments) throws -> [R]) throws -> ([R], PageInfo) {
         switch params.list {
         case .count(let key)?:
             var f = filter
@@ -142,21 +178,33 @@ enum Paginator {
             let total = try Int64.fetchOne(db.statement(varyingSQL: "SELECT COUNT(*) " + countFrom + f.whereClause), arguments: StatementArguments(f.args)) ?? 0
             return ([], PageInfo(page: nil, perPage: 0, total: total))
         case .after(let key, let limit)?:
-            var f = filter
-            if let key { let after = order.after(key); f.add(after.sql, after.args) }
-            // The order's expressions are read back as the last columns: the key of the last row.
-            let statement = try db.statement(varyingSQL: try selectingKey(select, order) + f.whereClause + " ORDER BY " + order.sql + " LIMIT ?")
-            let keyColumns = (statement.columnCount - order.terms.count)..<statement.columnCount
-            let (rows, lastKey) = try fetch(statement, order.arguments + f.args + order.arguments + [Int64(limit)], keyColumns)
+            var ahead = key?.ahead ?? ListAhead(width: order.terms.count)
+            var lastKey = key?.values ?? []
+            var rows: [R] = []
+            while rows.isEmpty {
+                if ahead.count < limit, !ahead.complete {
+                    ahead = try readAhead(db, countFrom: countFrom, filter: filter, order: order, ahead: ahead,
+                                          after: ahead.lastKey ?? lastKey, count: min(limit * 10, maxReadAhead))
+                }
+                guard let (ids, idsLastKey) = ahead.take(limit) else { break }
+                // The rows of those ids still in the list, after the last key taken: an index
+                // that gives the order seeks to it and stops at the limit.
+                var f = filter
+                f.add("\(order.idExpression) IN (SELECT value FROM json_each(?))", [JSONText.encode(.array(ids.map { .int($0) }))])
+                if !lastKey.isEmpty { let after = order.after(ListKey(values: lastKey)); f.add(after.sql, after.args) }
+                let statement = try db.statement(varyingSQL: select + f.whereClause + " ORDER BY " + order.sql + " LIMIT ?")
+                rows = try fetch(statement, f.args + order.arguments + [Int64(ids.count)])
+                lastKey = idsLastKey
+            }
             var info = PageInfo(page: nil, perPage: Int64(limit))
-            if rows.count == limit, !lastKey.isEmpty { info.continuation = ListKey(values: lastKey) }
+            if ahead.count > 0 || !ahead.complete { info.continuation = ListKey(values: lastKey, ahead: ahead) }
             return (rows, info)
         case nil:
             let (page, perPage) = pageAndSize(params)
             let count = try db.statement(varyingSQL: "SELECT COUNT(*) " + countFrom + filter.whereClause)
             let total = try Int64.fetchOne(count, arguments: StatementArguments(filter.args)) ?? 0
-            let (rows, _) = try fetch(db.statement(varyingSQL: select + filter.whereClause + " ORDER BY " + order.sql + " LIMIT ? OFFSET ?"),
-                                      filter.args + order.arguments + [perPage, rowsBefore(page: page, perPage: perPage)], 0..<0)
+            let rows = try fetch(db.statement(varyingSQL: select + filter.whereClause + " ORDER BY " + order.sql + " LIMIT ? OFFSET ?"),
+                                 filter.args + order.arguments + [perPage, rowsBefore(page: page, perPage: perPage)])
             let totalPages = max(1, (total + perPage - 1) / perPage)
             let info = PageInfo(page: page, perPage: perPage, total: total, totalPages: totalPages,
                                 nextPage: page < totalPages ? page + 1 : nil, prevPage: page > 1 ? page - 1 : nil)
@@ -164,22 +212,28 @@ enum Paginator {
         }
     }
 
-    /// `select` with the order's expressions added as its last result columns, and where
-    /// they are. They go before the FROM of the outer query (a column may hold a subquery).
-    static func selectingKey(_ select: String, _ order: ListOrder) throws -> String {
-        var depth = 0
-        var from: String.Index?
-        var i = select.startIndex
-        while i < select.endIndex {
-            let c = select[i]
-            if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
-            else if depth == 0, c.isWhitespace, select[select.index(after: i)...].hasPrefix("FROM"),
-                    select[select.index(after: i)...].dropFirst(4).first?.isWhitespace == true { from = i; break }
-            i = select.index(after: i)
+    /// The most ids read ahead at once (a few hundred kilobytes).
+    static let maxReadAhead = 50_000
+
+    /// `ahead` with up to `count` more rows, after `key` (the last row read ahead, else the
+    /// last returned): only the order's expressions are read, no row is built.
+    private static func readAhead(_ db: Database, countFrom: String, filter: QueryFilter, order: ListOrder, ahead: ListAhead,
+                                  after key: [DatabaseValue], count: Int) throws -> ListAhead {
+        var f = filter
+        if !key.isEmpty { let after = order.after(ListKey(values: key)); f.add(after.sql, after.args) }
+        let keys = order.terms.map(\.expression).joined(separator: ", ")
+        let statement = try db.statement(varyingSQL: "SELECT " + keys + " " + countFrom + f.whereClause + " ORDER BY " + order.sql + " LIMIT ?")
+        var more: [(id: Int64, key: [DatabaseValue])] = []
+        let rows = try Row.fetchCursor(statement, arguments: StatementArguments(order.arguments + f.args + order.arguments + [Int64(count)]))
+        while let row = try rows.next() {
+            guard let id = Int64.fromDatabaseValue(row[order.terms.count - 1]) else {
+                throw APIError.internalError("a list's id is not an integer: \(order.idExpression)")
+            }
+            more.append((id, (0..<order.terms.count).map { row[$0] as DatabaseValue }))
         }
-        guard let from else { throw APIError(status: 500, body: .message("500 Internal Server Error - list select without FROM")) }
-        let keys = order.terms.enumerated().map { "\($1.expression) AS grove_key\($0)" }.joined(separator: ", ")
-        return String(select[..<from]) + ", " + keys + String(select[from...])
+        var ahead = ahead
+        ahead.append(more, complete: more.count < count)
+        return ahead
     }
 
     /// `page` (at least 1) and `per_page` clamped to 1...100 as GitLab does, whatever the
