@@ -177,7 +177,8 @@ struct ListKeyTests {
         }
     }
 
-    /// A page reads the ids of the next ten pages at once (`ListAhead`): a row among them
+    /// Where SQLite sorts every row for a page, a page reads the ids of the next ten pages at
+    /// once (`ListAhead`): a row among them
     /// that is deleted or leaves the filter before its page is skipped, one renamed in place
     /// comes with its new name, and a row added after the last one read ahead is found.
     @Test("rows read ahead that left the list are skipped; a row added after them is found")
@@ -219,6 +220,11 @@ struct ListKeyTests {
         expected.insert("n205", at: expected.firstIndex(of: "n21")!)
         expected[expected.firstIndex(of: "n03")!] = "n035"
         #expect(names == expected)
+        // An index that gives the order: each page seeks to its key, nothing is read ahead.
+        try f.store.write { db in try db.execute(sql: "CREATE INDEX t_name ON t(name)") }
+        let (indexedNames, indexedKey) = try page(after: nil)
+        #expect(indexedNames == ["n01", "n02"])
+        #expect(indexedKey != nil && indexedKey?.ahead == nil)
     }
 }
 

@@ -99,9 +99,9 @@ public struct ListKey: Sendable, Equatable {
 }
 
 /// The rows that come next in a list's order, as found by one query ahead of the pages
-/// that return them: their ids, and their keys as they were then. An order no index gives
-/// is a sort of every row after the key: once per page, a loop over n rows in pages of k
-/// sorted n^2/k rows; read ahead ten pages at a time, ten times fewer. A row that left the
+/// that return them: their ids, and their keys as they were then. Used where no index
+/// gives the order, and SQLite sorts every row after the key for a page: a loop over n rows
+/// in pages of k sorted n^2/k rows; read ahead ten pages at a time, ten times fewer. A row that left the
 /// list (deleted, moved, hidden) since is skipped when its page is read; one that joined
 /// among rows already read ahead is not returned, as if it had joined a page already read.
 struct ListAhead: Sendable, Equatable {
@@ -149,28 +149,40 @@ public enum ListRequest: Sendable, Equatable {
 enum Paginator {
     static func offset<R: FetchableRecord>(_ db: Database, select: String, filter: QueryFilter, order: ListOrder, params: Params,
                                            countFrom: String) throws -> ([R], PageInfo) {
-        try page(db, select: select, filter: filter, order: order, params: params, countFrom: countFrom) { statement, arguments in
-            try R.fetchAll(statement, arguments: StatementArguments(arguments))
+        try page(db, select: select, filter: filter, order: order, params: params, countFrom: countFrom) { statement, arguments, keyColumns in
+            try rowsAndLastKey(statement, arguments, keyColumns) { try R(row: $0) }
         }
     }
 
     /// Records read straight from the statement's columns (no GRDB `Row` per record).
     static func offset<R: FetchableRecord & ColumnDecodable>(_ db: Database, select: String, filter: QueryFilter, order: ListOrder, params: Params,
                                                              countFrom: String) throws -> ([R], PageInfo) {
-        try page(db, select: select, filter: filter, order: order, params: params, countFrom: countFrom) { statement, arguments in
-            try R.fetchAll(statement, arguments: arguments)
+        try page(db, select: select, filter: filter, order: order, params: params, countFrom: countFrom) { statement, arguments, keyColumns in
+            try R.fetchAll(statement, arguments: arguments, lastKeyColumns: keyColumns)
         }
     }
 
     static func offset(_ db: Database, select: String, filter: QueryFilter, order: ListOrder, params: Params,
                        countFrom: String) throws -> ([Row], PageInfo) {
-        try page(db, select: select, filter: filter, order: order, params: params, countFrom: countFrom) { statement, arguments in
-            try Row.fetchAll(statement, arguments: StatementArguments(arguments))
+        try page(db, select: select, filter: filter, order: order, params: params, countFrom: countFrom) { statement, arguments, keyColumns in
+            try rowsAndLastKey(statement, arguments, keyColumns) { $0.copy() }
         }
     }
 
+    private static func rowsAndLastKey<R>(_ statement: Statement, _ arguments: SQLArguments, _ keyColumns: Range<Int>,
+                                          _ make: (Row) throws -> R) throws -> ([R], [DatabaseValue]) {
+        var records: [R] = []
+        var key: [DatabaseValue] = []
+        let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
+        while let row = try rows.next() {
+            records.append(try make(row))
+            if !keyColumns.isEmpty { key = keyColumns.map { row[$0] as DatabaseValue } }
+        }
+        return (records, key)
+    }
+
     private static func page<R>(_ db: Database, select: String, filter: QueryFilter, order: ListOrder, params: Params, countFrom: String,
-                                fetch: (Statement, SQLArguments) throws -> [R]) throws -> ([R], PageInfo) {
+                                fetch: (Statement, SQLArguments, Range<Int>) throws -> ([R], [DatabaseValue])) throws -> ([R], PageInfo) {
         switch params.list {
         case .count(let key)?:
             var f = filter
@@ -178,38 +190,67 @@ enum Paginator {
             let total = try Int64.fetchOne(db.statement(varyingSQL: "SELECT COUNT(*) " + countFrom + f.whereClause), arguments: StatementArguments(f.args)) ?? 0
             return ([], PageInfo(page: nil, perPage: 0, total: total))
         case .after(let key, let limit)?:
-            var ahead = key?.ahead ?? ListAhead(width: order.terms.count)
-            var lastKey = key?.values ?? []
-            var rows: [R] = []
-            while rows.isEmpty {
-                if ahead.count < limit, !ahead.complete {
-                    ahead = try readAhead(db, countFrom: countFrom, filter: filter, order: order, ahead: ahead,
-                                          after: ahead.lastKey ?? lastKey, count: min(limit * 10, maxReadAhead))
-                }
-                guard let (ids, idsLastKey) = ahead.take(limit) else { break }
-                // The rows of those ids still in the list, after the last key taken: an index
-                // that gives the order seeks to it and stops at the limit.
-                var f = filter
-                f.add("\(order.idExpression) IN (SELECT value FROM json_each(?))", [JSONText.encode(.array(ids.map { .int($0) }))])
-                if !lastKey.isEmpty { let after = order.after(ListKey(values: lastKey)); f.add(after.sql, after.args) }
-                let statement = try db.statement(varyingSQL: select + f.whereClause + " ORDER BY " + order.sql + " LIMIT ?")
-                rows = try fetch(statement, f.args + order.arguments + [Int64(ids.count)])
-                lastKey = idsLastKey
+            var f = filter
+            if let key { let after = order.after(key); f.add(after.sql, after.args) }
+            // The order's expressions are read back as the last columns: the key of the last row.
+            let sql = try selectingKey(select, order) + f.whereClause + " ORDER BY " + order.sql + " LIMIT ?"
+            let arguments = order.arguments + f.args + order.arguments + [Int64(limit)]
+            if try key.map({ $0.ahead != nil }) ?? sortsEveryRow(db, sql, arguments) {
+                return try readingAhead(db, select: select, filter: filter, order: order, key: key, limit: limit, countFrom: countFrom, fetch: fetch)
             }
+            let statement = try db.statement(varyingSQL: sql)
+            let keyColumns = (statement.columnCount - order.terms.count)..<statement.columnCount
+            let (rows, lastKey) = try fetch(statement, arguments, keyColumns)
             var info = PageInfo(page: nil, perPage: Int64(limit))
-            if ahead.count > 0 || !ahead.complete { info.continuation = ListKey(values: lastKey, ahead: ahead) }
+            if rows.count == limit, !lastKey.isEmpty { info.continuation = ListKey(values: lastKey) }
             return (rows, info)
         case nil:
             let (page, perPage) = pageAndSize(params)
             let count = try db.statement(varyingSQL: "SELECT COUNT(*) " + countFrom + filter.whereClause)
             let total = try Int64.fetchOne(count, arguments: StatementArguments(filter.args)) ?? 0
-            let rows = try fetch(db.statement(varyingSQL: select + filter.whereClause + " ORDER BY " + order.sql + " LIMIT ? OFFSET ?"),
-                                 filter.args + order.arguments + [perPage, rowsBefore(page: page, perPage: perPage)])
+            let (rows, _) = try fetch(db.statement(varyingSQL: select + filter.whereClause + " ORDER BY " + order.sql + " LIMIT ? OFFSET ?"),
+                                      filter.args + order.arguments + [perPage, rowsBefore(page: page, perPage: perPage)], 0..<0)
             let totalPages = max(1, (total + perPage - 1) / perPage)
             let info = PageInfo(page: page, perPage: perPage, total: total, totalPages: totalPages,
                                 nextPage: page < totalPages ? page + 1 : nil, prevPage: page > 1 ? page - 1 : nil)
             return (rows, info)
         }
+    }
+
+    /// Whether SQLite answers `sql` by sorting every row it selects (no index gives the
+    /// order): then a page costs the whole list, and the pages read ahead. The plan's text
+    /// is SQLite's own, stable for years; were it to change, pages would go on without
+    /// reading ahead, only slower.
+    private static func sortsEveryRow(_ db: Database, _ sql: String, _ arguments: SQLArguments) throws -> Bool {
+        try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments)).contains {
+            ($0["parent"] as Int64?) == 0 && ($0["detail"] as String?) == "USE TEMP B-TREE FOR ORDER BY"
+        }
+    }
+
+    /// The next page of `limit` rows through `ListAhead`.
+    private static func readingAhead<R>(_ db: Database, select: String, filter: QueryFilter, order: ListOrder, key: ListKey?, limit: Int, countFrom: String,
+                                        fetch: (Statement, SQLArguments, Range<Int>) throws -> ([R], [DatabaseValue])) throws -> ([R], PageInfo) {
+        var ahead = key?.ahead ?? ListAhead(width: order.terms.count)
+        var lastKey = key?.values ?? []
+        var rows: [R] = []
+        while rows.isEmpty {
+            if ahead.count < limit, !ahead.complete {
+                ahead = try readAhead(db, countFrom: countFrom, filter: filter, order: order, ahead: ahead,
+                                      after: ahead.lastKey ?? lastKey, count: min(limit * 10, maxReadAhead))
+            }
+            guard let (ids, idsLastKey) = ahead.take(limit) else { break }
+            // The rows of those ids still in the list, after the last key taken: an index
+            // that gives the order seeks to it and stops at the limit.
+            var f = filter
+            f.add("\(order.idExpression) IN (SELECT value FROM json_each(?))", [JSONText.encode(.array(ids.map { .int($0) }))])
+            if !lastKey.isEmpty { let after = order.after(ListKey(values: lastKey)); f.add(after.sql, after.args) }
+            let statement = try db.statement(varyingSQL: select + f.whereClause + " ORDER BY " + order.sql + " LIMIT ?")
+            rows = try fetch(statement, f.args + order.arguments + [Int64(ids.count)], 0..<0).0
+            lastKey = idsLastKey
+        }
+        var info = PageInfo(page: nil, perPage: Int64(limit))
+        if ahead.count > 0 || !ahead.complete { info.continuation = ListKey(values: lastKey, ahead: ahead) }
+        return (rows, info)
     }
 
     /// The most ids read ahead at once (a few hundred kilobytes).
@@ -234,6 +275,24 @@ enum Paginator {
         var ahead = ahead
         ahead.append(more, complete: more.count < count)
         return ahead
+    }
+
+    /// `select` with the order's expressions added as its last result columns, and where
+    /// they are. They go before the FROM of the outer query (a column may hold a subquery).
+    static func selectingKey(_ select: String, _ order: ListOrder) throws -> String {
+        var depth = 0
+        var from: String.Index?
+        var i = select.startIndex
+        while i < select.endIndex {
+            let c = select[i]
+            if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
+            else if depth == 0, c.isWhitespace, select[select.index(after: i)...].hasPrefix("FROM"),
+                    select[select.index(after: i)...].dropFirst(4).first?.isWhitespace == true { from = i; break }
+            i = select.index(after: i)
+        }
+        guard let from else { throw APIError(status: 500, body: .message("500 Internal Server Error - list select without FROM")) }
+        let keys = order.terms.enumerated().map { "\($1.expression) AS grove_key\($0)" }.joined(separator: ", ")
+        return String(select[..<from]) + ", " + keys + String(select[from...])
     }
 
     /// `page` (at least 1) and `per_page` clamped to 1...100 as GitLab does, whatever the

@@ -221,6 +221,18 @@ extension ColumnDecodable {
         try statement.eachRow(arguments) { row in records.append(try Self(columns: row)); return true }
         return records
     }
+
+    /// Every row, and the values of `lastKeyColumns` in the last one (a list's key).
+    static func fetchAll(_ statement: Statement, arguments: SQLArguments, lastKeyColumns: Range<Int>) throws -> ([Self], [DatabaseValue]) {
+        var records: [Self] = []
+        var key: [DatabaseValue] = []
+        try statement.eachRow(arguments) { row in
+            records.append(try Self(columns: row))
+            if !lastKeyColumns.isEmpty { key = lastKeyColumns.map { DatabaseValue(sqliteStatement: row.handle, index: CInt($0)) } }
+            return true
+        }
+        return (records, key)
+    }
 }
 
 /// Records GRDB also decodes from its rows are read from columns when the SQL is cached.
