@@ -12,7 +12,7 @@ extension JSONValue {
         case .double(let d): .number(d)
         case .string(let s): .string(s)
         case .array(let items): .array(items.map(\.luaValue))
-        case .object(let object): .map(Dictionary(object.pairs.map { ($0.key, $0.value.luaValue) }, uniquingKeysWith: { a, _ in a }))
+        case .object(let object): .map(Dictionary(object.lazy.map { ($0.key, $0.value.luaValue) }, uniquingKeysWith: { a, _ in a }))
         }
     }
 

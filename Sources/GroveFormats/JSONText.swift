@@ -79,13 +79,13 @@ public enum JSONText {
                 if object.isEmpty { raw("{}"); return }
                 bytes.append(UInt8(ascii: "{"))
                 var first = true
-                for pair in object.pairs {
+                for (key, member) in object {
                     if !first { bytes.append(UInt8(ascii: ",")) }
                     first = false
                     if pretty { newline(indent + 1) }
-                    string(pair.key)
+                    string(key)
                     if pretty { raw(": ") } else { bytes.append(UInt8(ascii: ":")) }
-                    self.value(pair.value, pretty: pretty, indent: indent + 1)
+                    self.value(member, pretty: pretty, indent: indent + 1)
                 }
                 if pretty { newline(indent) }
                 bytes.append(UInt8(ascii: "}"))

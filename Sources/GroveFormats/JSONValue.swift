@@ -35,7 +35,13 @@ public enum JSONValue: Sendable, Equatable {
 /// Stored as a list of pairs: response objects are built once and read in order, and
 /// small linear scans beat hashing every key.
 public struct JSONObject: Sendable, Equatable, Sequence {
-    private var storage: [(key: String, value: JSONValue)] = []
+    /// A key and its value. A struct, not a tuple: the runtime looks up the metadata of an
+    /// array of tuples and destroys its elements through a generic witness, each time.
+    struct Field: Sendable, Equatable {
+        var key: String
+        var value: JSONValue
+    }
+    private var storage: [Field] = []
 
     public init() {}
     public init(_ pairs: [(String, JSONValue)]) {
@@ -46,7 +52,7 @@ public struct JSONObject: Sendable, Equatable, Sequence {
     /// Pairs whose keys the caller knows to be distinct (a presenter's shape): no search
     /// for an earlier key per pair, as `init(_:)` makes.
     public init(uniqueKeysWithValues pairs: [(String, JSONValue)]) {
-        storage = pairs.map { (key: $0.0, value: $0.1) }
+        storage = pairs.map { Field(key: $0.0, value: $0.1) }
         assert(Set(storage.map(\.key)).count == storage.count, "duplicate keys in \(storage.map(\.key))")
     }
 
@@ -62,7 +68,7 @@ public struct JSONObject: Sendable, Equatable, Sequence {
             switch (index, newValue) {
             case (let i?, let v?): storage[i].value = v
             case (let i?, nil): storage.remove(at: i)
-            case (nil, let v?): storage.append((key, v))
+            case (nil, let v?): storage.append(Field(key: key, value: v))
             case (nil, nil): break
             }
         }
@@ -71,17 +77,22 @@ public struct JSONObject: Sendable, Equatable, Sequence {
     /// Appends a key the caller knows is new (presenters building seed shapes).
     public mutating func append(_ key: String, _ value: JSONValue) {
         assert(self[key] == nil, "duplicate key \(key)")
-        storage.append((key, value))
+        storage.append(Field(key: key, value: value))
     }
 
     public var count: Int { storage.count }
     public var isEmpty: Bool { storage.isEmpty }
-    public var pairs: [(key: String, value: JSONValue)] { storage }
-    public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> { storage.makeIterator() }
+    public var pairs: [(key: String, value: JSONValue)] { storage.map { ($0.key, $0.value) } }
+
+    public struct Iterator: IteratorProtocol {
+        var fields: IndexingIterator<[Field]>
+        public mutating func next() -> (key: String, value: JSONValue)? { fields.next().map { ($0.key, $0.value) } }
+    }
+    public func makeIterator() -> Iterator { Iterator(fields: storage.makeIterator()) }
 
     /// Equality is order-sensitive: the order is part of the contract with the seeds.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        lhs.storage.count == rhs.storage.count && zip(lhs.storage, rhs.storage).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        lhs.storage == rhs.storage
     }
 }
 
