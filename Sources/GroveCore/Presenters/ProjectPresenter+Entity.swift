@@ -13,20 +13,22 @@ extension ProjectPresenter {
         let administers = level >= AccessLevel.maintainer
         let feature = { (name: String) in p.features[name] ?? true }
         let api = "\(base)/api/v4/projects/\(p.id)"
-        var o = JSONObject()
+        let pathWithNamespace = p.pathWithNamespace
+        let web = base + "/" + pathWithNamespace
+        var o = JSONObject(capacity: 128)
         o.append("id", .int(p.id))
         o.append("description", p.description.json)
         o.append("name", .string(p.name))
         o.append("name_with_namespace", .string(p.nameWithNamespace))
         o.append("path", .string(p.path))
-        o.append("path_with_namespace", .string(p.pathWithNamespace))
+        o.append("path_with_namespace", .string(pathWithNamespace))
         o.append("created_at", .string(Timestamp.iso8601(p.createdAt)))
         o.append("default_branch", .string(p.defaultBranch))
         o.append("tag_list", .array(p.topics.map { .string($0) }))
         o.append("topics", .array(p.topics.map { .string($0) }))
-        o.append("ssh_url_to_repo", .string("git@\(host):\(p.pathWithNamespace).git"))
-        o.append("http_url_to_repo", .string("\(webURL(p)).git"))
-        o.append("web_url", .string(webURL(p)))
+        o.append("ssh_url_to_repo", .string("git@\(host):\(pathWithNamespace).git"))
+        o.append("http_url_to_repo", .string(web + ".git"))
+        o.append("web_url", .string(web))
         o.append("readme_url", .null)
         o.append("forks_count", 0)
         o.append("avatar_url", .null)
@@ -34,8 +36,9 @@ extension ProjectPresenter {
         o.append("last_activity_at", .string(Timestamp.iso8601(p.lastActivityAt)))
         o.append("namespace", namespace(p, full: true))
         if ctx.caller.isAdmin { o.append("repository_storage", "default") }
-        o.append("container_registry_image_prefix", .string("\(host)/\(p.pathWithNamespace.lowercased())"))
-        var links = JSONObject([("self", .string(api))])
+        o.append("container_registry_image_prefix", .string("\(host)/\(pathWithNamespace.lowercased())"))
+        var links = JSONObject(capacity: 7)
+        links.append("self", .string(api))
         if feature("issues_enabled") { links.append("issues", .string("\(api)/issues")) }
         if feature("merge_requests_enabled") { links.append("merge_requests", .string("\(api)/merge_requests")) }
         for (name, tail) in [("repo_branches", "repository/branches"), ("labels", "labels"), ("events", "events"), ("members", "members"),
@@ -58,13 +61,16 @@ extension ProjectPresenter {
         o.append("service_desk_address", .null)
         o.append("can_create_merge_request_in", .bool(level >= AccessLevel.developer))
         let onOff = { (enabled: Bool) -> JSONValue in enabled ? "enabled" : "disabled" }
-        for (name, value) in [("issues", onOff(feature("issues_enabled"))), ("repository", "enabled"), ("merge_requests", onOff(feature("merge_requests_enabled"))),
-                              ("forking", "enabled"), ("wiki", onOff(feature("wiki_enabled"))), ("builds", onOff(feature("jobs_enabled"))),
-                              ("snippets", onOff(feature("snippets_enabled"))), ("pages", p.visibility == .public ? "enabled" : "private"),
-                              ("analytics", "enabled"), ("container_registry", onOff(feature("container_registry_enabled"))),
-                              ("security_and_compliance", "private"), ("releases", "enabled"), ("environments", "enabled"), ("feature_flags", "enabled"),
-                              ("infrastructure", "enabled"), ("monitor", "enabled"), ("model_experiments", "enabled"), ("model_registry", "enabled")] as [(String, JSONValue)] {
-            o.append("\(name)_access_level", value)
+        for (name, value) in [("issues_access_level", onOff(feature("issues_enabled"))), ("repository_access_level", "enabled"),
+                              ("merge_requests_access_level", onOff(feature("merge_requests_enabled"))), ("forking_access_level", "enabled"),
+                              ("wiki_access_level", onOff(feature("wiki_enabled"))), ("builds_access_level", onOff(feature("jobs_enabled"))),
+                              ("snippets_access_level", onOff(feature("snippets_enabled"))), ("pages_access_level", p.visibility == .public ? "enabled" : "private"),
+                              ("analytics_access_level", "enabled"), ("container_registry_access_level", onOff(feature("container_registry_enabled"))),
+                              ("security_and_compliance_access_level", "private"), ("releases_access_level", "enabled"),
+                              ("environments_access_level", "enabled"), ("feature_flags_access_level", "enabled"),
+                              ("infrastructure_access_level", "enabled"), ("monitor_access_level", "enabled"),
+                              ("model_experiments_access_level", "enabled"), ("model_registry_access_level", "enabled")] as [(String, JSONValue)] {
+            o.append(name, value)
         }
         o.append("emails_disabled", false)
         o.append("emails_enabled", true)
