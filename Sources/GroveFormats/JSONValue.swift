@@ -37,11 +37,11 @@ public enum JSONValue: Sendable, Equatable {
 public struct JSONObject: Sendable, Equatable, Sequence {
     /// A key and its value. A struct, not a tuple: the runtime looks up the metadata of an
     /// array of tuples and destroys its elements through a generic witness, each time.
-    struct Field: Sendable, Equatable {
-        var key: String
-        var value: JSONValue
+    @usableFromInline struct Field: Sendable, Equatable {
+        @usableFromInline var key: String
+        @usableFromInline var value: JSONValue
     }
-    private var storage: [Field] = []
+    @usableFromInline var storage: [Field] = []
 
     public init() {}
     public init(_ pairs: [(String, JSONValue)]) {
@@ -84,11 +84,14 @@ public struct JSONObject: Sendable, Equatable, Sequence {
     public var isEmpty: Bool { storage.isEmpty }
     public var pairs: [(key: String, value: JSONValue)] { storage.map { ($0.key, $0.value) } }
 
+    // Inlinable: a loop over an object's fields (pushing it to Lua, encoding it) calls
+    // next once per field.
     public struct Iterator: IteratorProtocol {
-        var fields: IndexingIterator<[Field]>
-        public mutating func next() -> (key: String, value: JSONValue)? { fields.next().map { ($0.key, $0.value) } }
+        @usableFromInline var fields: IndexingIterator<[Field]>
+        @inlinable init(fields: IndexingIterator<[Field]>) { self.fields = fields }
+        @inlinable public mutating func next() -> (key: String, value: JSONValue)? { fields.next().map { ($0.key, $0.value) } }
     }
-    public func makeIterator() -> Iterator { Iterator(fields: storage.makeIterator()) }
+    @inlinable public func makeIterator() -> Iterator { Iterator(fields: storage.makeIterator()) }
 
     /// Equality is order-sensitive: the order is part of the contract with the seeds.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
