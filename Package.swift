@@ -33,11 +33,9 @@ let package = Package(
         // The C API's macros as functions, and the trampoline that raises Lua errors
         // only after the Swift frame has returned.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
-        .systemLibrary(
-            name: "CEditline",
-            pkgConfig: "libedit",
-            providers: [.apt(["libedit-dev"])]
-        ),
+        // libedit's readline interface (libedit-dev's header), loaded with dlopen when the
+        // shell starts: the executable does not link it.
+        .target(name: "CEditline"),
         .target(name: "GroveLua", dependencies: ["CLuaShim"]),
         // The text formats Grove parses itself (JSON, ISO 8601, form encoding and Rails
         // brackets, multipart, RE2-checked patterns): Foundation only, so the libFuzzer

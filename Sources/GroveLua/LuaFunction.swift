@@ -163,12 +163,14 @@ public struct LuaCall {
 extension LuaState {
     /// Registers `function` as a global (`name` without dots) or as `module.name`.
     public func register(_ function: LuaFunction) throws {
-        let parts = function.name.split(separator: ".").map(String.init)
-        if parts.count == 1 {
+        // Not split and joined: the generic joined(separator:) costs the Swift runtime a
+        // scan of every protocol conformance in the binary on first use, and every start
+        // registers grove.clock.
+        if let dot = function.name.lastIndex(of: ".") {
+            try register(module: String(function.name[..<dot]), [function])
+        } else {
             pushFunction(function, on: L)
             lua_setglobal(L, function.name)
-        } else {
-            try register(module: parts.dropLast().joined(separator: "."), [function])
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 import GroveLua
 
 /// Where the REPL's lines come from: libedit on a terminal (editing, history,
-/// completion), plain standard input otherwise.
+/// completion), plain standard input otherwise, or when libedit cannot be loaded.
 protocol LineReader {
     /// The next line without its newline; nil at end of input. `interrupted`
     /// is true when Ctrl-C cancelled the line being typed.
@@ -13,19 +13,61 @@ protocol LineReader {
 }
 
 struct PlainLineReader: LineReader {
+    /// On a terminal (libedit missing): the prompt is shown, and Ctrl-C cancels the line
+    /// rather than ending the shell.
+    var onTerminal = false
+
     mutating func readLine(prompt: String) -> (line: String?, interrupted: Bool) {
-        (Swift.readLine(strippingNewline: true), false)
+        guard onTerminal else { return (Swift.readLine(strippingNewline: true), false) }
+        _ = LuaState.takeInterrupt()
+        print(prompt, terminator: "")
+        fflush(nil)
+        return Self.terminalLine()
     }
+
+    /// A line of the terminal, read with read(2): Swift's readLine retries a read that
+    /// SIGINT interrupts (it was seen spinning there), so Ctrl-C would never reach the
+    /// shell. Byte by byte, so nothing is read ahead of Lua's io.read.
+    private static func terminalLine() -> (line: String?, interrupted: Bool) {
+        var bytes: [UInt8] = []
+        while true {
+            // Ctrl-C may come between the prompt and the read.
+            if LuaState.takeInterrupt() { return (nil, true) }
+            var byte: UInt8 = 0
+            let n = read(STDIN_FILENO, &byte, 1)
+            if n == 1 {
+                if byte == UInt8(ascii: "\n") { break }
+                bytes.append(byte)
+            } else if n < 0, errno == EINTR {
+                continue
+            } else {
+                if bytes.isEmpty { return (nil, false) }
+                break
+            }
+        }
+        return (String(decoding: bytes, as: UTF8.self), false)
+    }
+
     mutating func remember(_ entry: String) {}
     func close() {}
 }
 
-/// libedit through its readline interface. History persists in `historyPath`.
+/// libedit through its readline interface, loaded when the first reader is made.
+/// History persists in `historyPath`.
 struct EditlineReader: LineReader {
     let historyPath: String
     static let historyLimit: Int32 = 1000
 
-    init(historyPath: String, completer: Completer) {
+    /// Why libedit could not be loaded (the dynamic loader's message).
+    struct Unavailable: Error, CustomStringConvertible {
+        let reason: String
+        var description: String {
+            "grove: line editing is off (no history, no completion): \(reason). It comes with libedit (Debian and Ubuntu: libedit2)."
+        }
+    }
+
+    init(historyPath: String, completer: Completer) throws(Unavailable) {
+        if let reason = grove_editline_load() { throw Unavailable(reason: String(cString: reason)) }
         self.historyPath = historyPath
         try? FileManager.default.createDirectory(
             atPath: (historyPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -33,8 +75,8 @@ struct EditlineReader: LineReader {
         // `.` and `:` are part of the word so that `groups.cr<TAB>` completes fields.
         grove_editline_setup("grove", " \t\n\"\\'`@$><=;|&{(,+-*/%^~[]#", completeAttempt)
         BracketedPaste.install()
-        using_history()
-        _ = read_history(historyPath)
+        grove_editline_using_history()
+        _ = grove_editline_read_history(historyPath)
     }
 
     /// A multi-line paste comes back as one line holding newlines: what was typed before
@@ -46,7 +88,7 @@ struct EditlineReader: LineReader {
         let modeSwitches = isatty(STDOUT_FILENO) != 0
         if modeSwitches { Self.write(BracketedPaste.enable) }
         defer { if modeSwitches { Self.write(BracketedPaste.disable) } }
-        guard let raw = readline(prompt) else {
+        guard let raw = grove_editline_readline(prompt) else {
             // libedit returns NULL both for Ctrl-D and for a read interrupted by SIGINT.
             return (nil, BracketedPaste.interrupted || LuaState.takeInterrupt())
         }
@@ -66,12 +108,12 @@ struct EditlineReader: LineReader {
 
     mutating func remember(_ entry: String) {
         guard !entry.allSatisfy(\.isWhitespace), !Self.holdsCredential(entry) else { return }
-        add_history(entry)
-        _ = write_history(historyPath)
-        _ = history_truncate_file(historyPath, Self.historyLimit)
+        _ = grove_editline_add_history(entry)
+        _ = grove_editline_write_history(historyPath)
+        _ = grove_editline_history_truncate_file(historyPath, Self.historyLimit)
     }
 
-    func close() { _ = write_history(historyPath) }
+    func close() { _ = grove_editline_write_history(historyPath) }
 
     /// A line that spells out a token (`grove.connect{token = "glpat-..."}`) stays out of
     /// the history file, which outlives the session in the user's home.
@@ -91,7 +133,7 @@ private let completeAttempt: @convention(c) (UnsafePointer<CChar>?, Int32, Int32
     guard let text, let completer = activeCompleter, let before = grove_editline_line_before_cursor() else { return nil }
     defer { free(before) }
     pendingMatches = completer.candidates(line: String(cString: before), word: String(cString: text))
-    return rl_completion_matches(text, nextMatch)
+    return grove_editline_completion_matches(text, nextMatch)
 }
 
 private let nextMatch: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { _, state in

@@ -26,9 +26,15 @@ final class REPL {
             return host.report(error)
         }
         let onTerminal = isatty(STDIN_FILENO) != 0
-        var reader: any LineReader = onTerminal
-            ? EditlineReader(historyPath: Self.historyPath(), completer: Completer(lua: host.lua, registry: host.registry))
-            : PlainLineReader()
+        var reader: any LineReader = PlainLineReader()
+        if onTerminal {
+            do {
+                reader = try EditlineReader(historyPath: Self.historyPath(), completer: Completer(lua: host.lua, registry: host.registry))
+            } catch {
+                reader = PlainLineReader(onTerminal: true)
+                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            }
+        }
         defer { reader.close() }
         // Installs the SIGINT handler, so that Ctrl-C cancels the line being typed even
         // before the first statement has run (the default action would end the shell).

@@ -167,10 +167,9 @@ struct REPLTests {
         #expect(result.stdout == "42\n")
     }
 
-    @Test func terminalSessionThroughAPseudoTerminal() throws {
-        let terminal = try PseudoTerminal(arguments: [])
-        defer { terminal.terminate() }
-        try terminal.expect("grove> ")
+    /// At the prompt: a function defined over two lines and called, a loop that Ctrl-C
+    /// stops, and the function called again.
+    func defineInterruptAndCall(in terminal: PseudoTerminal) throws {
         terminal.send("function f(x)\r")
         try terminal.expect("...> ")
         terminal.send("return x + 1 end\r")
@@ -183,6 +182,13 @@ struct REPLTests {
         try terminal.expect("interrupted!")
         terminal.send("f(2)\r")
         try terminal.expect("3\r\n")
+    }
+
+    @Test func terminalSessionThroughAPseudoTerminal() throws {
+        let terminal = try PseudoTerminal(arguments: [])
+        defer { terminal.terminate() }
+        try terminal.expect("grove> ")
+        try defineInterruptAndCall(in: terminal)
         // Completion redraws with cursor moves; the evaluated result proves what it inserted.
         terminal.send("string.upp\t")
         Thread.sleep(forTimeInterval: 0.3)
@@ -190,6 +196,27 @@ struct REPLTests {
         try terminal.expect("\"A\"")
         // Ctrl-D typed before the editor has the terminal again arrives as a NUL byte.
         terminal.waitUntilEditing()
+        terminal.send("\u{4}")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    @Test("without libedit the shell says so and reads plain lines; Ctrl-C still cancels")
+    func terminalSessionWithoutLibedit() throws {
+        // An empty libedit.so.2 found first: dlopen fails as when none is installed.
+        let dir = try GroveProcess.temporaryDirectory()
+        #expect(FileManager.default.createFile(atPath: dir.appendingPathComponent("libedit.so.2").path, contents: Data()))
+        let inherited = ProcessInfo.processInfo.environment["LD_LIBRARY_PATH"].map { ":" + $0 } ?? ""
+        let terminal = try PseudoTerminal(arguments: [], environment: ["LD_LIBRARY_PATH": dir.path + inherited])
+        defer { terminal.terminate() }
+        try terminal.expect("line editing is off")
+        try terminal.expect("grove> ")
+        terminal.send("1 +\r")
+        try terminal.expect("...> ")
+        Thread.sleep(forTimeInterval: 0.3)
+        terminal.interrupt()
+        try terminal.expect("grove> ")
+        try defineInterruptAndCall(in: terminal)
+        try terminal.expect("grove> ")
         terminal.send("\u{4}")
         #expect(terminal.waitForExit() == 0)
     }
