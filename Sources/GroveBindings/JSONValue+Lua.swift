@@ -43,13 +43,21 @@ extension JSONValue {
         case .int(let i): lua.pushInteger(i)
         case .double(let d): lua.pushNumber(d)
         case .string(let s): lua.pushString(s)
+        // Step by step rather than through `set`'s closures: a list pushes them per field.
         case .array(let items):
             try lua.pushTable(arrayCount: items.count, fieldCount: 0) { table in
-                for (offset, item) in items.enumerated() { try table.set(index: offset + 1) { try item.push(to: table) } }
+                for index in items.indices {
+                    try items[index].push(to: table)
+                    table.rawset(index: index + 1)
+                }
             }
         case .object(let object):
             try lua.pushTable(arrayCount: 0, fieldCount: object.count) { table in
-                for (key, value) in object { try table.set(field: key) { try value.push(to: table) } }
+                for (key, value) in object {
+                    table.pushKey(key)
+                    try value.push(to: table)
+                    table.rawsetField()
+                }
             }
         }
     }

@@ -222,6 +222,16 @@ public struct LuaStackWriter {
         try fill(LuaStackWriter(state: state, L: L, depth: depth + 1, keys: keys))
     }
 
+    /// The steps of `set(field:_:)` for a caller that pushes the value itself (a converter
+    /// walking a tree, field after field): `pushKey`, push the value, `rawsetField`.
+    public func pushKey(_ name: String) {
+        if let keys { keys._withUnsafeGuaranteedRef { $0.push(name, on: L) } } else { pushString(name) }
+    }
+    /// Sets the key and value on top of the stack in the table under them.
+    public func rawsetField() { lua_rawset(L, -3) }
+    /// Sets the value on top of the stack at `index` of the table under it.
+    public func rawset(index: Int) { lua_rawseti(L, -2, lua_Integer(index)) }
+
     /// `t[index] = v`, where `value` pushes v, for the table being filled.
     public func set(index: Int, _ value: () throws -> Void) rethrows {
         try value()
@@ -230,7 +240,7 @@ public struct LuaStackWriter {
 
     /// `t[field] = v`, where `value` pushes v, for the table being filled.
     public func set(field: String, _ value: () throws -> Void) rethrows {
-        if let keys { keys._withUnsafeGuaranteedRef { $0.push(field, on: L) } } else { pushString(field) }
+        pushKey(field)
         try value()
         lua_rawset(L, -3)
     }
