@@ -177,6 +177,28 @@ struct ListKeyTests {
         }
     }
 
+    /// A limit past any list (a front end passing Int.max) reads the list whole, with or
+    /// without reading ahead, and nothing overflows.
+    @Test("a page of Int.max rows is the whole list")
+    func hugeLimits() throws {
+        let f = try Fixture()
+        try f.store.write { db in
+            try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+            for i in 1...30 { try db.execute(sql: "INSERT INTO t (id, name) VALUES (?, ?)", arguments: [i, "n\(31 - i)"]) }
+        }
+        for indexed in [false, true] {
+            if indexed { try f.store.write { db in try db.execute(sql: "CREATE INDEX t_name ON t(name)") } }
+            var params = Params([:])
+            params.list = .after(nil, limit: Int.max)
+            let (rows, info): ([Row], PageInfo) = try f.store.read { db in
+                try Paginator.offset(db, select: "SELECT id, name FROM t", filter: QueryFilter(), order: ListOrder([.asc("name"), .asc("id")]),
+                                     params: params, countFrom: "FROM t")
+            }
+            #expect(rows.count == 30, "indexed: \(indexed)")
+            #expect(info.continuation == nil, "indexed: \(indexed)")
+        }
+    }
+
     /// Where SQLite sorts every row for a page, a page reads the ids of the next ten pages at
     /// once (`ListAhead`): a row among them
     /// that is deleted or leaves the filter before its page is skipped, one renamed in place

@@ -121,7 +121,7 @@ struct ListAhead: Sendable, Equatable {
     /// The ids of the next `n` rows (fewer at the end) and the key of the last, taken; nil
     /// when none is left.
     mutating func take(_ n: Int) -> (ids: ArraySlice<Int64>, lastKey: [DatabaseValue])? {
-        let end = min(next + n, ids.count)
+        let end = next + min(n, ids.count - next)
         guard end > next else { return nil }
         defer { next = end }
         return (ids[next..<end], Array(keys[(end - 1) * width ..< end * width]))
@@ -236,7 +236,7 @@ enum Paginator {
         while rows.isEmpty {
             if ahead.count < limit, !ahead.complete {
                 ahead = try readAhead(db, countFrom: countFrom, filter: filter, order: order, ahead: ahead,
-                                      after: ahead.lastKey ?? lastKey, count: min(limit * 10, maxReadAhead))
+                                      after: ahead.lastKey ?? lastKey, count: limit > maxReadAhead / 10 ? maxReadAhead : limit * 10)
             }
             guard let (ids, idsLastKey) = ahead.take(limit) else { break }
             // The rows of those ids still in the list, after the last key taken: an index
