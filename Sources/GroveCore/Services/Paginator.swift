@@ -100,10 +100,11 @@ public struct ListKey: Sendable, Equatable {
 
 /// The rows that come next in a list's order, as found by one query ahead of the pages
 /// that return them: their ids, and their keys as they were then. Used where no index
-/// gives the order, and SQLite sorts every row after the key for a page: a loop over n rows
-/// in pages of k sorted n^2/k rows; read ahead ten pages at a time, ten times fewer. A row that left the
-/// list (deleted, moved, hidden) since is skipped when its page is read; one that joined
-/// among rows already read ahead is not returned, as if it had joined a page already read.
+/// gives the order, and SQLite sorts every row after the key for a page: a loop over n
+/// rows in pages of k sorted n^2/k rows; read ahead ten pages at a time, ten times fewer.
+/// A row that left the list (deleted, moved, hidden) since is skipped when its page is
+/// read; one that joined among rows already read ahead is not returned, as if it had
+/// joined a page already read.
 struct ListAhead: Sendable, Equatable {
     let width: Int
     private var ids: [Int64] = []
@@ -190,13 +191,17 @@ enum Paginator {
             let total = try Int64.fetchOne(db.statement(varyingSQL: "SELECT COUNT(*) " + countFrom + f.whereClause), arguments: StatementArguments(f.args)) ?? 0
             return ([], PageInfo(page: nil, perPage: 0, total: total))
         case .after(let key, let limit)?:
+            if key?.ahead != nil {
+                return try readingAhead(db, select: select, filter: filter, order: order, key: key, limit: limit, countFrom: countFrom, fetch: fetch)
+            }
             var f = filter
             if let key { let after = order.after(key); f.add(after.sql, after.args) }
             // The order's expressions are read back as the last columns: the key of the last row.
             let sql = try selectingKey(select, order) + f.whereClause + " ORDER BY " + order.sql + " LIMIT ?"
             let arguments = order.arguments + f.args + order.arguments + [Int64(limit)]
-            if try key.map({ $0.ahead != nil }) ?? sortsEveryRow(db, sql, arguments) {
-                return try readingAhead(db, select: select, filter: filter, order: order, key: key, limit: limit, countFrom: countFrom, fetch: fetch)
+            // The first page decides; a list that read ahead goes on doing so (above).
+            if key == nil, try sortsEveryRow(db, sql, arguments) {
+                return try readingAhead(db, select: select, filter: filter, order: order, key: nil, limit: limit, countFrom: countFrom, fetch: fetch)
             }
             let statement = try db.statement(varyingSQL: sql)
             let keyColumns = (statement.columnCount - order.terms.count)..<statement.columnCount
