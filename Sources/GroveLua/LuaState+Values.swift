@@ -273,10 +273,10 @@ public struct LuaStackWriter {
 /// push, and pushes the same string again where the next value has the same name there.
 /// A different name at a place is interned and replaces the one kept.
 public final class LuaKeyCache {
-    // Only the push in progress touches these, on the Lua state's thread: no dynamic
-    // exclusivity checks (they cost as much as the look-up they guard).
     /// A Lua array of the names, at `position + 1` each.
     fileprivate var table: LuaRef?
+    // Only the push in progress touches these, on the Lua state's thread: no dynamic
+    // exclusivity checks (they cost as much as the look-up they guard).
     @exclusivity(unchecked) fileprivate var names: [String] = []
     @exclusivity(unchecked) fileprivate var tableIndex: Int32 = 0
     @exclusivity(unchecked) fileprivate var position = 0
