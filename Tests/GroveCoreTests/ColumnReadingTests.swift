@@ -56,3 +56,20 @@ struct ColumnReadingTests {
         }
     }
 }
+
+/// `ProjectFeatures` names each switch twice, in `names` (the columns and parameters) and
+/// in its subscript: each name reads its own switch, and no other.
+@Suite("Project feature switches")
+struct ProjectFeaturesTests {
+    @Test func eachNameReadsItsOwnSwitch() {
+        let names = ProjectFeatures.names
+        for (index, name) in names.enumerated() {
+            var on = [Bool](repeating: false, count: 6)
+            on[index] = true
+            let features = ProjectFeatures(issues: on[0], mergeRequests: on[1], wiki: on[2], jobs: on[3], snippets: on[4], containerRegistry: on[5])
+            #expect(names.map { features[$0] } == on.map { Optional($0) }, "\(name)")
+        }
+        #expect(names.count == 6)
+        #expect(ProjectFeatures(issues: true, mergeRequests: true, wiki: true, jobs: true, snippets: true, containerRegistry: true)["pages_enabled"] == nil)
+    }
+}

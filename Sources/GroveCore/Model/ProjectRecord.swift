@@ -27,8 +27,6 @@ struct ProjectRecord: FetchableRecord, ColumnDecodable {
     var namespaceParentId: Int64?
     var namespaceAvatar: String?
 
-    static let featureNames = ProjectFeatures.names
-
     init(row: Row) throws { try self.init(reading: row) }
     init(columns: StatementColumns) throws { try self.init(reading: columns) }
 

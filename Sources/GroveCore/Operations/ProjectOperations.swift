@@ -1,7 +1,7 @@
 /// The project operations the group features rely on.
 enum ProjectOperations: OperationModule {
     static let id = ParamSpec("id", .idOrPath, required: true, "The ID or URL-encoded path of the project")
-    static let features = ProjectRecord.featureNames.map { ParamSpec($0, .boolean, "Enable or disable the feature") }
+    static let features = ProjectFeatures.names.map { ParamSpec($0, .boolean, "Enable or disable the feature") }
 
     static func register(into registry: OperationRegistry) {
         registry.describe(module: "projects", "Projects in groups (what group operations need)")

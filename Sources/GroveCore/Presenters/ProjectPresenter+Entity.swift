@@ -56,7 +56,7 @@ extension ProjectPresenter {
             ("next_run_at", .string(Timestamp.iso8601(p.createdAt + 86_400_000))),
         ]))
         o.append("repository_object_format", "sha1")
-        for name in ProjectRecord.featureNames { o.append(name, .bool(feature(name))) }
+        for name in ProjectFeatures.names { o.append(name, .bool(feature(name))) }
         o.append("service_desk_enabled", false)
         o.append("service_desk_address", .null)
         o.append("can_create_merge_request_in", .bool(level >= AccessLevel.developer))

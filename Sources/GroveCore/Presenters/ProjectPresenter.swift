@@ -70,7 +70,7 @@ struct ProjectPresenter {
         o.append("name_with_namespace", .string(p.nameWithNamespace))
         o.append("path", .string(p.path))
         o.append("path_with_namespace", .string(p.pathWithNamespace))
-        for f in ProjectRecord.featureNames { o.append(f, .bool(p.features[f] ?? true)) }
+        for f in ProjectFeatures.names { o.append(f, .bool(p.features[f] ?? true)) }
         o.append("created_at", .string(Timestamp.iso8601(p.createdAt)))
         o.append("last_activity_at", .string(Timestamp.iso8601(p.lastActivityAt)))
         o.append("shared_runners_enabled", true)

@@ -42,7 +42,7 @@ struct ProjectService {
                                                       ctx.caller.id, ctx.now, ctx.now, ctx.now]
         if let b = params.string("default_branch") { columns.append("default_branch"); values.append(b) }
         if let a = params.bool("archived") { columns.append("archived"); values.append(a) }
-        for f in ProjectRecord.featureNames { if let v = params.bool(f) { columns.append(f); values.append(v) } }
+        for f in ProjectFeatures.names { if let v = params.bool(f) { columns.append(f); values.append(v) } }
         try ctx.db.execute(sql: "INSERT INTO projects (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
                            arguments: StatementArguments(values))
         let project = try readBack(ProjectRecord.find(ctx.db, id: ctx.db.lastInsertedRowID))
@@ -81,7 +81,7 @@ struct ProjectService {
         }
         if let d = params.string("description") { set("description", d, audit: project.description.json, .string(d)) }
         if let n = params.string("name") { set("name", n, audit: .string(project.name), .string(n)) }
-        for f in ProjectRecord.featureNames { if let v = params.bool(f) { set(f, v, audit: .bool(project.features[f] ?? true), .bool(v)) } }
+        for f in ProjectFeatures.names { if let v = params.bool(f) { set(f, v, audit: .bool(project.features[f] ?? true), .bool(v)) } }
         for s in Self.statisticsColumns { if let v = params.int(s) { guard ctx.caller.isAdmin else { throw APIError.forbidden() }; set(s, v, audit: .null, .int(v)) } }
         if !sets.isEmpty {
             try ctx.db.execute(sql: "UPDATE projects SET \(sets.joined(separator: ", ")), updated_at = ? WHERE id = ?", arguments: StatementArguments(args + [ctx.now, project.id]))
