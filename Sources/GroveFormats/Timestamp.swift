@@ -7,46 +7,60 @@ public enum Timestamp {
     public static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
 
     public static func iso8601(_ millis: Int64) -> String {
+        String(unsafeUninitializedCapacity: maximumISO8601Length) { writeISO8601(millis, to: UnsafeMutableRawBufferPointer($0)) }
+    }
+
+    /// The longest `iso8601` text: a year of Int64 milliseconds has at most nine digits
+    /// and a sign.
+    public static let maximumISO8601Length = 32
+
+    /// Writes `iso8601(millis)` as UTF-8 at the start of `out` (at least
+    /// `maximumISO8601Length` bytes) and answers its length: one buffer, no string.
+    public static func writeISO8601(_ millis: Int64, to out: UnsafeMutableRawBufferPointer) -> Int {
         let (secs, ms) = floorDiv(millis, 1000)
         let c = civil(secs)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
-        appendDay(c, to: &bytes)
-        bytes.append(UInt8(ascii: "T"))
-        append(c.hh, width: 2, to: &bytes); bytes.append(UInt8(ascii: ":"))
-        append(c.mm, width: 2, to: &bytes); bytes.append(UInt8(ascii: ":"))
-        append(c.ss, width: 2, to: &bytes); bytes.append(UInt8(ascii: "."))
-        append(Int(ms), width: 3, to: &bytes); bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
+        var n = writeDay(c, to: out)
+        put(UInt8(ascii: "T"), out, &n)
+        put(c.hh, width: 2, out, &n); put(UInt8(ascii: ":"), out, &n)
+        put(c.mm, width: 2, out, &n); put(UInt8(ascii: ":"), out, &n)
+        put(c.ss, width: 2, out, &n); put(UInt8(ascii: "."), out, &n)
+        put(Int(ms), width: 3, out, &n); put(UInt8(ascii: "Z"), out, &n)
+        return n
     }
 
     /// `YYYY-MM-DD` of the UTC day of an instant.
     public static func day(_ millis: Int64) -> String {
-        var bytes: [UInt8] = []
-        appendDay(civil(floorDiv(millis, 1000).0), to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        String(unsafeUninitializedCapacity: maximumISO8601Length) {
+            writeDay(civil(floorDiv(millis, 1000).0), to: UnsafeMutableRawBufferPointer($0))
+        }
     }
 
     // Zero-padded digits by hand, in place: String(format:) dominated response rendering,
     // and an array per field still cost more than the rest of a timestamp.
-    private static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
-        var v = abs(value)
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
-        var i = start + width - 1
-        while i >= start { bytes[i] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10; i -= 1 }
+    private static func put(_ byte: UInt8, _ out: UnsafeMutableRawBufferPointer, _ n: inout Int) {
+        out[n] = byte
+        n += 1
     }
 
-    private static func appendDay(_ c: (y: Int, m: Int, d: Int, hh: Int, mm: Int, ss: Int), to bytes: inout [UInt8]) {
+    private static func put(_ value: Int, width: Int, _ out: UnsafeMutableRawBufferPointer, _ n: inout Int) {
+        var v = value.magnitude
+        var i = n + width - 1
+        while i >= n { out[i] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10; i -= 1 }
+        n += width
+    }
+
+    private static func writeDay(_ c: (y: Int, m: Int, d: Int, hh: Int, mm: Int, ss: Int), to out: UnsafeMutableRawBufferPointer) -> Int {
+        var n = 0
         // A year past 0000-9999 (an accepted date at either end with an offset, in UTC) is
         // written whole and signed, as Ruby does (`-0001`, `10000`), never cut to four digits.
-        if c.y < 0 { bytes.append(UInt8(ascii: "-")) }
+        if c.y < 0 { put(UInt8(ascii: "-"), out, &n) }
         var width = 4
         var rest = c.y.magnitude / 10_000
         while rest > 0 { width += 1; rest /= 10 }
-        append(c.y, width: width, to: &bytes); bytes.append(UInt8(ascii: "-"))
-        append(c.m, width: 2, to: &bytes); bytes.append(UInt8(ascii: "-"))
-        append(c.d, width: 2, to: &bytes)
+        put(c.y, width: width, out, &n); put(UInt8(ascii: "-"), out, &n)
+        put(c.m, width: 2, out, &n); put(UInt8(ascii: "-"), out, &n)
+        put(c.d, width: 2, out, &n)
+        return n
     }
 
     /// Parses `YYYY-MM-DD` (a four-digit year, 0000-9999) to the first millisecond of that UTC day.
@@ -119,9 +133,13 @@ public enum Timestamp {
         return v
     }
 
+    /// Division rounding down, for b > 0: the remainder is never negative. Written so that
+    /// no step overflows, down to Int64.min.
     private static func floorDiv(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
-        let q = a >= 0 ? a / b : (a - b + 1) / b
-        return (q, a - q * b)
+        var q = a / b
+        var r = a % b
+        if r < 0 { q -= 1; r += b }
+        return (q, r)
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {

@@ -53,6 +53,18 @@ struct JSONValueTests {
         #expect(Timestamp.parseDay("2024-02-29") != nil)
     }
 
+    /// Every Int64 of milliseconds renders, out to both ends (Int64.min trapped in the
+    /// floor division), and years past 9999 or before 0 are written whole.
+    @Test func timestampsAtTheEndsOfTime() {
+        #expect(Timestamp.iso8601(-1) == "1969-12-31T23:59:59.999Z")
+        #expect(Timestamp.iso8601(-62_167_219_200_000) == "0000-01-01T00:00:00.000Z")
+        #expect(Timestamp.iso8601(253_402_300_800_000) == "10000-01-01T00:00:00.000Z")
+        #expect(Timestamp.iso8601(.max) == "292278994-08-17T07:12:55.807Z")
+        #expect(Timestamp.iso8601(.min) == "-292275055-05-16T16:47:04.192Z")
+        #expect(Timestamp.day(.min) == "-292275055-05-16")
+        #expect(Timestamp.iso8601(.min).utf8.count <= Timestamp.maximumISO8601Length)
+    }
+
     @Test func apiErrorBodies() {
         #expect(APIError.notFound("Group").json == .object([("message", "404 Group Not Found")]))
         let fields = APIError.validation(FieldErrors("path", "has already been taken"))
