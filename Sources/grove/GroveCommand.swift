@@ -123,6 +123,10 @@ extension GroveCommand {
     /// `grove serv`: a word that is no subcommand and names no file is a typo, not a
     /// script to fail opening.
     static func checkScriptWord(_ word: String) throws {
+        // `grove --store x`: an option no command knows reaches here as the first word.
+        if word.count > 1, word.hasPrefix("-"), !FileManager.default.fileExists(atPath: word) {
+            throw ValidationError("unknown option '\(word)'; 'grove --help' lists the options")
+        }
         guard word != "-", !word.contains("/"), !word.contains("."), !FileManager.default.fileExists(atPath: word) else { return }
         let guess = NameSuggestion.closest(to: word, among: subcommandNames).map { "did you mean \($0)? " } ?? ""
         throw ValidationError("'\(word)' is neither a subcommand nor a file; \(guess)subcommands: \(subcommandNames.joined(separator: ", "))")

@@ -48,6 +48,11 @@ struct ScriptRunnerTests {
         #expect(typo.status != 0)
         #expect(typo.stderr.contains("'serv' is neither a subcommand nor a file"), "\(typo.stderr)")
         #expect(typo.stderr.contains("run, serve, admin"))
+        // An option no command knows is named as one, not taken for a script.
+        let option = try GroveProcess.run(["--store", db, "-e", "return 1"])
+        #expect(option.status == 2, "\(option.stderr)")
+        #expect(option.stderr.contains("unknown option '--store'"), "\(option.stderr)")
+        #expect(!option.stderr.contains("neither a subcommand"), "\(option.stderr)")
     }
 
     @Test("grove admin token mints a sudo-scoped token for a remote client; an unknown scope is refused")
