@@ -170,7 +170,7 @@ public enum CoreBindings {
         var batch = min(max(Int(clamping: params["per_page"]?.intValue ?? 100), 1), maxBatch)
         var key: ListKey?
         var more = true
-        var buffer: [JSONValue] = []
+        var buffer = ListBatch.values([])
         var index = 0
         var wanted: Int?
         let keys = LuaKeyCache()
@@ -178,7 +178,7 @@ public enum CoreBindings {
             var limit = batch
             if let wanted { limit = max(1, min(limit, wanted)) }
             let result = try list(.after(key, limit: limit))
-            buffer = result.body?.arrayValue ?? []
+            buffer = ListBatch(result)
             index = 0
             key = result.page?.continuation
             more = key != nil
@@ -192,7 +192,7 @@ public enum CoreBindings {
                 guard index < buffer.count else { return nil }
             }
             defer { index += 1 }
-            return buffer[index].luaResult(reusingKeys: keys)
+            return buffer.luaResult(at: index, reusingKeys: keys)
         }
         /// What is left: the items fetched and not yet taken, and a count of the rows
         /// after the last key, which reads no item.
@@ -206,6 +206,31 @@ public enum CoreBindings {
             // Items already fetched count towards what `:first(n)` takes.
             wanted = n.map { max($0 - (buffer.count - index), 0) }
         })
+    }
+
+    /// The items of one answer to a `ListRequest`: trees, or a tape where the operation
+    /// writes one.
+    enum ListBatch {
+        case values([JSONValue])
+        case tape(JSONTape)
+
+        init(_ result: OperationResult) {
+            if let tape = result.tape { self = .tape(tape) } else { self = .values(result.body?.arrayValue ?? []) }
+        }
+
+        var count: Int {
+            switch self {
+            case .values(let items): items.count
+            case .tape(let tape): tape.count
+            }
+        }
+
+        func luaResult(at index: Int, reusingKeys keys: LuaKeyCache) -> LuaValue {
+            switch self {
+            case .values(let items): items[index].luaResult(reusingKeys: keys)
+            case .tape(let tape): tape.luaResult(at: index, reusingKeys: keys)
+            }
+        }
     }
 
     /// `page = n`: that offset page only.

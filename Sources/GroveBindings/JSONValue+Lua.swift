@@ -90,6 +90,44 @@ extension JSONValue {
     }
 }
 
+extension JSONTape {
+    /// The value at `index` as the result of a binding, pushed from the tape's bytes with
+    /// field names from `keys` (`JSONValue.luaResult(reusingKeys:)` for a tape).
+    func luaResult(at index: Int, reusingKeys keys: LuaKeyCache) -> LuaValue {
+        .pushable(LuaPushable(typeName: "table") { lua in
+            try lua.reusingKeys(of: keys) { writer in try self.read(index) { try $0.push(to: writer) } }
+        })
+    }
+}
+
+extension JSONTape.Reader {
+    /// Pushes the value at the cursor, as `JSONValue.push(to:)` pushes a tree.
+    mutating func push(to lua: LuaStackWriter) throws {
+        switch next() {
+        case .null: lua.pushNull()
+        case .bool(let b): lua.pushBoolean(b)
+        case .int(let i): lua.pushInteger(i)
+        case .double(let d): lua.pushNumber(d)
+        case .string(let utf8): lua.pushString(utf8: utf8)
+        case .array(let count):
+            try lua.pushTable(arrayCount: count, fieldCount: 0) { table in
+                for index in 0..<count {
+                    try push(to: table)
+                    table.rawset(index: index + 1)
+                }
+            }
+        case .object(let count):
+            try lua.pushTable(arrayCount: 0, fieldCount: count) { table in
+                for _ in 0..<count {
+                    table.pushKey(utf8: key())
+                    try push(to: table)
+                    table.rawsetField()
+                }
+            }
+        }
+    }
+}
+
 extension APIError: LuaErrorConvertible {
     /// `err.status`, `err.message` (GitLab's), `err.errors` per field;
     /// `tostring(err)` reads `groups.create: 400 {path = "has already been taken"}`.

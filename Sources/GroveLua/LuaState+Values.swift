@@ -1,4 +1,9 @@
 import CLuaShim
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Conversions between LuaValue and the Lua stack. Only raw accessors are used
 /// here: nothing in this file can raise a Lua error inside a Swift frame.
@@ -17,7 +22,7 @@ extension LuaState {
         }
         switch value {
         case .nil: lua_pushnil(L)
-        case .null: grove_getregistryfield(L, "grove.null")
+        case .null: lua_rawgeti(L, grove_registryindex(), nullReference)
         case .boolean(let b): lua_pushboolean(L, b ? 1 : 0)
         case .integer(let i): lua_pushinteger(L, lua_Integer(i))
         case .number(let d): lua_pushnumber(L, d)
@@ -199,11 +204,17 @@ public struct LuaStackWriter {
     }
 
     public func push(_ value: LuaValue) throws { try state.push(value, on: L, depth: depth) }
-    public func pushNull() { grove_getregistryfield(L, "grove.null") }
+    public func pushNull() { lua_rawgeti(L, grove_registryindex(), state.nullReference) }
     public func pushBoolean(_ b: Bool) { lua_pushboolean(L, b ? 1 : 0) }
     public func pushInteger(_ i: Int64) { lua_pushinteger(L, lua_Integer(i)) }
     public func pushNumber(_ d: Double) { lua_pushnumber(L, d) }
     public func pushString(_ s: String) { Self.pushString(s, on: L) }
+    /// Pushes UTF-8 bytes as a Lua string.
+    public func pushString(utf8: UnsafeRawBufferPointer) { Self.pushString(utf8: utf8, on: L) }
+
+    static func pushString(utf8: UnsafeRawBufferPointer, on L: OpaquePointer) {
+        _ = lua_pushlstring(L, utf8.baseAddress?.assumingMemoryBound(to: CChar.self), utf8.count)
+    }
 
     static func pushString(_ s: String, on L: OpaquePointer) {
         var s = s
@@ -226,6 +237,10 @@ public struct LuaStackWriter {
     /// walking a tree, field after field): `pushKey`, push the value, `rawsetField`.
     public func pushKey(_ name: String) {
         if let keys { keys._withUnsafeGuaranteedRef { $0.push(name, on: L) } } else { pushString(name) }
+    }
+    /// `pushKey` for a name given as UTF-8 bytes.
+    public func pushKey(utf8: UnsafeRawBufferPointer) {
+        if let keys { keys._withUnsafeGuaranteedRef { $0.push(utf8: utf8, on: L) } } else { Self.pushString(utf8: utf8, on: L) }
     }
     /// Sets the key and value on top of the stack in the table under them.
     public func rawsetField() { lua_rawset(L, -3) }
@@ -273,11 +288,20 @@ public struct LuaStackWriter {
 /// push, and pushes the same string again where the next value has the same name there.
 /// A different name at a place is interned and replaces the one kept.
 public final class LuaKeyCache {
+    /// A name kept at a place: as Swift has it, and the bytes of the string Lua made of
+    /// it, which the cache's table keeps alive (Lua never moves a string).
+    fileprivate struct Kept {
+        var name: String
+        var utf8: UnsafePointer<CChar>?
+        /// -1 where there are no bytes to compare with.
+        var count: Int
+    }
+
     /// A Lua array of the names, at `position + 1` each.
     fileprivate var table: LuaRef?
     // Only the push in progress touches these, on the Lua state's thread: no dynamic
     // exclusivity checks (they cost as much as the look-up they guard).
-    @exclusivity(unchecked) fileprivate var names: [String] = []
+    @exclusivity(unchecked) fileprivate var names: [Kept] = []
     @exclusivity(unchecked) fileprivate var tableIndex: Int32 = 0
     @exclusivity(unchecked) fileprivate var position = 0
 
@@ -286,13 +310,35 @@ public final class LuaKeyCache {
     fileprivate func push(_ name: String, on L: OpaquePointer) {
         let i = position
         position += 1
-        if i < names.count, names[i] == name {
+        if i < names.count, names[i].name == name {
             lua_rawgeti(L, tableIndex, lua_Integer(i + 1))
             return
         }
         LuaStackWriter.pushString(name, on: L)
+        keep(name, at: i, on: L)
+    }
+
+    /// `push` for a name given as UTF-8 bytes (a tape's), compared with the bytes kept.
+    fileprivate func push(utf8: UnsafeRawBufferPointer, on L: OpaquePointer) {
+        let i = position
+        position += 1
+        if i < names.count, names[i].count == utf8.count, let kept = names[i].utf8,
+           utf8.isEmpty || utf8.baseAddress.map({ memcmp(kept, $0, utf8.count) == 0 }) == true {
+            lua_rawgeti(L, tableIndex, lua_Integer(i + 1))
+            return
+        }
+        LuaStackWriter.pushString(utf8: utf8, on: L)
+        keep(String(decoding: utf8, as: UTF8.self), at: i, on: L)
+    }
+
+    /// Keeps the name on top of the stack (and leaves it there) for place `i`.
+    private func keep(_ name: String, at i: Int, on L: OpaquePointer) {
         lua_pushvalue(L, -1)
         lua_rawseti(L, tableIndex, lua_Integer(i + 1))
-        if i < names.count { names[i] = name } else { names.append(name) }
+        var count = 0
+        // A string: lua_tolstring neither converts it nor raises.
+        let utf8 = lua_tolstring(L, -1, &count)
+        let kept = Kept(name: name, utf8: utf8, count: utf8 == nil ? -1 : count)
+        if i < names.count { names[i] = kept } else { names.append(kept) }
     }
 }

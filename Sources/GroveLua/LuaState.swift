@@ -8,6 +8,9 @@ public final class LuaState {
     public private(set) var isClosed = false
     /// Address of the `grove.null` userdata: values are compared by identity.
     private(set) var nullAddress: UnsafeMutableRawPointer?
+    /// Where the registry's array part holds `grove.null` too: pushed by index, a list
+    /// pushes it for every null field.
+    private(set) var nullReference: lua_Integer = 0
 
     public init() {
         guard let L = luaL_newstate() else { fatalError("Lua: not enough memory for a new state") }
@@ -196,6 +199,8 @@ public final class LuaState {
         lua_setmetatable(L, -2)
         lua_pushvalue(L, -1)
         lua_setfield(L, grove_registryindex(), "grove.null")
+        lua_pushvalue(L, -1)
+        nullReference = lua_Integer(luaL_ref(L, grove_registryindex()))
         lua_setfield(L, -2, "null")
         lua_setglobal(L, "grove")
     }

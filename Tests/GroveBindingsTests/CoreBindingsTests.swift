@@ -217,7 +217,7 @@ struct CoreBindingsTests {
         let it = CoreBindings.pages(params: [:]) { [store] request in
             requests.append(request)
             let result = try store.perform("groups.list", params: [:], as: .root, list: request)
-            fetched += result.body?.arrayValue?.count ?? 0
+            fetched += result.items.count
             return result
         }
         #expect(try it.count() == 30)

@@ -58,7 +58,7 @@ enum GroupOperations: OperationModule {
         let options = GroupPresenter.ListOptions(statistics: p.bool("statistics") == true && ctx.caller.isAdmin,
                                                  customAttributes: p.bool("with_custom_attributes") == true && ctx.caller.isAdmin)
         let presenter = GroupPresenter(ctx: ctx)
-        return OperationResult(status: 200, body: .array(try groups.map { try presenter.list($0, options) }), page: page)
+        return try .list(groups, page: page, p, present: { try presenter.list($0, options, into: &$1) }, { try presenter.list($0, options) })
     }
 
     static func contentType(_ filename: String) -> String {

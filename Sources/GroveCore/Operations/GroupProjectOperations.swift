@@ -31,12 +31,15 @@ enum GroupProjectOperations: OperationModule {
         let simple = p.bool("simple") == true || ctx.caller.isAnonymous
         let presenter = simple ? ProjectPresenter(ctx: ctx) : try ProjectPresenter(ctx: ctx).readingShares(of: projects)
         let customAttributes = p.bool("with_custom_attributes") == true && ctx.caller.isAdmin
-        let items: [JSONValue] = try projects.map { project in
-            var value = simple ? presenter.simple(project) : try presenter.entity(project)
-            if customAttributes, var o = value.objectValue { o["custom_attributes"] = []; value = .object(o) }
-            return value
+        func present(_ project: ProjectRecord, into o: inout some JSONObjectBuilder) throws {
+            if simple { presenter.simple(project, into: &o) } else { try presenter.entity(project, into: &o) }
+            if customAttributes { o.append("custom_attributes", []) }
         }
-        return OperationResult(status: 200, body: .array(items), page: page)
+        return try .list(projects, page: page, p, present: { try present($0, into: &$1) }, { project in
+            var o = JSONObject(capacity: simple ? 17 : 128)
+            try present(project, into: &o)
+            return .object(o)
+        })
     }
 }
 

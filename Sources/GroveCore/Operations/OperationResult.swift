@@ -41,6 +41,9 @@ public struct OperationResult: Sendable {
     public var body: JSONValue?
     public var page: PageInfo?
     public var attachment: Attachment?
+    /// The items of a list asked by key (`ListRequest.after`), written into a tape instead
+    /// of `body` where the operation's presenter can (a loop pushes them to Lua from it).
+    public var tape: JSONTape?
     /// Work left for after the operation's transaction, outside it: a hook test delivery
     /// waits up to the hook timeout for its receiver and must not hold the store's one
     /// writer meanwhile. It records what it did in a write of its own and gives the answer.
@@ -57,6 +60,21 @@ public struct OperationResult: Sendable {
         self.body = body
         self.page = page
         self.attachment = attachment
+    }
+
+    /// A list's items, whichever of `body` and `tape` holds them.
+    public var items: [JSONValue] { tape?.values ?? body?.arrayValue ?? [] }
+
+    /// The items of a list, in `tape` when `params` ask by key, else as `body`: `present`
+    /// writes one item's fields into either.
+    static func list<Item>(_ items: [Item], page: PageInfo, _ params: Params,
+                           present: (Item, inout JSONTapeWriter) throws -> Void, _ tree: (Item) throws -> JSONValue) rethrows -> OperationResult {
+        guard case .after = params.list else { return OperationResult(status: 200, body: .array(try items.map(tree)), page: page) }
+        let tape = JSONTapeWriter()
+        for item in items { try tape.appendObject { try present(item, &$0) } }
+        var result = OperationResult(status: 200, body: nil, page: page)
+        result.tape = tape.finish()
+        return result
     }
 
     public static func ok(_ body: JSONValue, status: Int = 200) -> OperationResult { OperationResult(status: status, body: body) }

@@ -87,7 +87,7 @@ enum MemberOperations: OperationModule {
         ])) { ctx, p in
             let service = UserService(ctx)
             let (rows, page) = try service.directMembers(try ctx.findGroup(p["id"]), p)
-            return OperationResult(status: 200, body: .array(rows.map(service.memberJSON)), page: page)
+            return .list(rows, page: page, p, present: { service.memberJSON($0, into: &$1) }, service.memberJSON)
         }
         registry.add(OperationDescriptor("groups.members.get", "GET", "/groups/:id/members/:user_id", lua: "members.get",
                                          example: "print(members.get(\"platform\", \"alice\").access_level)",
@@ -135,7 +135,7 @@ enum MemberOperations: OperationModule {
                                          params: allParams)) { ctx, p in
             let (rows, page) = try GroupMembersFinder(ctx: ctx).list(try ctx.findGroup(p["id"]), p)
             let service = UserService(ctx)
-            return OperationResult(status: 200, body: .array(rows.map(service.memberJSON)), page: page)
+            return .list(rows, page: page, p, present: { service.memberJSON($0, into: &$1) }, service.memberJSON)
         }
         registry.add(OperationDescriptor("groups.members.all.get", "GET", "/groups/:id/members/all/:user_id", lua: "members.get_all",
                                          example: "print(members.get_all(\"platform/api\", users.list{username = \"alice\"}:first(1)[1].id).access_level)",

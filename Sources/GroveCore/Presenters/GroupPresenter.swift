@@ -41,7 +41,7 @@ struct GroupPresenter {
     func markedForDeletionOn(_ g: GroupRecord) -> JSONValue { g.markedForDeletionAt.map { .string(Timestamp.day($0)) } ?? .null }
 
     /// Fields shared by the list and detail shapes, up to `full_path`.
-    private func head(_ g: GroupRecord, into o: inout JSONObject, detail: Bool) {
+    private func head(_ g: GroupRecord, into o: inout some JSONObjectBuilder) {
         o.append("id", .int(g.id))
         o.append("name", .string(g.name))
         o.append("path", .string(g.path))
@@ -49,7 +49,7 @@ struct GroupPresenter {
         o.append("visibility", .string(g.visibility.name))
         for key in Key.head { o.append(key.name, g.setting(key)) }
         o.append("avatar_url", avatarURL(g))
-        o.append("web_url", .string(webURL(g)))
+        o.append("web_url", ctx.store.baseURL, "/groups/" + g.fullPath)
         o.append("request_access_enabled", g.setting(Key.requestAccessEnabled))
         o.append("repository_storage", g.setting(Key.repositoryStorage))
         o.append("full_name", .string(g.fullName))
@@ -59,10 +59,15 @@ struct GroupPresenter {
     /// `Entities::Group` (GET /groups, subgroups, descendant_groups).
     func list(_ g: GroupRecord, _ options: ListOptions = ListOptions()) throws -> JSONValue {
         var o = JSONObject(capacity: 36)
-        head(g, into: &o, detail: false)
+        try list(g, options, into: &o)
+        return .object(o)
+    }
+
+    func list(_ g: GroupRecord, _ options: ListOptions, into o: inout some JSONObjectBuilder) throws {
+        head(g, into: &o)
         o.append("file_template_project_id", g.setting(Key.fileTemplateProjectId))
         o.append("parent_id", g.parentId.json)
-        o.append("created_at", .string(Timestamp.iso8601(g.createdAt)))
+        o.append("created_at", iso8601: g.createdAt)
         o.append("ip_restriction_ranges", g.setting(Key.ipRestrictionRanges))
         if options.statistics { o.append("statistics", try statistics(g)) }
         if options.customAttributes { o.append("custom_attributes", try customAttributes(g)) }
@@ -70,7 +75,6 @@ struct GroupPresenter {
         o.append("wiki_access_level", g.setting(Key.wikiAccessLevel))
         o.append("duo_features_enabled", g.setting(Key.duoFeaturesEnabled))
         o.append("lock_duo_features_enabled", g.setting(Key.lockDuoFeaturesEnabled))
-        return .object(o)
     }
 
     /// `Entities::GroupDetail` (GET/PUT/POST of one group).
@@ -79,12 +83,12 @@ struct GroupPresenter {
     func detail(_ g: GroupRecord, withProjects: Bool = true, customAttributes: Bool = false, created: Bool = false) throws -> JSONValue {
         let privileged = try ctx.access.isOwner(g)
         var o = JSONObject(capacity: 48)
-        head(g, into: &o, detail: true)
+        head(g, into: &o)
         if privileged { o.append("runners_token", .string(g.runnersToken)) }
         o.append("file_template_project_id", g.setting(Key.fileTemplateProjectId))
         o.append("parent_id", g.parentId.json)
         if privileged { o.append("enabled_git_access_protocol", g.setting(Key.enabledGitAccessProtocol)) }
-        o.append("created_at", .string(Timestamp.iso8601(g.createdAt)))
+        o.append("created_at", iso8601: g.createdAt)
         o.append("shared_with_groups", created ? [] : try sharedWithGroups(g))
         if g.isTopLevel { o.append("prevent_sharing_groups_outside_hierarchy", g.setting(Key.preventSharingGroupsOutsideHierarchy)) }
         if withProjects && created {

@@ -8,12 +8,15 @@ struct ProjectPresenter {
     /// The instance's host name, for ssh and registry addresses: read once, a list
     /// presents thousands of projects.
     let host: String
+    /// `<base>/groups/`, ahead of a namespace's full path.
+    let groupsBase: String
     /// Set by `readingShares(of:)`: the shares of each project of a page.
     private var sharesOfPage: [Int64: [JSONValue]]?
 
     init(ctx: OperationContext) {
         self.ctx = ctx
         self.host = Self.host(of: ctx.store.baseURL)
+        self.groupsBase = ctx.store.baseURL + "/groups/"
     }
 
     var base: String { ctx.store.baseURL }
@@ -28,29 +31,49 @@ struct ProjectPresenter {
     func webURL(_ p: ProjectRecord) -> String { "\(base)/\(p.pathWithNamespace)" }
 
     func namespace(_ p: ProjectRecord, full: Bool) -> JSONValue {
-        var o = JSONObject([("id", .int(p.namespaceId)), ("name", .string(p.namespaceName)), ("path", .string(p.namespacePath)), ("kind", "group")])
+        var o = JSONObject(capacity: 8)
+        namespace(p, full: full, into: &o)
+        return .object(o)
+    }
+
+    func namespace(_ p: ProjectRecord, full: Bool, into o: inout some JSONObjectBuilder) {
+        o.append("id", .int(p.namespaceId))
+        o.append("name", .string(p.namespaceName))
+        o.append("path", .string(p.namespacePath))
+        o.append("kind", "group")
         if full {
             o.append("full_path", .string(p.namespaceFullPath))
             o.append("parent_id", p.namespaceParentId.json)
             o.append("avatar_url", p.namespaceAvatar.map { .string("\(base)/uploads/-/system/group/avatar/\(p.namespaceId)/\($0)") } ?? .null)
-            o.append("web_url", .string("\(base)/groups/\(p.namespaceFullPath)"))
+            o.append("web_url", groupsBase, p.namespaceFullPath)
         }
-        return .object(o)
     }
 
     /// `simple=true`.
     func simple(_ p: ProjectRecord) -> JSONValue {
-        .object([
-            ("id", .int(p.id)), ("description", p.description.json), ("name", .string(p.name)),
-            ("name_with_namespace", .string(p.nameWithNamespace)), ("path", .string(p.path)),
-            ("path_with_namespace", .string(p.pathWithNamespace)), ("created_at", .string(Timestamp.iso8601(p.createdAt))),
-            ("default_branch", .string(p.defaultBranch)), ("tag_list", .array(p.topics.map { .string($0) })),
-            ("topics", .array(p.topics.map { .string($0) })),
-            ("ssh_url_to_repo", .string("git@\(host):\(p.pathWithNamespace).git")),
-            ("http_url_to_repo", .string("\(webURL(p)).git")), ("web_url", .string(webURL(p))),
-            ("avatar_url", .null), ("star_count", .int(p.starCount)),
-            ("last_activity_at", .string(Timestamp.iso8601(p.lastActivityAt))), ("namespace", namespace(p, full: true)),
-        ])
+        var o = JSONObject(capacity: 17)
+        simple(p, into: &o)
+        return .object(o)
+    }
+
+    func simple(_ p: ProjectRecord, into o: inout some JSONObjectBuilder) {
+        o.append("id", .int(p.id))
+        o.append("description", p.description.json)
+        o.append("name", .string(p.name))
+        o.append("name_with_namespace", .string(p.nameWithNamespace))
+        o.append("path", .string(p.path))
+        o.append("path_with_namespace", .string(p.pathWithNamespace))
+        o.append("created_at", iso8601: p.createdAt)
+        o.append("default_branch", .string(p.defaultBranch))
+        o.append("tag_list", .array(p.topics.map { .string($0) }))
+        o.append("topics", .array(p.topics.map { .string($0) }))
+        o.append("ssh_url_to_repo", .string("git@\(host):\(p.pathWithNamespace).git"))
+        o.append("http_url_to_repo", .string("\(webURL(p)).git"))
+        o.append("web_url", .string(webURL(p)))
+        o.append("avatar_url", .null)
+        o.append("star_count", .int(p.starCount))
+        o.append("last_activity_at", iso8601: p.lastActivityAt)
+        o.appendObject("namespace") { namespace(p, full: true, into: &$0) }
     }
 
     /// The project shape of `GET /groups/:id/projects` and of a group's `projects`.
@@ -71,8 +94,8 @@ struct ProjectPresenter {
         o.append("path", .string(p.path))
         o.append("path_with_namespace", .string(p.pathWithNamespace))
         for f in ProjectFeatures.names { o.append(f, .bool(p.features[f] ?? true)) }
-        o.append("created_at", .string(Timestamp.iso8601(p.createdAt)))
-        o.append("last_activity_at", .string(Timestamp.iso8601(p.lastActivityAt)))
+        o.append("created_at", iso8601: p.createdAt)
+        o.append("last_activity_at", iso8601: p.lastActivityAt)
         o.append("shared_runners_enabled", true)
         o.append("creator_id", p.creatorId.json)
         o.append("namespace", namespace(p, full: false))

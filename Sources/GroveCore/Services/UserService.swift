@@ -150,10 +150,22 @@ struct UserService {
     /// `membership_state` (Grove has no awaiting memberships). `created_by` is omitted when
     /// unknown, as GitLab's `expose_nil: false` does.
     func memberJSON(_ member: MemberRecord) -> JSONValue {
-        .object(JSONObject(uniqueKeysWithValues: [("id", .int(member.userId)), ("username", .string(member.username)), ("name", .string(member.name)),
-                 ("state", .string(member.state)), ("locked", false), ("avatar_url", .null),
-                 ("web_url", .string(ctx.store.baseURL + "/" + member.username)),
-                 ("access_level", .int(member.accessLevel)), ("created_at", .string(Timestamp.iso8601(member.createdAt))),
-                 ("expires_at", member.expiresAt.json), ("membership_state", "active")]))
+        var o = JSONObject(capacity: 11)
+        memberJSON(member, into: &o)
+        return .object(o)
+    }
+
+    func memberJSON(_ member: MemberRecord, into o: inout some JSONObjectBuilder) {
+        o.append("id", .int(member.userId))
+        o.append("username", .string(member.username))
+        o.append("name", .string(member.name))
+        o.append("state", .string(member.state))
+        o.append("locked", false)
+        o.append("avatar_url", .null)
+        o.append("web_url", ctx.store.baseURL, "/" + member.username)
+        o.append("access_level", .int(member.accessLevel))
+        o.append("created_at", iso8601: member.createdAt)
+        o.append("expires_at", member.expiresAt.json)
+        o.append("membership_state", "active")
     }
 }
