@@ -1,6 +1,7 @@
 #include "ceditline.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <editline/readline.h>
@@ -80,4 +81,14 @@ int grove_editline_history_truncate_file(const char *path, int lines) { return p
 
 char **grove_editline_completion_matches(const char *text, char *(*entry)(const char *text, int state)) {
     return p_rl_completion_matches(text, entry);
+}
+
+int grove_stdin_read_byte(void) {
+    int c = getc(stdin);
+    if (c != EOF) return c;
+    if (ferror(stdin) && errno == EINTR) {
+        clearerr(stdin);
+        return -2;
+    }
+    return -1;
 }

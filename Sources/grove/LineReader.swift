@@ -18,11 +18,31 @@ struct PlainLineReader: LineReader {
     var onTerminal = false
 
     mutating func readLine(prompt: String) -> (line: String?, interrupted: Bool) {
-        guard onTerminal else { return (Swift.readLine(strippingNewline: true), false) }
         _ = LuaState.takeInterrupt()
+        guard onTerminal else { return Self.standardInputLine() }
         print(prompt, terminator: "")
         fflush(nil)
         return Self.terminalLine()
+    }
+
+    /// A line of piped input (`... | grove -i script`), through C's stdin, whose buffer
+    /// Lua's io.read shares. Swift's readLine retried the read that SIGINT interrupts,
+    /// spinning; here Ctrl-C cancels the line as on a terminal.
+    private static func standardInputLine() -> (line: String?, interrupted: Bool) {
+        var bytes: [UInt8] = []
+        while true {
+            if LuaState.takeInterrupt() { return (nil, true) }
+            let c = grove_stdin_read_byte()
+            if c == -2 { continue }
+            if c < 0 {
+                if bytes.isEmpty { return (nil, false) }
+                break
+            }
+            if c == 0x0A { break }
+            bytes.append(UInt8(truncatingIfNeeded: c))
+        }
+        if bytes.last == 0x0D { bytes.removeLast() }
+        return (String(decoding: bytes, as: UTF8.self), false)
     }
 
     /// A line of the terminal, read with read(2): Swift's readLine retries a read that

@@ -215,6 +215,57 @@ struct ShellTests {
         #expect(try output(of: "1 + 1", in: terminal) == "2\r\n")
     }
 
+    /// `... | grove -i script`: Ctrl-C while the shell waits for piped input cancels that
+    /// read, as on a terminal. Swift's readLine retried the interrupted read, spinning on a
+    /// core until input came.
+    @Test("Ctrl-C while the shell reads piped input: no busy loop, and the shell goes on")
+    func interruptWhileReadingAPipe() throws {
+        let dir = try GroveProcess.temporaryDirectory()
+        let script = dir.appendingPathComponent("first.lua")
+        try "x = 41 io.stderr:write('ready\\n')".write(to: script, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = GroveProcess.executable
+        process.arguments = ["--memory", "-i", script.path]
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var said = Data()
+        while !String(decoding: said, as: UTF8.self).contains("ready") {
+            let chunk = errors.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { Issue.record("grove ended before the shell"); return }
+            said += chunk
+        }
+        Thread.sleep(forTimeInterval: 0.3)  // for the shell to be in its read
+        kill(process.processIdentifier, SIGINT)
+        Thread.sleep(forTimeInterval: 0.2)
+        /// Clock ticks of CPU the process has used (utime + stime of /proc/PID/stat).
+        func cpuTicks() throws -> Int {
+            let stat = try String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)
+            let fields = stat[stat.range(of: ")")!.upperBound...].split(separator: " ")
+            return Int(fields[11])! + Int(fields[12])!
+        }
+        let before = try cpuTicks()
+        Thread.sleep(forTimeInterval: 1)
+        let used = try cpuTicks() - before
+        // A spinning read takes the whole second (100 ticks); waiting takes none.
+        #expect(used < 30, "\(used) ticks of CPU in a second of waiting for input")
+        input.fileHandleForWriting.write(Data("print(x + 1)\n".utf8))
+        try input.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            Issue.record("the shell never read the line after Ctrl-C")
+            return
+        }
+        let printed = output.fileHandleForReading.readDataToEndOfFile()
+        #expect(process.terminationStatus == 0)
+        #expect(String(decoding: printed, as: UTF8.self).contains("42"), "\(String(decoding: printed, as: UTF8.self))")
+    }
+
     @Test func unknownSubcommandSuggestsTheNearest() throws {
         let typo = try GroveProcess.run(["serv"])
         #expect(typo.stderr.contains("'serv' is neither a subcommand nor a file; did you mean serve?"), "\(typo.stderr)")

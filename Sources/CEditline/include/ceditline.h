@@ -23,6 +23,11 @@ void grove_editline_completion_only(void);
 // (rl_initialize installs it).
 void grove_editline_set_getc(int (*getc)(FILE *));
 
+// The next byte of C's stdin (the FILE Lua's io.read reads, so neither reads ahead of
+// the other): 0-255, -1 at the end or on an error, -2 when a signal interrupted the read
+// (the stream's error flag is cleared, the read may be tried again).
+int grove_stdin_read_byte(void);
+
 // The line up to the cursor, for completion that depends on what came before the word.
 char *grove_editline_line_before_cursor(void);
 
