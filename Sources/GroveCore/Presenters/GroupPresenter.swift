@@ -49,7 +49,7 @@ struct GroupPresenter {
         o.append("visibility", .string(g.visibility.name))
         for key in Key.head { o.append(key.name, g.setting(key)) }
         o.append("avatar_url", avatarURL(g))
-        o.append("web_url", ctx.store.baseURL, "/groups/" + g.fullPath)
+        o.append("web_url", .string(webURL(g)))
         o.append("request_access_enabled", g.setting(Key.requestAccessEnabled))
         o.append("repository_storage", g.setting(Key.repositoryStorage))
         o.append("full_name", .string(g.fullName))
