@@ -110,14 +110,24 @@ struct ListKeyTests {
     func projectLists() throws {
         let (f, top, sub) = try Self.tree()
         _ = try f.run("groups.share", ["id": .int(sub), "group_id": .int(top), "group_access": 30])
-        for orderBy in ["id", "name", "path", "created_at", "updated_at", "last_activity_at", "star_count", "similarity"] {
-            for sort in ["asc", "desc"] {
-                let o: JSONObject = ["order_by": .string(orderBy), "sort": .string(sort), "id": .int(top)]
-                try Self.check(f, "groups.projects", o)
-                try Self.check(f, "groups.projects", o.merging(["include_subgroups": true]), as: f.user("alice"))
-                try Self.check(f, "groups.projects", o.merging(["search": "p"]), atLeast: 2)
+        // First with no project shared with `top` (the default order then comes from an
+        // index), then with one (its projects are those of two sources, sorted per page).
+        for shared in [false, true] {
+            if shared {
+                let p0 = try #require(try f.store.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM projects WHERE path = 'p0'") })
+                try f.run("projects.share", ["id": .int(p0), "group_id": .int(top), "group_access": 30])
+            }
+            for orderBy in ["id", "name", "path", "created_at", "updated_at", "last_activity_at", "star_count", "similarity"] {
+                for sort in ["asc", "desc"] {
+                    let o: JSONObject = ["order_by": .string(orderBy), "sort": .string(sort), "id": .int(top)]
+                    try Self.check(f, "groups.projects", o)
+                    try Self.check(f, "groups.projects", o.merging(["include_subgroups": true]), as: f.user("alice"))
+                    try Self.check(f, "groups.projects", o.merging(["search": "p"]), atLeast: 2)
+                }
             }
         }
+        let withShare = try Self.offsetItems(f, "groups.projects", ["id": .int(top)], as: .root)
+        #expect(withShare.contains { $0["path"] == "p0" }, "the project shared with top is among its projects")
     }
 
     @Test("members, users, transfer locations, hooks, protected branches and service accounts")

@@ -26,6 +26,11 @@ enum Schema {
             // Creating a user checks that no other has the email; without it, each check read every user.
             try db.execute(sql: "CREATE INDEX users_email ON users(email COLLATE NOCASE)")
         }
+        migrator.registerMigration("v7_projects_namespace_created_index") { db in
+            // A group's projects come newest first unless asked otherwise (GitLab's default
+            // order): without it, every page sorted all of the group's projects.
+            try db.execute(sql: "CREATE INDEX projects_namespace_created ON projects(namespace_id, created_at)")
+        }
         return migrator
     }
 
