@@ -23,6 +23,8 @@ public final class HookReceiver: @unchecked Sendable {
     private var status = 200
     private var reply = "ok"
     private var delay: TimeInterval = 0
+    /// Set by `hold()`: answers wait for `release()`.
+    private var gate: DispatchSemaphore?
 
     public init() throws {
         #if canImport(Glibc)
@@ -52,6 +54,17 @@ public final class HookReceiver: @unchecked Sendable {
 
     public func respond(status: Int, body: String, after delay: TimeInterval = 0) {
         lock.lock(); self.status = status; reply = body; self.delay = delay; lock.unlock()
+    }
+
+    /// Makes every answer wait until `release()`, so that a test, not a clock, decides
+    /// how long a delivery is left waiting (a fixed delay races a loaded machine).
+    public func hold() {
+        lock.lock(); gate = DispatchSemaphore(value: 0); lock.unlock()
+    }
+
+    public func release() {
+        lock.lock(); let held = gate; gate = nil; lock.unlock()
+        held?.signal()
     }
 
     public func stop() { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
@@ -94,8 +107,12 @@ public final class HookReceiver: @unchecked Sendable {
         let body = String(decoding: data[(h + 4)..<(h + 4 + contentLength)], as: UTF8.self)
         lock.lock()
         received.append(Request(method: requestLine.first ?? "", path: requestLine.count > 1 ? requestLine[1] : "", headers: headers, body: body))
-        let status = self.status, reply = self.reply, delay = self.delay
+        let status = self.status, reply = self.reply, delay = self.delay, held = gate
         lock.unlock()
+        if let held {
+            held.wait()
+            held.signal()  // for any other answer held with this one
+        }
         if delay > 0 { Thread.sleep(forTimeInterval: delay) }
         let response = "HTTP/1.1 \(status) Status\r\nContent-Type: text/plain\r\nContent-Length: \(reply.utf8.count)\r\nConnection: close\r\n\r\n\(reply)"
         _ = response.withCString { write(client, $0, strlen($0)) }
