@@ -60,6 +60,34 @@ struct ProjectPathAccessTests {
         #expect(try f.body("groups.list", [:], as: f.user("carol")).ids == [team])
     }
 
+    /// A project shared with the caller's group gives the share's access, in a page of
+    /// projects (whose shares are read once for the page) as in the project alone, and
+    /// stops giving it when the share expires.
+    @Test func aShareGivesItsAccessInAPageOfProjectsUntilItExpires() throws {
+        let f = try Fixture()
+        let vendor = try f.group("vendor", visibility: "public")
+        let project = try f.project("lib", in: vendor, visibility: "internal")
+        try f.project("other", in: vendor, visibility: "internal")
+        let team = try f.group("team")
+        try f.add("carol", to: team, level: AccessLevel.maintainer)
+        try f.run("projects.share", ["id": .int(project), "group_id": .int(team), "group_access": 40, "expires_at": "2099-01-01"])
+        func maintainerFields(_ entity: JSONValue?) -> Bool { entity?["ci_default_git_depth"] != nil }
+        func listed() throws -> [Int64: JSONValue] {
+            let page = try f.body("groups.projects", ["id": .int(vendor)], as: f.user("carol")).arrayValue ?? []
+            return Dictionary(uniqueKeysWithValues: page.map { ($0["id"]?.intValue ?? 0, $0) })
+        }
+        var page = try listed()
+        #expect(page.count == 2)
+        #expect(maintainerFields(page[project]), "the share makes carol a maintainer of lib")
+        #expect(!maintainerFields(page.values.first { $0["path"] == "other" }), "and of nothing else")
+        #expect(maintainerFields(try f.body("projects.get", ["id": .int(project)], as: f.user("carol"))))
+        f.store.now = { Date(timeIntervalSince1970: 4_102_444_800 + 86_400 * 400) } // 2101
+        page = try listed()
+        #expect(page.count == 2, "internal projects stay readable")
+        #expect(!maintainerFields(page[project]), "an expired share gives no access")
+        #expect(!maintainerFields(try f.body("projects.get", ["id": .int(project)], as: f.user("carol"))))
+    }
+
     /// A group shared with the caller's group is a grant like a membership: its projects
     /// open its ancestors too.
     @Test func aSharedGroupWithProjectsOpensItsAncestors() throws {

@@ -14,8 +14,7 @@ extension ProjectPresenter {
     }
 
     func entity(_ p: ProjectRecord, withAccess: Bool = false, into o: inout some JSONObjectBuilder) throws {
-        let finder = ProjectFinder(ctx)
-        let level = try finder.level(p)
+        let level = try callerLevel(in: p)
         let administers = level >= AccessLevel.maintainer
         let feature = { (name: String) in p.features[name] ?? true }
         let api = "\(base)/api/v4/projects/\(p.id)"

@@ -10,8 +10,10 @@ struct ProjectPresenter {
     let host: String
     /// `<base>/groups/`, ahead of a namespace's full path.
     let groupsBase: String
-    /// Set by `readingShares(of:)`: the shares of each project of a page.
+    /// Set by `readingShares(of:)`: the shares of each project of a page, as shown and as
+    /// the access they give.
     private var sharesOfPage: [Int64: [JSONValue]]?
+    private var grantsOfPage: [Int64: [ProjectFinder.ShareGrant]]?
 
     init(ctx: OperationContext) {
         self.ctx = ctx
@@ -118,21 +120,37 @@ struct ProjectPresenter {
         return .array(try rows.map(Self.share))
     }
 
-    /// The presenter of a page of projects: their shares read with one query instead of
-    /// one per project (a loop over a group's projects reads pages of thousands).
+    /// The presenter of a page of projects: their shares, and the access those give the
+    /// caller, read with one query instead of two per project (a loop over a group's
+    /// projects reads pages of thousands).
     func readingShares(of projects: [ProjectRecord]) throws -> ProjectPresenter {
         var presenter = self
         var shares: [Int64: [JSONValue]] = [:]
+        var grants: [Int64: [ProjectFinder.ShareGrant]] = [:]
         // The ids as one JSON array: a statement of thousands of placeholders cost more to
         // prepare than the query, and SQLite takes at most 32,766 of them.
         let ids = JSONText.encode(.array(projects.map { .int($0.id) }))
         let rows = try Row.fetchAll(ctx.db, cachedSQL: """
-            SELECT l.project_id, l.group_id, l.group_access, l.expires_at, n.name, n.full_path FROM project_group_links l
-            JOIN namespaces n ON n.id = l.group_id WHERE l.project_id IN (SELECT value FROM json_each(?)) ORDER BY l.id
-            """, arguments: [ids])
-        for row in rows { shares[try row.column("project_id"), default: []].append(try Self.share(row)) }
+            SELECT l.project_id, l.group_id, l.group_access, l.expires_at, n.name, n.full_path, n.traversal_ids,
+                   \(ProjectFinder.unexpiredLink) AS unexpired
+            FROM project_group_links l JOIN namespaces n ON n.id = l.group_id
+            WHERE l.project_id IN (SELECT value FROM json_each(?)) ORDER BY l.id
+            """, arguments: [ctx.today, ids])
+        for row in rows {
+            let projectId: Int64 = try row.column("project_id")
+            shares[projectId, default: []].append(try Self.share(row))
+            if try row.column("unexpired") as Bool {
+                grants[projectId, default: []].append(ProjectFinder.ShareGrant(groupAccess: try row.column("group_access"), traversalIds: try row.column("traversal_ids")))
+            }
+        }
         presenter.sharesOfPage = shares
+        presenter.grantsOfPage = grants
         return presenter
+    }
+
+    /// The caller's role in `p`, from the shares of its page when they were read.
+    func callerLevel(in p: ProjectRecord) throws -> Int64 {
+        try ProjectFinder(ctx).level(p, grants: grantsOfPage.map { $0[p.id] ?? [] })
     }
 
     private static func share(_ row: Row) throws -> JSONValue {

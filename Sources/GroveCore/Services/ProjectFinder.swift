@@ -28,7 +28,7 @@ struct ProjectFinder {
         args += inNamespace.args
         let inLinked = access.subtreeCondition(alias: "lg", minLevel: minLevel)
         if inLinked.sql != "0" {
-            parts.append("EXISTS (SELECT 1 FROM project_group_links l JOIN namespaces lg ON lg.id = l.group_id WHERE l.project_id = p.id AND l.group_access >= \(minLevel) AND (l.expires_at IS NULL OR l.expires_at > ?) AND \(inLinked.sql))")
+            parts.append("EXISTS (SELECT 1 FROM project_group_links l JOIN namespaces lg ON lg.id = l.group_id WHERE l.project_id = p.id AND l.group_access >= \(minLevel) AND \(Self.unexpiredLink) AND \(inLinked.sql))")
             args += [ctx.today] + inLinked.args
         }
         return ("(" + parts.joined(separator: " OR ") + ")", args)
@@ -41,15 +41,27 @@ struct ProjectFinder {
         return p.visibility == .internal && !ctx.caller.isAnonymous && !ctx.caller.isExternal
     }
 
-    /// The caller's role in a project: from its group hierarchy or from group shares.
-    func level(_ p: ProjectRecord) throws -> Int64 {
+    /// A share of a project (`project_group_links` as `l`) that still gives access; its
+    /// one argument is `ctx.today`.
+    static let unexpiredLink = "(l.expires_at IS NULL OR l.expires_at > ?)"
+
+    /// What a share gives: the shared-with group's members reach the project up to `groupAccess`.
+    struct ShareGrant {
+        let groupAccess: Int64
+        /// The shared-with group's.
+        let traversalIds: String
+    }
+
+    /// The caller's role in a project: from its group hierarchy or from group shares
+    /// (`grants`, when the project's page has read them already; else read here).
+    func level(_ p: ProjectRecord, grants: [ShareGrant]? = nil) throws -> Int64 {
         if ctx.caller.isAdmin { return AccessLevel.admin }
         var best = try ctx.access.level(prefix: p.namespaceTraversalIds)
-        let links = try Row.fetchAll(ctx.db, cachedSQL: """
+        let grants = try grants ?? Row.fetchAll(ctx.db, cachedSQL: """
             SELECT l.group_access, g.traversal_ids FROM project_group_links l JOIN namespaces g ON g.id = l.group_id
-            WHERE l.project_id = ? AND (l.expires_at IS NULL OR l.expires_at > ?)
-            """, arguments: [p.id, ctx.today])
-        for link in links { best = max(best, min(try link.column("group_access"), try ctx.access.level(prefix: try link.column("traversal_ids")))) }
+            WHERE l.project_id = ? AND \(Self.unexpiredLink)
+            """, arguments: [p.id, ctx.today]).map { ShareGrant(groupAccess: try $0.column("group_access"), traversalIds: try $0.column("traversal_ids")) }
+        for grant in grants { best = max(best, min(grant.groupAccess, try ctx.access.level(prefix: grant.traversalIds))) }
         return best
     }
 
