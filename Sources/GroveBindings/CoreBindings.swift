@@ -212,23 +212,23 @@ public enum CoreBindings {
     /// writes one.
     enum ListBatch {
         case values([JSONValue])
-        case tape(JSONTape)
+        case tape(JSONTape, LuaKeyNames)
 
         init(_ result: OperationResult) {
-            if let tape = result.tape { self = .tape(tape) } else { self = .values(result.body?.arrayValue ?? []) }
+            if let tape = result.tape { self = .tape(tape, LuaKeyNames(tape.keys)) } else { self = .values(result.body?.arrayValue ?? []) }
         }
 
         var count: Int {
             switch self {
             case .values(let items): items.count
-            case .tape(let tape): tape.count
+            case .tape(let tape, _): tape.count
             }
         }
 
         func luaResult(at index: Int, reusingKeys keys: LuaKeyCache) -> LuaValue {
             switch self {
             case .values(let items): items[index].luaResult(reusingKeys: keys)
-            case .tape(let tape): tape.luaResult(at: index, reusingKeys: keys)
+            case .tape(let tape, let names): tape.luaResult(at: index, reusingKeys: keys, names: names)
             }
         }
     }

@@ -92,17 +92,19 @@ extension JSONValue {
 
 extension JSONTape {
     /// The value at `index` as the result of a binding, pushed from the tape's bytes with
-    /// field names from `keys` (`JSONValue.luaResult(reusingKeys:)` for a tape).
-    func luaResult(at index: Int, reusingKeys keys: LuaKeyCache) -> LuaValue {
+    /// field names from `keys` (`JSONValue.luaResult(reusingKeys:)` for a tape); `names`
+    /// are the tape's keys.
+    func luaResult(at index: Int, reusingKeys keys: LuaKeyCache, names: LuaKeyNames) -> LuaValue {
         .pushable(LuaPushable(typeName: "table") { lua in
-            try lua.reusingKeys(of: keys) { writer in try self.read(index) { try $0.push(to: writer) } }
+            try lua.reusingKeys(of: keys) { writer in try self.read(index) { try $0.push(to: writer, names: names) } }
         })
     }
 }
 
 extension JSONTape.Reader {
-    /// Pushes the value at the cursor, as `JSONValue.push(to:)` pushes a tree.
-    mutating func push(to lua: LuaStackWriter) throws {
+    /// Pushes the value at the cursor, as `JSONValue.push(to:)` pushes a tree; `names` are
+    /// the tape's keys.
+    mutating func push(to lua: LuaStackWriter, names: LuaKeyNames) throws {
         switch next() {
         case .null: lua.pushNull()
         case .bool(let b): lua.pushBoolean(b)
@@ -112,15 +114,15 @@ extension JSONTape.Reader {
         case .array(let count):
             try lua.pushTable(arrayCount: count, fieldCount: 0) { table in
                 for index in 0..<count {
-                    try push(to: table)
+                    try push(to: table, names: names)
                     table.rawset(index: index + 1)
                 }
             }
         case .object(let count):
             try lua.pushTable(arrayCount: 0, fieldCount: count) { table in
                 for _ in 0..<count {
-                    table.pushKey(utf8: key())
-                    try push(to: table)
+                    table.pushKey(key(), of: names)
+                    try push(to: table, names: names)
                     table.rawsetField()
                 }
             }

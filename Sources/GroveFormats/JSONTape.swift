@@ -28,8 +28,10 @@ extension JSONObject: JSONObjectBuilder {
 ///
 /// Layout, per value: a tag byte, then `int` and `double` 8 bytes, `string` a 4-byte
 /// length and the UTF-8 bytes, `array` a 4-byte count and its values, `object` a 4-byte
-/// count and per field a key (4-byte length, bytes) then its value. Native byte order.
-/// Immutable once written, hence Sendable.
+/// count and per field a key (4-byte number in `keys`) then its value. Native byte order.
+/// A batch's items have the same few dozen names: each is kept once, and a reader pushing
+/// to Lua makes one Lua string per name, not per field. Immutable once written, hence
+/// Sendable.
 public final class JSONTape: @unchecked Sendable {
     enum Tag: UInt8 {
         case null, `false`, `true`, int, double, string, array, object
@@ -39,11 +41,14 @@ public final class JSONTape: @unchecked Sendable {
     private let size: Int
     /// Where each top-level value starts.
     private let starts: [Int]
+    /// The object keys, by the number the tape writes for each.
+    public let keys: [String]
 
-    fileprivate init(bytes: UnsafeMutableRawPointer, size: Int, starts: [Int]) {
+    fileprivate init(bytes: UnsafeMutableRawPointer, size: Int, starts: [Int], keys: [String]) {
         self.bytes = bytes
         self.size = size
         self.starts = starts
+        self.keys = keys
     }
 
     deinit { bytes.deallocate() }
@@ -54,7 +59,7 @@ public final class JSONTape: @unchecked Sendable {
 
     /// Reads the value at `index` (0 ..< count) through a reader positioned on it.
     public func read<T>(_ index: Int, _ body: (inout Reader) throws -> T) rethrows -> T {
-        var reader = Reader(buffer: UnsafeRawBufferPointer(start: bytes, count: size), offset: starts[index])
+        var reader = Reader(buffer: UnsafeRawBufferPointer(start: bytes, count: size), offset: starts[index], keys: keys)
         return try withExtendedLifetime(self) { try body(&reader) }
     }
 
@@ -82,6 +87,8 @@ public final class JSONTape: @unchecked Sendable {
 
         let buffer: UnsafeRawBufferPointer
         var offset: Int
+        /// The tape's.
+        public let keys: [String]
 
         public mutating func next() -> Token {
             let tag = Tag(rawValue: buffer[offset]) ?? .null
@@ -92,14 +99,16 @@ public final class JSONTape: @unchecked Sendable {
             case .true: return .bool(true)
             case .int: return .int(Int64(bitPattern: load()))
             case .double: return .double(Double(bitPattern: load()))
-            case .string: return .string(key())
+            case .string: return .string(bytes())
             case .array: return .array(count: Int(length()))
             case .object: return .object(count: Int(length()))
             }
         }
 
-        /// An object's key (UTF-8 bytes, valid inside `read`).
-        public mutating func key() -> UnsafeRawBufferPointer {
+        /// An object's key: its number in `keys`.
+        public mutating func key() -> Int { Int(length()) }
+
+        private mutating func bytes() -> UnsafeRawBufferPointer {
             let n = Int(length())
             defer { offset += n }
             return UnsafeRawBufferPointer(rebasing: buffer[offset ..< offset + n])
@@ -127,7 +136,7 @@ public final class JSONTape: @unchecked Sendable {
             case .object(let n):
                 var object = JSONObject(capacity: n)
                 for _ in 0..<n {
-                    let k = String(decoding: key(), as: UTF8.self)
+                    let k = keys[key()]
                     object.append(k, value())
                 }
                 return .object(object)
@@ -151,6 +160,14 @@ public final class JSONTapeWriter: JSONObjectBuilder {
     private var countAt = -1
     private var outerCounts: [Int] = []
     private var finished = false
+    /// The keys written so far, numbered in order, and their numbers.
+    private var keys: [String] = []
+    private var keyNumbers: [String: UInt32] = [:]
+    /// The key at each place of the last top-level value, and its number: the items of a
+    /// list have the same names in the same order, so a key is mostly found here by
+    /// identity (the same string literal) without hashing it.
+    @exclusivity(unchecked) private var keysByPlace: [(name: String, number: UInt32)] = []
+    @exclusivity(unchecked) private var place = 0
 
     public init(capacity: Int = 16_384) {
         self.capacity = max(capacity, 64)
@@ -163,18 +180,20 @@ public final class JSONTapeWriter: JSONObjectBuilder {
     public func finish() -> JSONTape {
         precondition(!finished && countAt < 0, "a JSONTapeWriter finishes once, with every object closed")
         finished = true
-        return JSONTape(bytes: bytes, size: size, starts: starts)
+        return JSONTape(bytes: bytes, size: size, starts: starts, keys: keys)
     }
 
     /// Appends one top-level object whose fields `fields` appends.
     public func appendObject(_ fields: (inout JSONTapeWriter) throws -> Void) rethrows {
         starts.append(size)
+        place = 0
         try writeObject(fields)
     }
 
     /// Appends one top-level value.
     public func appendValue(_ value: JSONValue) {
         starts.append(size)
+        place = 0
         write(value)
     }
 
@@ -226,7 +245,27 @@ public final class JSONTapeWriter: JSONObjectBuilder {
             let count = bytes.loadUnaligned(fromByteOffset: countAt, as: UInt32.self)
             bytes.storeBytes(of: count &+ 1, toByteOffset: countAt, as: UInt32.self)
         }
-        writeString(key)
+        writeKeyNumber(key)
+    }
+
+    private func writeKeyNumber(_ key: String) {
+        let at = place
+        place += 1
+        if at < keysByPlace.count, keysByPlace[at].name == key {
+            writeLength(Int(keysByPlace[at].number))
+            return
+        }
+        let number: UInt32
+        if let known = keyNumbers[key] {
+            number = known
+        } else {
+            // Memory runs out long before a batch has 4 billion different names.
+            number = UInt32(clamping: keys.count)
+            keys.append(key)
+            keyNumbers[key] = number
+        }
+        if at < keysByPlace.count { keysByPlace[at] = (key, number) } else { keysByPlace.append((key, number)) }
+        writeLength(Int(number))
     }
 
     private func write(_ value: JSONValue) {
@@ -250,7 +289,7 @@ public final class JSONTapeWriter: JSONObjectBuilder {
             writeTag(.object)
             writeLength(object.count)
             for (key, value) in object {
-                writeString(key)
+                writeKeyNumber(key)
                 write(value)
             }
         }

@@ -238,9 +238,9 @@ public struct LuaStackWriter {
     public func pushKey(_ name: String) {
         if let keys { keys._withUnsafeGuaranteedRef { $0.push(name, on: L) } } else { pushString(name) }
     }
-    /// `pushKey` for a name given as UTF-8 bytes.
-    public func pushKey(utf8: UnsafeRawBufferPointer) {
-        if let keys { keys._withUnsafeGuaranteedRef { $0.push(utf8: utf8, on: L) } } else { Self.pushString(utf8: utf8, on: L) }
+    /// `pushKey` for the name numbered `number` in `names`.
+    public func pushKey(_ number: Int, of names: LuaKeyNames) {
+        if let keys { keys._withUnsafeGuaranteedRef { $0.push(number, of: names, on: L) } } else { pushString(names.names[number]) }
     }
     /// Sets the key and value on top of the stack in the table under them.
     public func rawsetField() { lua_rawset(L, -3) }
@@ -270,7 +270,7 @@ public struct LuaStackWriter {
             lua_createtable(L, 0, 0)
             lua_pushvalue(L, -1)
             cache.table = LuaRef(state: state, popping: L)
-            cache.names = []
+            cache.forget()
         }
         let tableIndex = lua_gettop(L)
         cache.tableIndex = tableIndex
@@ -288,57 +288,70 @@ public struct LuaStackWriter {
 /// push, and pushes the same string again where the next value has the same name there.
 /// A different name at a place is interned and replaces the one kept.
 public final class LuaKeyCache {
-    /// A name kept at a place: as Swift has it, and the bytes of the string Lua made of
-    /// it, which the cache's table keeps alive (Lua never moves a string).
-    fileprivate struct Kept {
-        var name: String
-        var utf8: UnsafePointer<CChar>?
-        /// -1 where there are no bytes to compare with.
-        var count: Int
-    }
-
-    /// A Lua array of the names, at `position + 1` each.
+    /// A Lua table of the names: at `place + 1` the name kept for each place, at
+    /// `-slot` each name pushed by number.
     fileprivate var table: LuaRef?
     // Only the push in progress touches these, on the Lua state's thread: no dynamic
     // exclusivity checks (they cost as much as the look-up they guard).
-    @exclusivity(unchecked) fileprivate var names: [Kept] = []
+    @exclusivity(unchecked) fileprivate var names: [String] = []
     @exclusivity(unchecked) fileprivate var tableIndex: Int32 = 0
     @exclusivity(unchecked) fileprivate var position = 0
+    /// The numbered names being pushed, and the slot of each (0: none yet).
+    @exclusivity(unchecked) private var numbered: LuaKeyNames?
+    @exclusivity(unchecked) private var slots: [Int32] = []
+    /// The slot of every name pushed by number so far.
+    @exclusivity(unchecked) private var slotOfName: [String: Int32] = [:]
 
     public init() {}
+
+    /// A new table for the names (a new Lua state): nothing kept is there.
+    fileprivate func forget() {
+        names = []
+        numbered = nil
+        slots = []
+        slotOfName = [:]
+    }
 
     fileprivate func push(_ name: String, on L: OpaquePointer) {
         let i = position
         position += 1
-        if i < names.count, names[i].name == name {
+        if i < names.count, names[i] == name {
             lua_rawgeti(L, tableIndex, lua_Integer(i + 1))
             return
         }
         LuaStackWriter.pushString(name, on: L)
-        keep(name, at: i, on: L)
-    }
-
-    /// `push` for a name given as UTF-8 bytes (a tape's), compared with the bytes kept.
-    fileprivate func push(utf8: UnsafeRawBufferPointer, on L: OpaquePointer) {
-        let i = position
-        position += 1
-        if i < names.count, names[i].count == utf8.count, let kept = names[i].utf8,
-           utf8.isEmpty || utf8.baseAddress.map({ memcmp(kept, $0, utf8.count) == 0 }) == true {
-            lua_rawgeti(L, tableIndex, lua_Integer(i + 1))
-            return
-        }
-        LuaStackWriter.pushString(utf8: utf8, on: L)
-        keep(String(decoding: utf8, as: UTF8.self), at: i, on: L)
-    }
-
-    /// Keeps the name on top of the stack (and leaves it there) for place `i`.
-    private func keep(_ name: String, at i: Int, on L: OpaquePointer) {
         lua_pushvalue(L, -1)
         lua_rawseti(L, tableIndex, lua_Integer(i + 1))
-        var count = 0
-        // A string: lua_tolstring neither converts it nor raises.
-        let utf8 = lua_tolstring(L, -1, &count)
-        let kept = Kept(name: name, utf8: utf8, count: utf8 == nil ? -1 : count)
-        if i < names.count { names[i] = kept } else { names.append(kept) }
+        if i < names.count { names[i] = name } else { names.append(name) }
     }
+
+    /// Pushes the name numbered `number` in `list`: a look-up by number once the name has
+    /// a slot, with no string compared.
+    fileprivate func push(_ number: Int, of list: LuaKeyNames, on L: OpaquePointer) {
+        if numbered !== list {
+            numbered = list
+            slots = [Int32](repeating: 0, count: list.names.count)
+        }
+        var slot = slots[number]
+        if slot == 0 {
+            let name = list.names[number]
+            if let known = slotOfName[name] {
+                slot = known
+            } else {
+                slot = Int32(clamping: slotOfName.count + 1)
+                LuaStackWriter.pushString(name, on: L)
+                lua_rawseti(L, tableIndex, -lua_Integer(slot))
+                slotOfName[name] = slot
+            }
+            slots[number] = slot
+        }
+        lua_rawgeti(L, tableIndex, -lua_Integer(slot))
+    }
+}
+
+/// Names numbered by their source (the keys of a batch's tape), pushed by number through
+/// a `LuaKeyCache`.
+public final class LuaKeyNames {
+    public let names: [String]
+    public init(_ names: [String]) { self.names = names }
 }

@@ -33,12 +33,13 @@ struct JSONTapeLuaTests {
         let writer = JSONTapeWriter()
         for value in Self.shapes { writer.appendValue(value) }
         let tape = writer.finish()
+        let names = LuaKeyNames(tape.keys)
         let tapeKeys = LuaKeyCache()
         let treeKeys = LuaKeyCache()
         // Twice over: the second pass meets every name already cached at some place.
         for _ in 0..<2 {
             for (index, value) in Self.shapes.enumerated() {
-                let fromTape = try read(tape.luaResult(at: index, reusingKeys: tapeKeys))
+                let fromTape = try read(tape.luaResult(at: index, reusingKeys: tapeKeys, names: names))
                 let fromTree = try read(value.luaResult(reusingKeys: treeKeys))
                 #expect(fromTape == fromTree, "item \(index)")
                 #expect(fromTape == (try inLua(value)), "item \(index)")
@@ -52,10 +53,34 @@ struct JSONTapeLuaTests {
         let writer = JSONTapeWriter()
         for value in Self.shapes { writer.appendValue(value) }
         let tape = writer.finish()
+        let names = LuaKeyNames(tape.keys)
         let keys = LuaKeyCache()
         for (index, value) in Self.shapes.enumerated() {
-            let pushed = index % 2 == 0 ? tape.luaResult(at: index, reusingKeys: keys) : value.luaResult(reusingKeys: keys)
+            let pushed = index % 2 == 0 ? tape.luaResult(at: index, reusingKeys: keys, names: names) : value.luaResult(reusingKeys: keys)
             #expect(try read(pushed) == (try inLua(value)), "item \(index)")
+        }
+    }
+
+    /// Each tape numbers its keys in the order it met them: two tapes whose numbers mean
+    /// other names, pushed in turn through one cache (two loops, or one loop's batches),
+    /// each get their own names.
+    @Test func tapesNumberingNamesDifferentlyShareACache() throws {
+        let forward = JSONTapeWriter(), backward = JSONTapeWriter()
+        for value in Self.shapes { forward.appendValue(value) }
+        for value in Self.shapes.reversed() { backward.appendValue(value) }
+        let tapes = [forward.finish(), backward.finish()]
+        #expect(tapes[0].keys != tapes[1].keys, "the same names, numbered otherwise")
+        let names = tapes.map { LuaKeyNames($0.keys) }
+        let keys = LuaKeyCache()
+        for round in 0..<3 {
+            for index in Self.shapes.indices {
+                for (t, tape) in tapes.enumerated() {
+                    let value = t == 0 ? Self.shapes[index] : Self.shapes[Self.shapes.count - 1 - index]
+                    // The third round gives the second tape's names afresh, as a new batch would.
+                    let list = round == 2 && t == 1 ? LuaKeyNames(tape.keys) : names[t]
+                    #expect(try read(tape.luaResult(at: index, reusingKeys: keys, names: list)) == (try inLua(value)), "round \(round), tape \(t), item \(index)")
+                }
+            }
         }
     }
 

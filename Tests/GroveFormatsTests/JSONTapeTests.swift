@@ -67,10 +67,22 @@ struct JSONTapeTests {
         }
         let tape = writer.finish()
         #expect(tape.values == trees)
+        // Names are kept once however many items have them, and where an item has a field
+        // the others lack (members), its name is numbered all the same.
+        let names = Set(trees.flatMap { Self.names(in: $0) })
+        #expect(tape.keys.count == names.count && Set(tape.keys) == names, "\(tape.keys)")
         #expect(tape.value(at: 1)["_links"]?["members"] == .string("https://gitlab.example/api/v4/groups/2/members"))
         #expect(tape.value(at: 0)["_links"]?["members"] == nil)
         #expect(tape.value(at: 3)["web_url"] == "https://gitlab.example/groups/g-4")
         #expect(tape.value(at: 3)["created_at"] == .string(Timestamp.iso8601(4 * 86_400_000 * 3_000)))
+    }
+
+    static func names(in value: JSONValue) -> [String] {
+        switch value {
+        case .object(let o): o.flatMap { [$0.key] + names(in: $0.value) }
+        case .array(let items): items.flatMap(names(in:))
+        default: []
+        }
     }
 
     /// Timestamps written into the tape read as the strings `iso8601` makes, at the ends
