@@ -286,7 +286,8 @@ public struct LuaStackWriter {
 /// a list, nested tables included). Lua interns each name it is given by hashing it, most
 /// of what a field costs; the cache keeps the strings Lua made, by their place in the
 /// push, and pushes the same string again where the next value has the same name there.
-/// A different name at a place is interned and replaces the one kept.
+/// A different name at a place is interned and replaces the one kept. Names that come
+/// numbered (`LuaKeyNames`, a tape's keys) are kept by name and pushed by number.
 public final class LuaKeyCache {
     /// A Lua table of the names: at `place + 1` the name kept for each place, at
     /// `-slot` each name pushed by number.

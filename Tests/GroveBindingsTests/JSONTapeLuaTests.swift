@@ -9,6 +9,13 @@ import Testing
 struct JSONTapeLuaTests {
     let lua = LuaState()
 
+    /// `values` written into one tape.
+    static func tape(_ values: [JSONValue]) -> JSONTape {
+        let writer = JSONTapeWriter()
+        for value in values { writer.appendValue(value) }
+        return writer.finish()
+    }
+
     func read(_ value: LuaValue) throws -> LuaValue {
         try lua.setGlobal("v", value)
         return try lua.global("v")
@@ -30,9 +37,7 @@ struct JSONTapeLuaTests {
     ]
 
     @Test func tapeAndTreeGiveTheSameTables() throws {
-        let writer = JSONTapeWriter()
-        for value in Self.shapes { writer.appendValue(value) }
-        let tape = writer.finish()
+        let tape = Self.tape(Self.shapes)
         let names = LuaKeyNames(tape.keys)
         let tapeKeys = LuaKeyCache()
         let treeKeys = LuaKeyCache()
@@ -50,9 +55,7 @@ struct JSONTapeLuaTests {
     /// One cache fed by both paths in turn (a loop whose batches come as trees, then as a
     /// tape) keeps every name right.
     @Test func oneCacheServesTapeAndTreesInTurn() throws {
-        let writer = JSONTapeWriter()
-        for value in Self.shapes { writer.appendValue(value) }
-        let tape = writer.finish()
+        let tape = Self.tape(Self.shapes)
         let names = LuaKeyNames(tape.keys)
         let keys = LuaKeyCache()
         for (index, value) in Self.shapes.enumerated() {
@@ -65,10 +68,7 @@ struct JSONTapeLuaTests {
     /// other names, pushed in turn through one cache (two loops, or one loop's batches),
     /// each get their own names.
     @Test func tapesNumberingNamesDifferentlyShareACache() throws {
-        let forward = JSONTapeWriter(), backward = JSONTapeWriter()
-        for value in Self.shapes { forward.appendValue(value) }
-        for value in Self.shapes.reversed() { backward.appendValue(value) }
-        let tapes = [forward.finish(), backward.finish()]
+        let tapes = [Self.tape(Self.shapes), Self.tape(Self.shapes.reversed())]
         #expect(tapes[0].keys != tapes[1].keys, "the same names, numbered otherwise")
         let names = tapes.map { LuaKeyNames($0.keys) }
         let keys = LuaKeyCache()
