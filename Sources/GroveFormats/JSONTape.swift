@@ -55,7 +55,6 @@ public final class JSONTape: @unchecked Sendable {
 
     /// The number of top-level values.
     public var count: Int { starts.count }
-    public var isEmpty: Bool { starts.isEmpty }
 
     /// Reads the value at `index` (0 ..< count) through a reader positioned on it.
     public func read<T>(_ index: Int, _ body: (inout Reader) throws -> T) rethrows -> T {

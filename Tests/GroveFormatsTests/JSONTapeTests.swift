@@ -97,6 +97,6 @@ struct JSONTapeTests {
 
     @Test func anEmptyTapeHasNoValues() {
         let tape = JSONTapeWriter().finish()
-        #expect(tape.isEmpty && tape.values.isEmpty)
+        #expect(tape.count == 0 && tape.values.isEmpty)
     }
 }
