@@ -208,27 +208,27 @@ public enum CoreBindings {
         })
     }
 
-    /// The items of one answer to a `ListRequest`: trees, or a tape where the operation
-    /// writes one.
+    /// The items of one answer to a `ListRequest`: trees, or records with their presenter
+    /// where the operation keeps them so.
     enum ListBatch {
         case values([JSONValue])
-        case tape(JSONTape, LuaKeyNames)
+        case presented(any PresentableItems)
 
         init(_ result: OperationResult) {
-            if let tape = result.tape { self = .tape(tape, LuaKeyNames(tape.keys)) } else { self = .values(result.body?.arrayValue ?? []) }
+            if let presented = result.presented { self = .presented(presented) } else { self = .values(result.body?.arrayValue ?? []) }
         }
 
         var count: Int {
             switch self {
             case .values(let items): items.count
-            case .tape(let tape, _): tape.count
+            case .presented(let items): items.count
             }
         }
 
         func luaResult(at index: Int, reusingKeys keys: LuaKeyCache) -> LuaValue {
             switch self {
             case .values(let items): items[index].luaResult(reusingKeys: keys)
-            case .tape(let tape, let names): tape.luaResult(at: index, reusingKeys: keys, names: names)
+            case .presented(let items): items.luaResult(at: index, reusingKeys: keys)
             }
         }
     }

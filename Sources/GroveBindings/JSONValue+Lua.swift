@@ -36,7 +36,7 @@ extension JSONValue {
         }
     }
 
-    private func push(to lua: LuaStackWriter) throws {
+    fileprivate func push(to lua: LuaStackWriter) throws {
         switch self {
         case .null: lua.pushNull()
         case .bool(let b): lua.pushBoolean(b)
@@ -90,43 +90,73 @@ extension JSONValue {
     }
 }
 
-extension JSONTape {
-    /// The value at `index` as the result of a binding, pushed from the tape's bytes with
-    /// field names from `keys` (`JSONValue.luaResult(reusingKeys:)` for a tape); `names`
-    /// are the tape's keys.
-    func luaResult(at index: Int, reusingKeys keys: LuaKeyCache, names: LuaKeyNames) -> LuaValue {
+extension PresentableItems {
+    /// The item at `index` as the result of a binding: presented straight into a Lua table
+    /// when the loop takes it, with field names from `keys`.
+    func luaResult(at index: Int, reusingKeys keys: LuaKeyCache) -> LuaValue {
         .pushable(LuaPushable(typeName: "table") { lua in
-            try lua.reusingKeys(of: keys) { writer in try self.read(index) { try $0.push(to: writer, names: names) } }
+            try lua.reusingKeys(of: keys) { writer in
+                try writer.pushTable(arrayCount: 0, fieldCount: fieldCount) { table in
+                    var builder = LuaTableBuilder(table)
+                    present(index, into: &builder)
+                    if let failure = builder.failure { throw failure }
+                }
+            }
         })
     }
 }
 
-extension JSONTape.Reader {
-    /// Pushes the value at the cursor, as `JSONValue.push(to:)` pushes a tree; `names` are
-    /// the tape's keys.
-    mutating func push(to lua: LuaStackWriter, names: LuaKeyNames) throws {
-        switch next() {
-        case .null: lua.pushNull()
-        case .bool(let b): lua.pushBoolean(b)
-        case .int(let i): lua.pushInteger(i)
-        case .double(let d): lua.pushNumber(d)
-        case .string(let utf8): lua.pushString(utf8: utf8)
-        case .array(let count):
-            try lua.pushTable(arrayCount: count, fieldCount: 0) { table in
-                for index in 0..<count {
-                    try push(to: table, names: names)
-                    table.rawset(index: index + 1)
-                }
-            }
-        case .object(let count):
-            try lua.pushTable(arrayCount: 0, fieldCount: count) { table in
-                for _ in 0..<count {
-                    table.pushKey(key(), of: names)
-                    try push(to: table, names: names)
-                    table.rawsetField()
-                }
-            }
+/// The Lua table on top of the stack, filled field by field as a presenter appends them:
+/// no tree in between.
+struct LuaTableBuilder: JSONObjectBuilder {
+    private let table: LuaStackWriter
+    /// The first push that failed (nesting too deep): the rest is skipped, and whoever
+    /// started the table throws it (the stack is reset there).
+    private(set) var failure: Error?
+
+    init(_ table: LuaStackWriter) { self.table = table }
+
+    mutating func append(_ key: String, _ value: JSONValue) {
+        guard failure == nil else { return }
+        table.pushKey(key)
+        do { try value.push(to: table) } catch {
+            failure = error
+            return
         }
+        table.rawsetField()
+    }
+
+    mutating func append(_ key: String, _ head: String, _ tail: String) {
+        guard failure == nil else { return }
+        table.pushKey(key)
+        table.pushString(head, tail)
+        table.rawsetField()
+    }
+
+    mutating func append(_ key: String, iso8601 millis: Int64) {
+        guard failure == nil else { return }
+        table.pushKey(key)
+        withUnsafeTemporaryAllocation(byteCount: Timestamp.maximumISO8601Length, alignment: 1) { buffer in
+            let count = Timestamp.writeISO8601(millis, to: buffer)
+            table.pushString(utf8: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        }
+        table.rawsetField()
+    }
+
+    mutating func appendObject(_ key: String, fieldCount: Int, _ fields: (inout LuaTableBuilder) -> Void) {
+        guard failure == nil else { return }
+        table.pushKey(key)
+        do {
+            try table.pushTable(arrayCount: 0, fieldCount: fieldCount) { nested in
+                var builder = LuaTableBuilder(nested)
+                fields(&builder)
+                if let failure = builder.failure { throw failure }
+            }
+        } catch {
+            failure = error
+            return
+        }
+        table.rawsetField()
     }
 }
 

@@ -216,6 +216,21 @@ public struct LuaStackWriter {
         _ = lua_pushlstring(L, utf8.baseAddress?.assumingMemoryBound(to: CChar.self), utf8.count)
     }
 
+    /// Pushes `head + tail` as one Lua string, with no Swift string made first.
+    public func pushString(_ head: String, _ tail: String) {
+        var head = head, tail = tail
+        head.withUTF8 { head in
+            tail.withUTF8 { tail in
+                let count = head.count + tail.count
+                withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { joined in
+                    joined.copyMemory(from: UnsafeRawBufferPointer(head))
+                    UnsafeMutableRawBufferPointer(rebasing: joined[head.count...]).copyMemory(from: UnsafeRawBufferPointer(tail))
+                    Self.pushString(utf8: UnsafeRawBufferPointer(joined), on: L)
+                }
+            }
+        }
+    }
+
     static func pushString(_ s: String, on L: OpaquePointer) {
         var s = s
         s.withUTF8 { buffer in
@@ -237,10 +252,6 @@ public struct LuaStackWriter {
     /// walking a tree, field after field): `pushKey`, push the value, `rawsetField`.
     public func pushKey(_ name: String) {
         if let keys { keys._withUnsafeGuaranteedRef { $0.push(name, on: L) } } else { pushString(name) }
-    }
-    /// `pushKey` for the name numbered `number` in `names`.
-    public func pushKey(_ number: Int, of names: LuaKeyNames) {
-        if let keys { keys._withUnsafeGuaranteedRef { $0.push(number, of: names, on: L) } } else { pushString(names.names[number]) }
     }
     /// Sets the key and value on top of the stack in the table under them.
     public func rawsetField() { lua_rawset(L, -3) }
@@ -286,36 +297,25 @@ public struct LuaStackWriter {
 /// a list, nested tables included). Lua interns each name it is given by hashing it, most
 /// of what a field costs; the cache keeps the strings Lua made, by their place in the
 /// push, and pushes the same string again where the next value has the same name there.
-/// A different name at a place is interned and replaces the one kept. Names that come
-/// numbered (`LuaKeyNames`, a tape's keys) are kept by name and pushed by number.
+/// A different name at a place is interned and replaces the one kept.
 public final class LuaKeyCache {
-    /// A Lua table of the names: at `place + 1` the name kept for each place, at
-    /// `-slot` each name pushed by number.
+    /// A Lua table of the names: at `place + 1` the name kept for each place.
     fileprivate var table: LuaRef?
     // Only the push in progress touches these, on the Lua state's thread: no dynamic
     // exclusivity checks (they cost as much as the look-up they guard).
     @exclusivity(unchecked) fileprivate var names: [String] = []
     @exclusivity(unchecked) fileprivate var tableIndex: Int32 = 0
     @exclusivity(unchecked) fileprivate var position = 0
-    /// The numbered names being pushed, and the slot of each (0: none yet).
-    @exclusivity(unchecked) private var numbered: LuaKeyNames?
-    @exclusivity(unchecked) private var slots: [Int32] = []
-    /// The slot of every name pushed by number so far.
-    @exclusivity(unchecked) private var slotOfName: [String: Int32] = [:]
 
     public init() {}
 
     /// A new table for the names (a new Lua state): nothing kept is there.
-    fileprivate func forget() {
-        names = []
-        numbered = nil
-        slots = []
-        slotOfName = [:]
-    }
+    fileprivate func forget() { names = [] }
 
     fileprivate func push(_ name: String, on L: OpaquePointer) {
         let i = position
         position += 1
+        // The same literal at the same place compares by identity: no bytes are read.
         if i < names.count, names[i] == name {
             lua_rawgeti(L, tableIndex, lua_Integer(i + 1))
             return
@@ -325,34 +325,4 @@ public final class LuaKeyCache {
         lua_rawseti(L, tableIndex, lua_Integer(i + 1))
         if i < names.count { names[i] = name } else { names.append(name) }
     }
-
-    /// Pushes the name numbered `number` in `list`: a look-up by number once the name has
-    /// a slot, with no string compared.
-    fileprivate func push(_ number: Int, of list: LuaKeyNames, on L: OpaquePointer) {
-        if numbered !== list {
-            numbered = list
-            slots = [Int32](repeating: 0, count: list.names.count)
-        }
-        var slot = slots[number]
-        if slot == 0 {
-            let name = list.names[number]
-            if let known = slotOfName[name] {
-                slot = known
-            } else {
-                slot = Int32(clamping: slotOfName.count + 1)
-                LuaStackWriter.pushString(name, on: L)
-                lua_rawseti(L, tableIndex, -lua_Integer(slot))
-                slotOfName[name] = slot
-            }
-            slots[number] = slot
-        }
-        lua_rawgeti(L, tableIndex, -lua_Integer(slot))
-    }
-}
-
-/// Names numbered by their source (the keys of a batch's tape), pushed by number through
-/// a `LuaKeyCache`.
-public final class LuaKeyNames {
-    public let names: [String]
-    public init(_ names: [String]) { self.names = names }
 }

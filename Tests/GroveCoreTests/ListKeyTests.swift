@@ -50,7 +50,7 @@ struct ListKeyTests {
         }
         let all = try f.store.perform(op, params: params, as: actor, list: .count(after: nil))
         #expect(all.page?.total == Int64(expected.count), sourceLocation: sourceLocation)
-        #expect(all.items.isEmpty && all.tape == nil, "a count reads no item", sourceLocation: sourceLocation)
+        #expect(all.items.isEmpty && all.presented == nil, "a count reads no item", sourceLocation: sourceLocation)
         let two = try f.store.perform(op, params: params, as: actor, list: .after(nil, limit: 2))
         if let key = two.page?.continuation {
             let rest = try f.store.perform(op, params: params, as: actor, list: .count(after: key))

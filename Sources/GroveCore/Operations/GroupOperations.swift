@@ -55,10 +55,9 @@ enum GroupOperations: OperationModule {
 
     static func listResult(_ ctx: OperationContext, _ scope: GroupFinder.Scope, _ p: Params) throws -> OperationResult {
         let (groups, page) = try GroupFinder(ctx).list(scope, p)
-        let options = GroupPresenter.ListOptions(statistics: p.bool("statistics") == true && ctx.caller.isAdmin,
-                                                 customAttributes: p.bool("with_custom_attributes") == true && ctx.caller.isAdmin)
-        let presenter = GroupPresenter(ctx: ctx)
-        return try .list(groups, page: page, p, present: { try presenter.list($0, options, into: &$1) }, { try presenter.list($0, options) })
+        let presenter = try GroupPresenter(ctx: ctx).list(groups, statistics: p.bool("statistics") == true && ctx.caller.isAdmin,
+                                                          customAttributes: p.bool("with_custom_attributes") == true && ctx.caller.isAdmin)
+        return .list(groups, page: page, p, presenter)
     }
 
     static func contentType(_ filename: String) -> String {

@@ -29,17 +29,9 @@ enum GroupProjectOperations: OperationModule {
     static func render(_ ctx: OperationContext, _ projects: [ProjectRecord], _ page: PageInfo, _ p: Params) throws -> OperationResult {
         // Anonymous callers always get the simple shape (seed: "a no-op without authentication").
         let simple = p.bool("simple") == true || ctx.caller.isAnonymous
-        let presenter = simple ? ProjectPresenter(ctx: ctx) : try ProjectPresenter(ctx: ctx).readingShares(of: projects)
-        let customAttributes = p.bool("with_custom_attributes") == true && ctx.caller.isAdmin
-        func present(_ project: ProjectRecord, into o: inout some JSONObjectBuilder) throws {
-            if simple { presenter.simple(project, into: &o) } else { try presenter.entity(project, into: &o) }
-            if customAttributes { o.append("custom_attributes", []) }
-        }
-        return try .list(projects, page: page, p, present: { try present($0, into: &$1) }, { project in
-            var o = JSONObject(capacity: simple ? 17 : 128)
-            try present(project, into: &o)
-            return .object(o)
-        })
+        let presenter = ProjectListPresenter(projects: simple ? ProjectPresenter(ctx: ctx) : try .reading(ctx, projects), simple: simple,
+                                             customAttributes: p.bool("with_custom_attributes") == true && ctx.caller.isAdmin)
+        return .list(projects, page: page, p, presenter)
     }
 }
 

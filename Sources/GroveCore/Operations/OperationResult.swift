@@ -41,9 +41,9 @@ public struct OperationResult: Sendable {
     public var body: JSONValue?
     public var page: PageInfo?
     public var attachment: Attachment?
-    /// The items of a list asked by key (`ListRequest.after`), written into a tape instead
-    /// of `body` where the operation's presenter can (a loop pushes them to Lua from it).
-    public var tape: JSONTape?
+    /// The items of a list asked by key (`ListRequest.after`), kept with their presenter
+    /// instead of `body`: a loop presents each item into a Lua table when it takes it.
+    public var presented: (any PresentableItems)?
     /// Work left for after the operation's transaction, outside it: a hook test delivery
     /// waits up to the hook timeout for its receiver and must not hold the store's one
     /// writer meanwhile. It records what it did in a write of its own and gives the answer.
@@ -62,18 +62,16 @@ public struct OperationResult: Sendable {
         self.attachment = attachment
     }
 
-    /// A list's items, whichever of `body` and `tape` holds them.
-    public var items: [JSONValue] { tape?.values ?? body?.arrayValue ?? [] }
+    /// A list's items, whichever of `body` and `presented` holds them.
+    public var items: [JSONValue] { presented?.trees ?? body?.arrayValue ?? [] }
 
-    /// The items of a list, in `tape` when `params` ask by key, else as `body`: `present`
-    /// writes one item's fields into either.
-    static func list<Item>(_ items: [Item], page: PageInfo, _ params: Params,
-                           present: (Item, inout JSONTapeWriter) throws -> Void, _ tree: (Item) throws -> JSONValue) rethrows -> OperationResult {
-        guard case .after = params.list else { return OperationResult(status: 200, body: .array(try items.map(tree)), page: page) }
-        let tape = JSONTapeWriter()
-        for item in items { try tape.appendObject { try present(item, &$0) } }
+    /// The items of a list: kept with `presenter` when `params` ask by key, else presented
+    /// into `body`.
+    static func list<Presenter: ItemPresenter>(_ items: [Presenter.Item], page: PageInfo, _ params: Params, _ presenter: Presenter) -> OperationResult {
+        let presented = PresentedPage(items: items, presenter: presenter)
+        guard case .after = params.list else { return OperationResult(status: 200, body: .array(presented.trees), page: page) }
         var result = OperationResult(status: 200, body: nil, page: page)
-        result.tape = tape.finish()
+        result.presented = presented
         return result
     }
 
@@ -88,4 +86,51 @@ public struct OperationResult: Sendable {
 
     public static let noContent = OperationResult(status: 204, body: nil)
     public static let accepted = OperationResult(status: 202, body: .object([("message", "202 Accepted")]))
+}
+
+/// Presents one kind of list item. It holds no store (it is Sendable, an operation's
+/// context is not): what an item shows beyond its record was read with its page, so the
+/// items can be presented after the operation's transaction, each when a loop takes it.
+public protocol ItemPresenter: Sendable {
+    associatedtype Item: Sendable
+    /// About how many fields an item has.
+    var fieldCount: Int { get }
+    func present(_ item: Item, into object: inout some JSONObjectBuilder)
+}
+
+extension ItemPresenter {
+    /// `item` as a tree (REST, single results).
+    func tree(_ item: Item) -> JSONValue {
+        var object = JSONObject(capacity: fieldCount)
+        present(item, into: &object)
+        return .object(object)
+    }
+}
+
+/// A page of items and what presents them, for whoever takes them.
+public protocol PresentableItems: Sendable {
+    var count: Int { get }
+    /// About how many fields an item has.
+    var fieldCount: Int { get }
+    /// Presents the item at `index` (0 ..< count).
+    func present(_ index: Int, into object: inout some JSONObjectBuilder)
+}
+
+extension PresentableItems {
+    /// Every item as a tree.
+    public var trees: [JSONValue] {
+        (0..<count).map { index in
+            var object = JSONObject(capacity: fieldCount)
+            present(index, into: &object)
+            return .object(object)
+        }
+    }
+}
+
+struct PresentedPage<Presenter: ItemPresenter>: PresentableItems {
+    let items: [Presenter.Item]
+    let presenter: Presenter
+    var count: Int { items.count }
+    var fieldCount: Int { presenter.fieldCount }
+    func present(_ index: Int, into object: inout some JSONObjectBuilder) { presenter.present(items[index], into: &object) }
 }

@@ -17,7 +17,7 @@ enum ProjectOperations: OperationModule {
             ParamSpec("archived", .boolean, "Create the project archived"),
         ] + features)) { ctx, p in
             let project = try ProjectService(ctx).create(p)
-            return .ok(try ProjectPresenter(ctx: ctx).entity(project), status: 201)
+            return .ok(try ProjectPresenter.entity(ctx, project), status: 201)
         }
         registry.add(OperationDescriptor("projects.list", "GET", "/projects",
                                          example: "for p in projects.list{search = \"api\", order_by = \"name\", sort = \"asc\"} do print(p.path_with_namespace) end",
@@ -29,15 +29,14 @@ enum ProjectOperations: OperationModule {
             let (projects, page) = try ProjectFinder(ctx).list(.all, p)
             // `present_projects`: ProjectWithAccess when signed in, BasicProjectDetails for simple=true or anonymous.
             let simple = p.bool("simple") == true || ctx.caller.isAnonymous
-            let presenter = simple ? ProjectPresenter(ctx: ctx) : try ProjectPresenter(ctx: ctx).readingShares(of: projects)
-            return OperationResult(status: 200, body: .array(try projects.map { simple ? presenter.simple($0) : try presenter.entity($0, withAccess: true) }),
-                                   page: page)
+            let presenter = ProjectListPresenter(projects: simple ? ProjectPresenter(ctx: ctx) : try .reading(ctx, projects, withAccess: true),
+                                                 simple: simple, withAccess: true)
+            return .list(projects, page: page, p, presenter)
         }
         registry.add(OperationDescriptor("projects.get", "GET", "/projects/:id", result: ResultShapes.project, summary: "Get a project", params: [id])) { ctx, p in
             // `current_user ? ProjectWithAccess : ProjectDetails` (BasicProjectDetails when anonymous, as older GitLab).
             let project = try ProjectFinder(ctx).find(p["id"])
-            let presenter = ProjectPresenter(ctx: ctx)
-            return .ok(ctx.caller.isAnonymous ? presenter.simple(project) : try presenter.entity(project, withAccess: true))
+            return .ok(ctx.caller.isAnonymous ? ProjectPresenter(ctx: ctx).simple(project) : try ProjectPresenter.entity(ctx, project, withAccess: true))
         }
         registry.add(OperationDescriptor("projects.update", "PUT", "/projects/:id", result: ResultShapes.project, summary: "Update a project (Maintainer or above; statistics: administrators)", params: [
             id,
@@ -48,13 +47,13 @@ enum ProjectOperations: OperationModule {
             ParamSpec("topics", .stringArray, "The list of topics for the project"),
         ] + features + ProjectService.statisticsColumns.map { ParamSpec($0, .integer, "Storage statistic in bytes (administrators; for group statistics)") })) { ctx, p in
             let project = try ProjectService(ctx).update(try ProjectFinder(ctx).find(p["id"]), p)
-            return .ok(try ProjectPresenter(ctx: ctx).entity(project))
+            return .ok(try ProjectPresenter.entity(ctx, project))
         }
         registry.add(OperationDescriptor("projects.star", "POST", "/projects/:id/star", result: ResultShapes.project, summary: "Star a project (304 when already starred)",
                                          notModifiedAnswer: "projects.get", params: [id])) { ctx, p in
             let project = try ProjectFinder(ctx).find(p["id"])
             let starred = try ProjectService(ctx).star(project)
-            return .ok(try ProjectPresenter(ctx: ctx).entity(try readBack(ProjectRecord.find(ctx.db, id: project.id))), status: starred ? 201 : 304)
+            return .ok(try ProjectPresenter.entity(ctx, try readBack(ProjectRecord.find(ctx.db, id: project.id))), status: starred ? 201 : 304)
         }
         registry.add(OperationDescriptor("projects.share", "POST", "/projects/:id/share", result: ResultShapes.project, summary: "Share a project with a group", params: [
             id,
@@ -64,7 +63,7 @@ enum ProjectOperations: OperationModule {
         ])) { ctx, p in
             let project = try ProjectFinder(ctx).find(p["id"])
             try ProjectService(ctx).share(project, groupRef: p["group_id"], access: try p.required.int("group_access"), expiresAt: p.string("expires_at"))
-            return .ok(try ProjectPresenter(ctx: ctx).entity(project), status: 201)
+            return .ok(try ProjectPresenter.entity(ctx, project), status: 201)
         }
     }
 }

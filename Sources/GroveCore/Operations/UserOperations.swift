@@ -85,9 +85,8 @@ enum MemberOperations: OperationModule {
         registry.add(OperationDescriptor("groups.members.list", "GET", "/groups/:id/members", lua: "members.list", result: ResultShapes.member, summary: "List direct members of a group", pagination: .offset, params: [
             id, ParamSpec("query", .string, "Filter by name or username"),
         ])) { ctx, p in
-            let service = UserService(ctx)
-            let (rows, page) = try service.directMembers(try ctx.findGroup(p["id"]), p)
-            return .list(rows, page: page, p, present: { service.memberJSON($0, into: &$1) }, service.memberJSON)
+            let (rows, page) = try UserService(ctx).directMembers(try ctx.findGroup(p["id"]), p)
+            return .list(rows, page: page, p, MemberPresenter(ctx))
         }
         registry.add(OperationDescriptor("groups.members.get", "GET", "/groups/:id/members/:user_id", lua: "members.get",
                                          example: "print(members.get(\"platform\", \"alice\").access_level)",
@@ -134,8 +133,7 @@ enum MemberOperations: OperationModule {
                                          result: ResultShapes.member, summary: "Members of a group with those inherited from ancestors and shared from other groups", pagination: .offset,
                                          params: allParams)) { ctx, p in
             let (rows, page) = try GroupMembersFinder(ctx: ctx).list(try ctx.findGroup(p["id"]), p)
-            let service = UserService(ctx)
-            return .list(rows, page: page, p, present: { service.memberJSON($0, into: &$1) }, service.memberJSON)
+            return .list(rows, page: page, p, MemberPresenter(ctx))
         }
         registry.add(OperationDescriptor("groups.members.all.get", "GET", "/groups/:id/members/all/:user_id", lua: "members.get_all",
                                          example: "print(members.get_all(\"platform/api\", users.list{username = \"alice\"}:first(1)[1].id).access_level)",

@@ -7,14 +7,14 @@ import GRDB
 /// no repositories, so a project is an empty repository with GitLab's defaults for what it
 /// does not store.
 extension ProjectPresenter {
-    func entity(_ p: ProjectRecord, withAccess: Bool = false) throws -> JSONValue {
+    func entity(_ p: ProjectRecord, withAccess: Bool = false) -> JSONValue {
         var o = JSONObject(capacity: 128)
-        try entity(p, withAccess: withAccess, into: &o)
+        entity(p, withAccess: withAccess, into: &o)
         return .object(o)
     }
 
-    func entity(_ p: ProjectRecord, withAccess: Bool = false, into o: inout some JSONObjectBuilder) throws {
-        let level = try callerLevel(in: p)
+    func entity(_ p: ProjectRecord, withAccess: Bool = false, into o: inout some JSONObjectBuilder) {
+        let level = callerLevel(in: p)
         let administers = level >= AccessLevel.maintainer
         let feature = { (name: String) in p.features[name] ?? true }
         let api = "\(base)/api/v4/projects/\(p.id)"
@@ -38,10 +38,10 @@ extension ProjectPresenter {
         o.append("avatar_url", .null)
         o.append("star_count", .int(p.starCount))
         o.append("last_activity_at", iso8601: p.lastActivityAt)
-        o.appendObject("namespace") { namespace(p, full: true, into: &$0) }
-        if ctx.caller.isAdmin { o.append("repository_storage", "default") }
+        o.appendObject("namespace", fieldCount: 8) { namespace(p, full: true, into: &$0) }
+        if callerIsAdmin { o.append("repository_storage", "default") }
         o.append("container_registry_image_prefix", .string("\(host)/\(pathWithNamespace.lowercased())"))
-        o.appendObject("_links") { links in
+        o.appendObject("_links", fieldCount: 8) { links in
             links.append("self", .string(api))
             if feature("issues_enabled") { links.append("issues", api, "/issues") }
             if feature("merge_requests_enabled") { links.append("merge_requests", api, "/merge_requests") }
@@ -52,7 +52,7 @@ extension ProjectPresenter {
         o.append("archived", .bool(p.archived))
         o.append("visibility", .string(p.visibility.name))
         o.append("resolve_outdated_diff_discussions", false)
-        o.appendObject("container_expiration_policy") { policy in
+        o.appendObject("container_expiration_policy", fieldCount: 7) { policy in
             for (name, value) in Self.expirationPolicyDefaults { policy.append(name, value) }
             // A day after creation; an instant at the end of time stays there.
             policy.append("next_run_at", iso8601: p.createdAt.addingReportingOverflow(86_400_000).overflow ? .max : p.createdAt + 86_400_000)
@@ -80,7 +80,7 @@ extension ProjectPresenter {
         o.append("shared_runners_enabled", true)
         o.append("lfs_enabled", true)
         o.append("creator_id", p.creatorId.json)
-        if ctx.caller.isAdmin { o.append("import_url", .null) }
+        if callerIsAdmin { o.append("import_url", .null) }
         o.append("import_type", .null)
         o.append("import_status", "none")
         if administers { o.append("import_error", .null) }
@@ -91,11 +91,10 @@ extension ProjectPresenter {
             for (name, value) in Self.ciDefaults { o.append(name, value) }
         }
         o.append("public_jobs", true)
-        o.append("shared_with_groups", try sharedWithGroups(p))
+        o.append("shared_with_groups", sharedWithGroups(p))
         for (name, value) in Self.mergeDefaults { o.append(name, value) }
         if withAccess {
-            // Grove has no project members: access comes from the group hierarchy.
-            let groupLevel = try ctx.memberAccess.level(prefix: p.namespaceTraversalIds)
+            let groupLevel = groupLevel(of: p)
             o.append("permissions", .object([
                 ("project_access", .null),
                 ("group_access", groupLevel > 0 ? .object([("access_level", .int(groupLevel)), ("notification_level", 3)]) : .null),

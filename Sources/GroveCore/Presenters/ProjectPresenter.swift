@@ -3,25 +3,64 @@ import GRDB
 
 /// Renders projects as the seeds' group-project lists do (`Entities::Project` subset that
 /// these operations use, and `Entities::BasicProjectDetails` for `simple=true`).
-struct ProjectPresenter {
-    let ctx: OperationContext
-    /// The instance's host name, for ssh and registry addresses: read once, a list
-    /// presents thousands of projects.
+struct ProjectPresenter: Sendable {
+    /// The instance's address, and its host name for ssh and registry addresses (read once,
+    /// a list presents thousands of projects).
+    let base: String
     let host: String
     /// `<base>/groups/`, ahead of a namespace's full path.
     let groupsBase: String
-    /// Set by `readingShares(of:)`: the shares of each project of a page, as shown and as
-    /// the access they give.
-    private var sharesOfPage: [Int64: [JSONValue]]?
-    private var grantsOfPage: [Int64: [ProjectFinder.ShareGrant]]?
+    let callerIsAdmin: Bool
+    /// Set by `reading(_:_:withAccess:)`, by project id: the shares of each project as
+    /// shown, the caller's role in it, and (`withAccess`) the caller's role in its group.
+    private var sharesOfPage: [Int64: [JSONValue]] = [:]
+    private var levelOfPage: [Int64: Int64] = [:]
+    private var groupLevelOfPage: [Int64: Int64] = [:]
 
+    /// A presenter of the simple shape, which shows nothing beyond the project's record.
     init(ctx: OperationContext) {
-        self.ctx = ctx
-        self.host = Self.host(of: ctx.store.baseURL)
-        self.groupsBase = ctx.store.baseURL + "/groups/"
+        base = ctx.store.baseURL
+        host = Self.host(of: base)
+        groupsBase = base + "/groups/"
+        callerIsAdmin = ctx.caller.isAdmin
     }
 
-    var base: String { ctx.store.baseURL }
+    /// The presenter of `projects` in every shape: their shares and the caller's roles
+    /// read with one query for the page instead of two per project (a loop over a group's
+    /// projects reads pages of thousands), so that it can present them after the
+    /// operation's transaction.
+    static func reading(_ ctx: OperationContext, _ projects: [ProjectRecord], withAccess: Bool = false) throws -> ProjectPresenter {
+        var presenter = ProjectPresenter(ctx: ctx)
+        var grants: [Int64: [ProjectFinder.ShareGrant]] = [:]
+        // The ids as one JSON array: a statement of thousands of placeholders cost more to
+        // prepare than the query, and SQLite takes at most 32,766 of them.
+        let ids = JSONText.encode(.array(projects.map { .int($0.id) }))
+        let rows = try Row.fetchAll(ctx.db, cachedSQL: """
+            SELECT l.project_id, l.group_id, l.group_access, l.expires_at, n.name, n.full_path, n.traversal_ids,
+                   \(ProjectFinder.unexpiredLink) AS unexpired
+            FROM project_group_links l JOIN namespaces n ON n.id = l.group_id
+            WHERE l.project_id IN (SELECT value FROM json_each(?)) ORDER BY l.id
+            """, arguments: [ctx.today, ids])
+        for row in rows {
+            let projectId: Int64 = try row.column("project_id")
+            presenter.sharesOfPage[projectId, default: []].append(try Self.share(row))
+            if try row.column("unexpired") as Bool {
+                grants[projectId, default: []].append(ProjectFinder.ShareGrant(groupAccess: try row.column("group_access"), traversalIds: try row.column("traversal_ids")))
+            }
+        }
+        let finder = ProjectFinder(ctx)
+        for p in projects {
+            presenter.levelOfPage[p.id] = try finder.level(p, grants: grants[p.id] ?? [])
+            // Grove has no project members: access comes from the group hierarchy.
+            if withAccess { presenter.groupLevelOfPage[p.id] = try ctx.memberAccess.level(prefix: p.namespaceTraversalIds) }
+        }
+        return presenter
+    }
+
+    /// `Entities::Project` for one project (`ProjectWithAccess` when `withAccess`).
+    static func entity(_ ctx: OperationContext, _ p: ProjectRecord, withAccess: Bool = false) throws -> JSONValue {
+        try reading(ctx, [p], withAccess: withAccess).entity(p, withAccess: withAccess)
+    }
 
     /// `http://127.0.0.1:8080` → `127.0.0.1`.
     static func host(of base: String) -> String {
@@ -75,11 +114,11 @@ struct ProjectPresenter {
         o.append("avatar_url", .null)
         o.append("star_count", .int(p.starCount))
         o.append("last_activity_at", iso8601: p.lastActivityAt)
-        o.appendObject("namespace") { namespace(p, full: true, into: &$0) }
+        o.appendObject("namespace", fieldCount: 8) { namespace(p, full: true, into: &$0) }
     }
 
     /// The project shape of `GET /groups/:id/projects` and of a group's `projects`.
-    func basic(_ p: ProjectRecord) throws -> JSONValue {
+    func basic(_ p: ProjectRecord) -> JSONValue {
         var o = JSONObject()
         o.append("id", .int(p.id))
         o.append("description", p.description.json)
@@ -106,56 +145,36 @@ struct ProjectPresenter {
         o.append("forks_count", 0)
         o.append("open_issues_count", 0)
         o.append("public_jobs", true)
-        o.append("shared_with_groups", try sharedWithGroups(p))
+        o.append("shared_with_groups", sharedWithGroups(p))
         o.append("request_access_enabled", false)
         return .object(o)
     }
 
-    func sharedWithGroups(_ p: ProjectRecord) throws -> JSONValue {
-        if let sharesOfPage { return .array(sharesOfPage[p.id] ?? []) }
-        let rows = try Row.fetchAll(ctx.db, cachedSQL: """
-            SELECT l.project_id, l.group_id, l.group_access, l.expires_at, n.name, n.full_path FROM project_group_links l
-            JOIN namespaces n ON n.id = l.group_id WHERE l.project_id = ? ORDER BY l.id
-            """, arguments: [p.id])
-        return .array(try rows.map(Self.share))
-    }
-
-    /// The presenter of a page of projects: their shares, and the access those give the
-    /// caller, read with one query instead of two per project (a loop over a group's
-    /// projects reads pages of thousands).
-    func readingShares(of projects: [ProjectRecord]) throws -> ProjectPresenter {
-        var presenter = self
-        var shares: [Int64: [JSONValue]] = [:]
-        var grants: [Int64: [ProjectFinder.ShareGrant]] = [:]
-        // The ids as one JSON array: a statement of thousands of placeholders cost more to
-        // prepare than the query, and SQLite takes at most 32,766 of them.
-        let ids = JSONText.encode(.array(projects.map { .int($0.id) }))
-        let rows = try Row.fetchAll(ctx.db, cachedSQL: """
-            SELECT l.project_id, l.group_id, l.group_access, l.expires_at, n.name, n.full_path, n.traversal_ids,
-                   \(ProjectFinder.unexpiredLink) AS unexpired
-            FROM project_group_links l JOIN namespaces n ON n.id = l.group_id
-            WHERE l.project_id IN (SELECT value FROM json_each(?)) ORDER BY l.id
-            """, arguments: [ctx.today, ids])
-        for row in rows {
-            let projectId: Int64 = try row.column("project_id")
-            shares[projectId, default: []].append(try Self.share(row))
-            if try row.column("unexpired") as Bool {
-                grants[projectId, default: []].append(ProjectFinder.ShareGrant(groupAccess: try row.column("group_access"), traversalIds: try row.column("traversal_ids")))
-            }
-        }
-        presenter.sharesOfPage = shares
-        presenter.grantsOfPage = grants
-        return presenter
-    }
-
-    /// The caller's role in `p`, from the shares of its page when they were read.
-    func callerLevel(in p: ProjectRecord) throws -> Int64 {
-        try ProjectFinder(ctx).level(p, grants: grantsOfPage.map { $0[p.id] ?? [] })
-    }
+    /// The page's facts about `p` (none, for a project presented without them: no shares,
+    /// no role, so no field that needs one is shown).
+    func sharedWithGroups(_ p: ProjectRecord) -> JSONValue { .array(sharesOfPage[p.id] ?? []) }
+    func callerLevel(in p: ProjectRecord) -> Int64 { callerIsAdmin ? AccessLevel.admin : levelOfPage[p.id] ?? AccessLevel.noAccess }
+    func groupLevel(of p: ProjectRecord) -> Int64 { groupLevelOfPage[p.id] ?? AccessLevel.noAccess }
 
     private static func share(_ row: Row) throws -> JSONValue {
         .object([("group_id", .int(try row.column("group_id") as Int64)), ("group_name", .string(try row.column("name"))),
                  ("group_full_path", .string(try row.column("full_path"))), ("group_access_level", .int(try row.column("group_access") as Int64)),
                  ("expires_at", (try row.column("expires_at") as String?).json)])
+    }
+}
+
+/// A page of projects in the shape its list shows.
+struct ProjectListPresenter: ItemPresenter {
+    let projects: ProjectPresenter
+    /// `Entities::BasicProjectDetails` (`simple=true`, anonymous callers).
+    let simple: Bool
+    /// `ProjectWithAccess`.
+    var withAccess = false
+    var customAttributes = false
+    var fieldCount: Int { simple ? 17 : 128 }
+
+    func present(_ p: ProjectRecord, into o: inout some JSONObjectBuilder) {
+        if simple { projects.simple(p, into: &o) } else { projects.entity(p, withAccess: withAccess, into: &o) }
+        if customAttributes { o.append("custom_attributes", []) }
     }
 }

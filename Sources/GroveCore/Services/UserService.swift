@@ -146,23 +146,26 @@ struct UserService {
         try MemberRecord.fetchOne(ctx.db, cachedSQL: Self.memberSelect + " WHERE m.group_id = ? AND m.user_id = ?", arguments: [group.id, user.id])
     }
 
-    /// `Entities::Member`: the user as `UserBasic`, the role and dates, and EE's
-    /// `membership_state` (Grove has no awaiting memberships). `created_by` is omitted when
-    /// unknown, as GitLab's `expose_nil: false` does.
-    func memberJSON(_ member: MemberRecord) -> JSONValue {
-        var o = JSONObject(capacity: 11)
-        memberJSON(member, into: &o)
-        return .object(o)
-    }
+    func memberJSON(_ member: MemberRecord) -> JSONValue { MemberPresenter(ctx).tree(member) }
+}
 
-    func memberJSON(_ member: MemberRecord, into o: inout some JSONObjectBuilder) {
+/// `Entities::Member`: the user as `UserBasic`, the role and dates, and EE's
+/// `membership_state` (Grove has no awaiting memberships). `created_by` is omitted when
+/// unknown, as GitLab's `expose_nil: false` does.
+struct MemberPresenter: ItemPresenter {
+    let base: String
+    var fieldCount: Int { 11 }
+
+    init(_ ctx: OperationContext) { base = ctx.store.baseURL }
+
+    func present(_ member: MemberRecord, into o: inout some JSONObjectBuilder) {
         o.append("id", .int(member.userId))
         o.append("username", .string(member.username))
         o.append("name", .string(member.name))
         o.append("state", .string(member.state))
         o.append("locked", false)
         o.append("avatar_url", .null)
-        o.append("web_url", ctx.store.baseURL, "/" + member.username)
+        o.append("web_url", base, "/" + member.username)
         o.append("access_level", .int(member.accessLevel))
         o.append("created_at", iso8601: member.createdAt)
         o.append("expires_at", member.expiresAt.json)

@@ -261,7 +261,8 @@ public final class GroveStore: @unchecked Sendable {
     /// A list operation asked by key instead of by page (in-process iteration): the next
     /// `limit` items after a key, with `page.continuation` to go on from, and no totals; or
     /// `.count` (an empty body and `page.total`), which reads no item. The items come in
-    /// `tape` where the operation's presenter writes one, else in `body`: `items` reads either.
+    /// `presented` where the operation's presenter can present them after its transaction
+    /// (a loop presents each into a Lua table), else in `body`: `items` reads either.
     public func perform(_ name: String, params: JSONObject, as actor: Actor, list: ListRequest) throws -> OperationResult {
         try perform(name, params: params, as: actor, ignoreUnknown: false, list: list)
     }
