@@ -1,7 +1,7 @@
 import GroveCore
-import GroveLua
 import Testing
 @testable import GroveBindings
+@testable import GroveLua
 
 /// A list's item presented straight into a Lua table is what the same presenter writes into
 /// a tree, pushed to Lua: whatever the shapes that follow one another through one cache of
@@ -102,9 +102,10 @@ struct PresentedItemsLuaTests {
         for _ in 0..<250 { deep = .array([deep]) }
         let items = Shapes(values: [["id": 1, "deep": deep, "after": "x"], ["id": 2, "name": "whole"]])
         let keys = LuaKeyCache()
-        let top = try lua.run("return select('#', ...)")
-        #expect(throws: ConversionError.self) { try lua.setGlobal("v", items.luaResult(at: 0, reusingKeys: keys)) }
-        #expect(try lua.run("return select('#', ...)") == top)
+        let top = lua.stackTop
+        let error = #expect(throws: ConversionError.self) { try lua.push(items.luaResult(at: 0, reusingKeys: keys)) }
+        #expect(error?.description.contains("nested too deeply") == true, "\(String(describing: error))")
+        #expect(lua.stackTop == top)
         #expect(try read(items.luaResult(at: 1, reusingKeys: keys)) == (try read(items.tree(1).luaResult)))
     }
 
