@@ -10,7 +10,8 @@ import GroveLua
 // groups.list{} over the store. For each size, items/s from Lua and from a raw SQLite
 // SELECT of the same rows and columns in the same order (one statement, every column
 // read); then the per-item cost at the largest size over the smallest (target <= 1.3x;
-// raw SQLite's growth per row beside it) and Lua over raw SQLite (target <= 5x).
+// raw SQLite's growth per row beside it) and Lua over raw SQLite (target <= 5x), with
+// beside it what Lua alone takes to build tables of the items' shape.
 //   GroveListsBench [SIZE ...]     (default 10000 50000 100000; BENCH_RUNS medians)
 
 let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }.isEmpty ? [10_000, 50_000, 100_000]
@@ -29,11 +30,41 @@ func loadAverage() -> String {
 
 struct ListCase {
     let name: String
-    /// Lua: `local id = ...`, then a loop over the list counting its items.
-    let lua: String
+    /// The list, in Lua, given `local deep, flat`.
+    let list: String
     /// The same rows and columns in the same order, as one SELECT.
     let sql: String
+
+    /// A loop over the list counting its items.
+    var lua: String { "local n = 0 for item in \(list) do n = n + 1 end return n" }
 }
+
+/// What Lua alone costs for tables of the items' shape: a constructor made from one item's
+/// fields builds a copy of an item (nested objects copied too, arrays shallowly), from
+/// values Lua already holds, so no string is made. A lower bound of what iterating costs
+/// in Lua, whatever the code that fills the tables.
+let luaTablesAlone = """
+    local function constructor(value, expr)
+        local fields = {}
+        for k, v in pairs(value) do
+            local key = string.format("[%q]", k)
+            if type(v) == "table" and next(v) ~= nil and #v == 0 then fields[#fields + 1] = key .. " = " .. constructor(v, expr .. key)
+            elseif type(v) == "table" then fields[#fields + 1] = key .. " = {table.unpack(" .. expr .. key .. ")}"
+            else fields[#fields + 1] = key .. " = " .. expr .. key end
+        end
+        return "{" .. table.concat(fields, ", ") .. "}"
+    end
+    local sample = LIST:first(1000)
+    __copy = load("return function(t) return " .. constructor(sample[1], "t") .. " end")()
+    __sample = sample
+    """
+let copyItems = """
+    local n = ...
+    local copy, sample = __copy, __sample
+    local m = #sample
+    for i = 1, n do local c = copy(sample[(i - 1) % m + 1]) end
+    return n
+    """
 
 /// A store with `n` descendants under `deep` (n/100 children of 99 subgroups each, plus the
 /// children), `n` direct subgroups of `flat`, `n` members of `flat` and `n` projects in `deep`.
@@ -103,19 +134,19 @@ func rawSelect(_ path: String, _ sql: String) -> (rows: Int, seconds: Double) {
 
 let cases = [
     ListCase(name: "groups.descendant_groups",
-             lua: "local n = 0 for g in groups.descendant_groups(deep) do n = n + 1 end return n",
+             list: "groups.descendant_groups(deep)",
              sql: "SELECT * FROM namespaces WHERE traversal_ids > '$DEEP/' AND traversal_ids < '$DEEP0' ORDER BY name, id"),
     ListCase(name: "groups.subgroups",
-             lua: "local n = 0 for g in groups.subgroups(flat) do n = n + 1 end return n",
+             list: "groups.subgroups(flat)",
              sql: "SELECT * FROM namespaces WHERE parent_id = $FLAT ORDER BY name, id"),
     ListCase(name: "members.list",
-             lua: "local n = 0 for m in members.list(flat) do n = n + 1 end return n",
+             list: "members.list(flat)",
              sql: "SELECT m.*, u.username, u.name, u.state FROM members m JOIN users u ON u.id = m.user_id WHERE m.group_id = $FLAT ORDER BY m.id"),
     ListCase(name: "groups.projects",
-             lua: "local n = 0 for p in groups.projects(deep) do n = n + 1 end return n",
+             list: "groups.projects(deep)",
              sql: "SELECT p.*, n.name, n.path, n.full_path FROM projects p JOIN namespaces n ON n.id = p.namespace_id WHERE p.namespace_id = $DEEP ORDER BY p.created_at DESC, p.id DESC"),
     ListCase(name: "groups.list",
-             lua: "local n = 0 for g in groups.list{} do n = n + 1 end return n",
+             list: "groups.list{}",
              sql: "SELECT * FROM namespaces ORDER BY name, id"),
 ]
 
@@ -133,12 +164,18 @@ for n in sizes {
     try CoreBindings.install(into: lua, session: GroveSession { store }, registry: store.registry)
     for c in cases {
         let chunk = try lua.load("local deep, flat = ... " + c.lua, chunkName: "=" + c.name)
-        var luaTimes: [Double] = [], rawTimes: [Double] = []
+        _ = try lua.call(try lua.load("local deep, flat = ... " + luaTablesAlone.replacingOccurrences(of: "LIST", with: c.list), chunkName: "=copy"),
+                         [.integer(deep), .integer(flat)])
+        let copies = try lua.load(copyItems, chunkName: "=copies")
+        var luaTimes: [Double] = [], rawTimes: [Double] = [], aloneTimes: [Double] = []
         var items = 0, rawRows = 0
         for _ in 0..<runs {
             let start = Date()
             items = Int(try lua.call(chunk, [.integer(deep), .integer(flat)]).first?.intValue ?? 0)
             luaTimes.append(Date().timeIntervalSince(start))
+            let copyStart = Date()
+            _ = try lua.call(copies, [.integer(Int64(items))])
+            aloneTimes.append(Date().timeIntervalSince(copyStart))
             // deep and flat are top-level groups: their traversal ids are "<id>/".
             let raw = rawSelect(path.path, c.sql.replacingOccurrences(of: "$DEEP", with: "\(deep)").replacingOccurrences(of: "$FLAT", with: "\(flat)"))
             rawRows = raw.rows
@@ -148,8 +185,9 @@ for n in sizes {
         perItem[c.name, default: [:]][n] = luaSeconds / Double(max(items, 1))
         perRawRow[c.name, default: [:]][n] = rawSeconds / Double(max(rawRows, 1))
         print("  " + c.name.padding(toLength: 26, withPad: " ", startingAt: 0)
-              + String(format: "%7d items  Lua %9.0f items/s  raw SQLite %9.0f rows/s (%d rows)  Lua/raw %5.1fx",
-                       items, Double(items) / luaSeconds, Double(rawRows) / rawSeconds, rawRows, luaSeconds / rawSeconds))
+              + String(format: "%7d items  Lua %9.0f items/s  raw SQLite %9.0f rows/s (%d rows)  Lua/raw %5.1fx  (Lua's tables alone %4.1fx)",
+                       items, Double(items) / luaSeconds, Double(rawRows) / rawSeconds, rawRows, luaSeconds / rawSeconds,
+                       median(aloneTimes) / rawSeconds))
     }
 }
 if let small = sizes.min(), let large = sizes.max(), small != large {
