@@ -167,12 +167,16 @@ for n in sizes {
         _ = try lua.call(try lua.load("local deep, flat = ... " + luaTablesAlone.replacingOccurrences(of: "LIST", with: c.list), chunkName: "=copy"),
                          [.integer(deep), .integer(flat)])
         let copies = try lua.load(copyItems, chunkName: "=copies")
+        // Each timed run starts from a collected heap: none pays for the garbage of the one before.
+        let collect = try lua.load("collectgarbage()", chunkName: "=collect")
         var luaTimes: [Double] = [], rawTimes: [Double] = [], aloneTimes: [Double] = []
         var items = 0, rawRows = 0
         for _ in 0..<runs {
+            _ = try lua.call(collect, [])
             let start = Date()
             items = Int(try lua.call(chunk, [.integer(deep), .integer(flat)]).first?.intValue ?? 0)
             luaTimes.append(Date().timeIntervalSince(start))
+            _ = try lua.call(collect, [])
             let copyStart = Date()
             _ = try lua.call(copies, [.integer(Int64(items))])
             aloneTimes.append(Date().timeIntervalSince(copyStart))
@@ -181,13 +185,15 @@ for n in sizes {
             rawRows = raw.rows
             rawTimes.append(raw.seconds)
         }
+        // Ratios are the medians of each run's own (Lua and raw SQLite timed one after the
+        // other): a slow spell of the machine then weighs on both sides of a ratio alike.
         let luaSeconds = median(luaTimes), rawSeconds = median(rawTimes)
         perItem[c.name, default: [:]][n] = luaSeconds / Double(max(items, 1))
         perRawRow[c.name, default: [:]][n] = rawSeconds / Double(max(rawRows, 1))
         print("  " + c.name.padding(toLength: 26, withPad: " ", startingAt: 0)
               + String(format: "%7d items  Lua %9.0f items/s  raw SQLite %9.0f rows/s (%d rows)  Lua/raw %5.1fx  (Lua's tables alone %4.1fx)",
-                       items, Double(items) / luaSeconds, Double(rawRows) / rawSeconds, rawRows, luaSeconds / rawSeconds,
-                       median(aloneTimes) / rawSeconds))
+                       items, Double(items) / luaSeconds, Double(rawRows) / rawSeconds, rawRows,
+                       median(zip(luaTimes, rawTimes).map(/)), median(zip(aloneTimes, rawTimes).map(/))))
     }
 }
 if let small = sizes.min(), let large = sizes.max(), small != large {
