@@ -146,4 +146,44 @@ struct PresentedItemsLuaTests {
             }
         }
     }
+
+    /// What an item shows beyond its row is read with its page, and a loop presenting the
+    /// item after the page's transaction still shows it: a share and the role it gives (a
+    /// maintainer's fields), group statistics and custom attributes.
+    @Test func aLoopShowsWhatItsPageReadBesideTheRows() throws {
+        let store = try GroveStore.inMemory()
+        func id(_ result: OperationResult) -> Int64 { result.body?["id"]?.intValue ?? 0 }
+        let top = id(try store.perform("groups.create", params: ["name": "Top", "path": "top"], as: .root))
+        let team = id(try store.perform("groups.create", params: ["name": "Team", "path": "team"], as: .root))
+        let sub = id(try store.perform("groups.create", params: ["name": "Sub", "path": "sub", "parent_id": .int(top)], as: .root))
+        _ = try store.perform("groups.custom_attributes.set", params: ["id": .int(sub), "key": "owner", "value": "platform"], as: .root)
+        let project = id(try store.perform("projects.create", params: ["name": "Lib", "path": "lib", "namespace_id": .int(sub)], as: .root))
+        _ = try store.perform("projects.update", params: ["id": .int(project), "repository_size": 1_000], as: .root)
+        _ = try store.perform("projects.share", params: ["id": .int(project), "group_id": .int(team), "group_access": 40], as: .root)
+        let carol = id(try store.perform("users.create", params: ["username": "carol", "email": "carol@example.com"], as: .root))
+        _ = try store.perform("groups.members.add", params: ["id": .int(team), "user_id": .int(carol), "access_level": 40], as: .root)
+
+        let asCarol = LuaState()
+        try CoreBindings.install(into: asCarol, session: GroveSession(actor: .user(id: carol)) { store }, registry: store.registry)
+        // Carol maintains the project through Team's share: she sees the share and a
+        // maintainer's fields (CI defaults, import_error).
+        #expect(try asCarol.run("""
+            local seen = {}
+            for p in groups.shared_projects(\(team)) do
+                seen[#seen + 1] = p.path .. " " .. p.shared_with_groups[1].group_full_path .. " " .. tostring(p.ci_default_git_depth)
+                    .. " " .. tostring(p.import_error == grove.null)
+            end
+            return table.concat(seen, ", ")
+            """) == [.string("lib team 20 true")])
+
+        let asRoot = LuaState()
+        try CoreBindings.install(into: asRoot, session: GroveSession { store }, registry: store.registry)
+        #expect(try asRoot.run("""
+            local seen = {}
+            for g in groups.subgroups(\(top), {statistics = true, with_custom_attributes = true}) do
+                seen[#seen + 1] = g.path .. " " .. g.statistics.storage_size .. " " .. g.custom_attributes[1].key .. "=" .. g.custom_attributes[1].value
+            end
+            return table.concat(seen, ", ")
+            """) == [.string("sub 1000 owner=platform")])
+    }
 }

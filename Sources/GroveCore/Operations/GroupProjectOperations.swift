@@ -29,7 +29,7 @@ enum GroupProjectOperations: OperationModule {
     static func render(_ ctx: OperationContext, _ projects: [ProjectRecord], _ page: PageInfo, _ p: Params) throws -> OperationResult {
         // Anonymous callers always get the simple shape (seed: "a no-op without authentication").
         let simple = p.bool("simple") == true || ctx.caller.isAnonymous
-        let presenter = ProjectListPresenter(projects: simple ? ProjectPresenter(ctx: ctx) : try .reading(ctx, projects), simple: simple,
+        let presenter = ProjectListPresenter(shape: simple ? .simple(ProjectFields(ctx: ctx)) : .entity(try .reading(ctx, projects)),
                                              customAttributes: p.bool("with_custom_attributes") == true && ctx.caller.isAdmin)
         return .list(projects, page: page, p, presenter)
     }

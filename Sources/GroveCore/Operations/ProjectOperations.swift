@@ -29,14 +29,13 @@ enum ProjectOperations: OperationModule {
             let (projects, page) = try ProjectFinder(ctx).list(.all, p)
             // `present_projects`: ProjectWithAccess when signed in, BasicProjectDetails for simple=true or anonymous.
             let simple = p.bool("simple") == true || ctx.caller.isAnonymous
-            let presenter = ProjectListPresenter(projects: simple ? ProjectPresenter(ctx: ctx) : try .reading(ctx, projects, withAccess: true),
-                                                 simple: simple, withAccess: true)
+            let presenter = ProjectListPresenter(shape: simple ? .simple(ProjectFields(ctx: ctx)) : .entity(try .reading(ctx, projects, withAccess: true)))
             return .list(projects, page: page, p, presenter)
         }
         registry.add(OperationDescriptor("projects.get", "GET", "/projects/:id", result: ResultShapes.project, summary: "Get a project", params: [id])) { ctx, p in
             // `current_user ? ProjectWithAccess : ProjectDetails` (BasicProjectDetails when anonymous, as older GitLab).
             let project = try ProjectFinder(ctx).find(p["id"])
-            return .ok(ctx.caller.isAnonymous ? ProjectPresenter(ctx: ctx).simple(project) : try ProjectPresenter.entity(ctx, project, withAccess: true))
+            return .ok(ctx.caller.isAnonymous ? ProjectFields(ctx: ctx).simple(project) : try ProjectPresenter.entity(ctx, project, withAccess: true))
         }
         registry.add(OperationDescriptor("projects.update", "PUT", "/projects/:id", result: ResultShapes.project, summary: "Update a project (Maintainer or above; statistics: administrators)", params: [
             id,

@@ -7,13 +7,13 @@ import GRDB
 /// no repositories, so a project is an empty repository with GitLab's defaults for what it
 /// does not store.
 extension ProjectPresenter {
-    func entity(_ p: ProjectRecord, withAccess: Bool = false) -> JSONValue {
+    func entity(_ p: ProjectRecord) -> JSONValue {
         var o = JSONObject(capacity: 128)
-        entity(p, withAccess: withAccess, into: &o)
+        entity(p, into: &o)
         return .object(o)
     }
 
-    func entity(_ p: ProjectRecord, withAccess: Bool = false, into o: inout some JSONObjectBuilder) {
+    func entity(_ p: ProjectRecord, into o: inout some JSONObjectBuilder) {
         let level = callerLevel(in: p)
         let administers = level >= AccessLevel.maintainer
         let feature = { (name: String) in p.features[name] ?? true }

@@ -1,36 +1,32 @@
 import GroveFormats
 import GRDB
 
-/// Renders projects as the seeds' group-project lists do (`Entities::Project` subset that
-/// these operations use, and `Entities::BasicProjectDetails` for `simple=true`).
+/// Renders projects as the seeds' group-project lists do: `Entities::Project` (with
+/// `ProjectWithAccess`'s `permissions` when asked) and the short shape of a group's
+/// `projects`, for a page whose shares and roles `reading` read. A presenter can only be
+/// had that way, so no project is presented without them.
 struct ProjectPresenter: Sendable {
-    /// The instance's address, and its host name for ssh and registry addresses (read once,
-    /// a list presents thousands of projects).
-    let base: String
-    let host: String
-    /// `<base>/groups/`, ahead of a namespace's full path.
-    let groupsBase: String
+    let fields: ProjectFields
     let callerIsAdmin: Bool
-    /// Set by `reading(_:_:withAccess:)`, by project id: the shares of each project as
-    /// shown, the caller's role in it, and (`withAccess`) the caller's role in its group.
+    /// `ProjectWithAccess`: `permissions`, from the caller's role in each project's group.
+    let withAccess: Bool
+    /// By project id: its shares as shown, the caller's role in it, and (`withAccess`) the
+    /// caller's role in its group.
     private var sharesOfPage: [Int64: [JSONValue]] = [:]
     private var levelOfPage: [Int64: Int64] = [:]
     private var groupLevelOfPage: [Int64: Int64] = [:]
 
-    /// A presenter of the simple shape, which shows nothing beyond the project's record.
-    init(ctx: OperationContext) {
-        base = ctx.store.baseURL
-        host = Self.host(of: base)
-        groupsBase = base + "/groups/"
-        callerIsAdmin = ctx.caller.isAdmin
+    private init(fields: ProjectFields, callerIsAdmin: Bool, withAccess: Bool) {
+        self.fields = fields
+        self.callerIsAdmin = callerIsAdmin
+        self.withAccess = withAccess
     }
 
-    /// The presenter of `projects` in every shape: their shares and the caller's roles
-    /// read with one query for the page instead of two per project (a loop over a group's
-    /// projects reads pages of thousands), so that it can present them after the
-    /// operation's transaction.
+    /// The presenter of `projects`: their shares and the caller's roles read with one query
+    /// for the page instead of two per project (a loop over a group's projects reads pages
+    /// of thousands), so that it can present them after the operation's transaction.
     static func reading(_ ctx: OperationContext, _ projects: [ProjectRecord], withAccess: Bool = false) throws -> ProjectPresenter {
-        var presenter = ProjectPresenter(ctx: ctx)
+        var presenter = ProjectPresenter(fields: ProjectFields(ctx: ctx), callerIsAdmin: ctx.caller.isAdmin, withAccess: withAccess)
         var grants: [Int64: [ProjectFinder.ShareGrant]] = [:]
         // The ids as one JSON array: a statement of thousands of placeholders cost more to
         // prepare than the query, and SQLite takes at most 32,766 of them.
@@ -59,7 +55,98 @@ struct ProjectPresenter: Sendable {
 
     /// `Entities::Project` for one project (`ProjectWithAccess` when `withAccess`).
     static func entity(_ ctx: OperationContext, _ p: ProjectRecord, withAccess: Bool = false) throws -> JSONValue {
-        try reading(ctx, [p], withAccess: withAccess).entity(p, withAccess: withAccess)
+        try reading(ctx, [p], withAccess: withAccess).entity(p)
+    }
+
+    var base: String { fields.base }
+    var host: String { fields.host }
+    var groupsBase: String { fields.groupsBase }
+    func webURL(_ p: ProjectRecord) -> String { fields.webURL(p) }
+    func namespace(_ p: ProjectRecord, full: Bool, into o: inout some JSONObjectBuilder) { fields.namespace(p, full: full, into: &o) }
+
+    /// The project shape of `GET /groups/:id/projects` and of a group's `projects`.
+    func basic(_ p: ProjectRecord) -> JSONValue {
+        var o = JSONObject()
+        o.append("id", .int(p.id))
+        o.append("description", p.description.json)
+        o.append("default_branch", .string(p.defaultBranch))
+        o.append("tag_list", .array(p.topics.map { .string($0) }))
+        o.append("topics", .array(p.topics.map { .string($0) }))
+        o.append("archived", .bool(p.archived))
+        o.append("visibility", .string(p.visibility.name))
+        o.append("ssh_url_to_repo", .string("git@\(host):\(p.pathWithNamespace).git"))
+        o.append("http_url_to_repo", .string("\(webURL(p)).git"))
+        o.append("web_url", .string(webURL(p)))
+        o.append("name", .string(p.name))
+        o.append("name_with_namespace", .string(p.nameWithNamespace))
+        o.append("path", .string(p.path))
+        o.append("path_with_namespace", .string(p.pathWithNamespace))
+        for f in ProjectFeatures.names { o.append(f, .bool(p.features[f] ?? true)) }
+        o.append("created_at", iso8601: p.createdAt)
+        o.append("last_activity_at", iso8601: p.lastActivityAt)
+        o.append("shared_runners_enabled", true)
+        o.append("creator_id", p.creatorId.json)
+        o.append("namespace", fields.namespace(p, full: false))
+        o.append("avatar_url", .null)
+        o.append("star_count", .int(p.starCount))
+        o.append("forks_count", 0)
+        o.append("open_issues_count", 0)
+        o.append("public_jobs", true)
+        o.append("shared_with_groups", sharedWithGroups(p))
+        o.append("request_access_enabled", false)
+        return .object(o)
+    }
+
+    /// The page's facts about `p`. A project the page did not read gets none (no shares, no
+    /// role): it shows less, never more.
+    func sharedWithGroups(_ p: ProjectRecord) -> JSONValue { .array(sharesOfPage[p.id] ?? []) }
+    func callerLevel(in p: ProjectRecord) -> Int64 { callerIsAdmin ? AccessLevel.admin : levelOfPage[p.id] ?? AccessLevel.noAccess }
+    func groupLevel(of p: ProjectRecord) -> Int64 { groupLevelOfPage[p.id] ?? AccessLevel.noAccess }
+
+    private static func share(_ row: Row) throws -> JSONValue {
+        .object([("group_id", .int(try row.column("group_id") as Int64)), ("group_name", .string(try row.column("name"))),
+                 ("group_full_path", .string(try row.column("full_path"))), ("group_access_level", .int(try row.column("group_access") as Int64)),
+                 ("expires_at", (try row.column("expires_at") as String?).json)])
+    }
+}
+
+/// A page of projects in the shape its list shows.
+struct ProjectListPresenter: ItemPresenter {
+    enum Shape: Sendable {
+        /// `Entities::BasicProjectDetails` (`simple=true`, anonymous callers).
+        case simple(ProjectFields)
+        case entity(ProjectPresenter)
+    }
+    let shape: Shape
+    var customAttributes = false
+    var fieldCount: Int {
+        if case .simple = shape { 17 } else { 128 }
+    }
+
+    func present(_ p: ProjectRecord, into o: inout some JSONObjectBuilder) {
+        switch shape {
+        case .simple(let fields): fields.simple(p, into: &o)
+        case .entity(let projects): projects.entity(p, into: &o)
+        }
+        if customAttributes { o.append("custom_attributes", []) }
+    }
+}
+
+/// What every project shape shows alike: the addresses and the namespace, and
+/// `Entities::BasicProjectDetails` (`simple=true`, anonymous callers), which shows nothing
+/// beyond the project's record.
+struct ProjectFields: Sendable {
+    /// The instance's address, and its host name for ssh and registry addresses (read once,
+    /// a list presents thousands of projects).
+    let base: String
+    let host: String
+    /// `<base>/groups/`, ahead of a namespace's full path.
+    let groupsBase: String
+
+    init(ctx: OperationContext) {
+        base = ctx.store.baseURL
+        host = Self.host(of: base)
+        groupsBase = base + "/groups/"
     }
 
     /// `http://127.0.0.1:8080` → `127.0.0.1`.
@@ -115,66 +202,5 @@ struct ProjectPresenter: Sendable {
         o.append("star_count", .int(p.starCount))
         o.append("last_activity_at", iso8601: p.lastActivityAt)
         o.appendObject("namespace", fieldCount: 8) { namespace(p, full: true, into: &$0) }
-    }
-
-    /// The project shape of `GET /groups/:id/projects` and of a group's `projects`.
-    func basic(_ p: ProjectRecord) -> JSONValue {
-        var o = JSONObject()
-        o.append("id", .int(p.id))
-        o.append("description", p.description.json)
-        o.append("default_branch", .string(p.defaultBranch))
-        o.append("tag_list", .array(p.topics.map { .string($0) }))
-        o.append("topics", .array(p.topics.map { .string($0) }))
-        o.append("archived", .bool(p.archived))
-        o.append("visibility", .string(p.visibility.name))
-        o.append("ssh_url_to_repo", .string("git@\(host):\(p.pathWithNamespace).git"))
-        o.append("http_url_to_repo", .string("\(webURL(p)).git"))
-        o.append("web_url", .string(webURL(p)))
-        o.append("name", .string(p.name))
-        o.append("name_with_namespace", .string(p.nameWithNamespace))
-        o.append("path", .string(p.path))
-        o.append("path_with_namespace", .string(p.pathWithNamespace))
-        for f in ProjectFeatures.names { o.append(f, .bool(p.features[f] ?? true)) }
-        o.append("created_at", iso8601: p.createdAt)
-        o.append("last_activity_at", iso8601: p.lastActivityAt)
-        o.append("shared_runners_enabled", true)
-        o.append("creator_id", p.creatorId.json)
-        o.append("namespace", namespace(p, full: false))
-        o.append("avatar_url", .null)
-        o.append("star_count", .int(p.starCount))
-        o.append("forks_count", 0)
-        o.append("open_issues_count", 0)
-        o.append("public_jobs", true)
-        o.append("shared_with_groups", sharedWithGroups(p))
-        o.append("request_access_enabled", false)
-        return .object(o)
-    }
-
-    /// The page's facts about `p` (none, for a project presented without them: no shares,
-    /// no role, so no field that needs one is shown).
-    func sharedWithGroups(_ p: ProjectRecord) -> JSONValue { .array(sharesOfPage[p.id] ?? []) }
-    func callerLevel(in p: ProjectRecord) -> Int64 { callerIsAdmin ? AccessLevel.admin : levelOfPage[p.id] ?? AccessLevel.noAccess }
-    func groupLevel(of p: ProjectRecord) -> Int64 { groupLevelOfPage[p.id] ?? AccessLevel.noAccess }
-
-    private static func share(_ row: Row) throws -> JSONValue {
-        .object([("group_id", .int(try row.column("group_id") as Int64)), ("group_name", .string(try row.column("name"))),
-                 ("group_full_path", .string(try row.column("full_path"))), ("group_access_level", .int(try row.column("group_access") as Int64)),
-                 ("expires_at", (try row.column("expires_at") as String?).json)])
-    }
-}
-
-/// A page of projects in the shape its list shows.
-struct ProjectListPresenter: ItemPresenter {
-    let projects: ProjectPresenter
-    /// `Entities::BasicProjectDetails` (`simple=true`, anonymous callers).
-    let simple: Bool
-    /// `ProjectWithAccess`.
-    var withAccess = false
-    var customAttributes = false
-    var fieldCount: Int { simple ? 17 : 128 }
-
-    func present(_ p: ProjectRecord, into o: inout some JSONObjectBuilder) {
-        if simple { projects.simple(p, into: &o) } else { projects.entity(p, withAccess: withAccess, into: &o) }
-        if customAttributes { o.append("custom_attributes", []) }
     }
 }
