@@ -15,8 +15,16 @@ extension JSONObject: JSONObjectBuilder {
     public mutating func append(_ key: String, _ head: String, _ tail: String) { append(key, .string(head + tail)) }
     public mutating func append(_ key: String, iso8601 millis: Int64) { append(key, .string(Timestamp.iso8601(millis))) }
     public mutating func appendObject(_ key: String, fieldCount: Int, _ fields: (inout JSONObject) -> Void) {
-        var nested = JSONObject(capacity: fieldCount)
-        fields(&nested)
-        append(key, .object(nested))
+        append(key, .object(fieldCount: fieldCount, fields))
+    }
+}
+
+extension JSONValue {
+    /// An object of about `fieldCount` fields, which `fields` appends: a presenter's
+    /// `into:` form made a tree.
+    public static func object(fieldCount: Int, _ fields: (inout JSONObject) -> Void) -> JSONValue {
+        var object = JSONObject(capacity: fieldCount)
+        fields(&object)
+        return .object(object)
     }
 }

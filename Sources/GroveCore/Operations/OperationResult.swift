@@ -101,9 +101,7 @@ public protocol ItemPresenter: Sendable {
 extension ItemPresenter {
     /// `item` as a tree (REST, single results).
     func tree(_ item: Item) -> JSONValue {
-        var object = JSONObject(capacity: fieldCount)
-        present(item, into: &object)
-        return .object(object)
+        .object(fieldCount: fieldCount) { present(item, into: &$0) }
     }
 }
 
@@ -119,11 +117,7 @@ public protocol PresentableItems: Sendable {
 extension PresentableItems {
     /// Every item as a tree.
     public var trees: [JSONValue] {
-        (0..<count).map { index in
-            var object = JSONObject(capacity: fieldCount)
-            present(index, into: &object)
-            return .object(object)
-        }
+        (0..<count).map { index in .object(fieldCount: fieldCount) { present(index, into: &$0) } }
     }
 }
 

@@ -8,18 +8,16 @@ import GRDB
 /// does not store.
 extension ProjectPresenter {
     func entity(_ p: ProjectRecord) -> JSONValue {
-        var o = JSONObject(capacity: 128)
-        entity(p, into: &o)
-        return .object(o)
+        .object(fieldCount: 128) { entity(p, into: &$0) }
     }
 
     func entity(_ p: ProjectRecord, into o: inout some JSONObjectBuilder) {
         let level = callerLevel(in: p)
         let administers = level >= AccessLevel.maintainer
         let feature = { (name: String) in p.features[name] ?? true }
-        let api = "\(base)/api/v4/projects/\(p.id)"
+        let api = "\(fields.base)/api/v4/projects/\(p.id)"
         let pathWithNamespace = p.pathWithNamespace
-        let web = base + "/" + pathWithNamespace
+        let web = fields.base + "/" + pathWithNamespace
         o.append("id", .int(p.id))
         o.append("description", p.description.json)
         o.append("name", .string(p.name))
@@ -30,7 +28,7 @@ extension ProjectPresenter {
         o.append("default_branch", .string(p.defaultBranch))
         o.append("tag_list", .array(p.topics.map { .string($0) }))
         o.append("topics", .array(p.topics.map { .string($0) }))
-        o.append("ssh_url_to_repo", .string("git@\(host):\(pathWithNamespace).git"))
+        o.append("ssh_url_to_repo", .string("git@\(fields.host):\(pathWithNamespace).git"))
         o.append("http_url_to_repo", web, ".git")
         o.append("web_url", .string(web))
         o.append("readme_url", .null)
@@ -38,9 +36,9 @@ extension ProjectPresenter {
         o.append("avatar_url", .null)
         o.append("star_count", .int(p.starCount))
         o.append("last_activity_at", iso8601: p.lastActivityAt)
-        o.appendObject("namespace", fieldCount: 8) { namespace(p, full: true, into: &$0) }
+        o.appendObject("namespace", fieldCount: 8) { fields.namespace(p, full: true, into: &$0) }
         if callerIsAdmin { o.append("repository_storage", "default") }
-        o.append("container_registry_image_prefix", .string("\(host)/\(pathWithNamespace.lowercased())"))
+        o.append("container_registry_image_prefix", .string("\(fields.host)/\(pathWithNamespace.lowercased())"))
         o.appendObject("_links", fieldCount: 8) { links in
             links.append("self", .string(api))
             if feature("issues_enabled") { links.append("issues", api, "/issues") }

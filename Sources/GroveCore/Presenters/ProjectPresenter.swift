@@ -58,12 +58,6 @@ struct ProjectPresenter: Sendable {
         try reading(ctx, [p], withAccess: withAccess).entity(p)
     }
 
-    var base: String { fields.base }
-    var host: String { fields.host }
-    var groupsBase: String { fields.groupsBase }
-    func webURL(_ p: ProjectRecord) -> String { fields.webURL(p) }
-    func namespace(_ p: ProjectRecord, full: Bool, into o: inout some JSONObjectBuilder) { fields.namespace(p, full: full, into: &o) }
-
     /// The project shape of `GET /groups/:id/projects` and of a group's `projects`.
     func basic(_ p: ProjectRecord) -> JSONValue {
         var o = JSONObject()
@@ -74,9 +68,9 @@ struct ProjectPresenter: Sendable {
         o.append("topics", .array(p.topics.map { .string($0) }))
         o.append("archived", .bool(p.archived))
         o.append("visibility", .string(p.visibility.name))
-        o.append("ssh_url_to_repo", .string("git@\(host):\(p.pathWithNamespace).git"))
-        o.append("http_url_to_repo", .string("\(webURL(p)).git"))
-        o.append("web_url", .string(webURL(p)))
+        o.append("ssh_url_to_repo", .string("git@\(fields.host):\(p.pathWithNamespace).git"))
+        o.append("http_url_to_repo", .string("\(fields.webURL(p)).git"))
+        o.append("web_url", .string(fields.webURL(p)))
         o.append("name", .string(p.name))
         o.append("name_with_namespace", .string(p.nameWithNamespace))
         o.append("path", .string(p.path))
@@ -159,9 +153,7 @@ struct ProjectFields: Sendable {
     func webURL(_ p: ProjectRecord) -> String { "\(base)/\(p.pathWithNamespace)" }
 
     func namespace(_ p: ProjectRecord, full: Bool) -> JSONValue {
-        var o = JSONObject(capacity: 8)
-        namespace(p, full: full, into: &o)
-        return .object(o)
+        .object(fieldCount: 8) { namespace(p, full: full, into: &$0) }
     }
 
     func namespace(_ p: ProjectRecord, full: Bool, into o: inout some JSONObjectBuilder) {
@@ -179,9 +171,7 @@ struct ProjectFields: Sendable {
 
     /// `simple=true`.
     func simple(_ p: ProjectRecord) -> JSONValue {
-        var o = JSONObject(capacity: 17)
-        simple(p, into: &o)
-        return .object(o)
+        .object(fieldCount: 17) { simple(p, into: &$0) }
     }
 
     func simple(_ p: ProjectRecord, into o: inout some JSONObjectBuilder) {
