@@ -57,7 +57,10 @@ public final class EmbeddedBackend: GroveBackend {
     }
 
     public func user(named username: String, as current: ActingUser?) throws -> ActingUser {
-        guard let id = try store().userId(username: username) else { throw APIError.notFound("User") }
+        let store = try store()
+        // The name is checked as `users.list` checks it, which is how the remote backend asks.
+        try store.registry["users.list"]?.descriptor.checkArguments(JSONObject([("username", .string(username))]))
+        guard let id = try store.userId(username: username) else { throw APIError.notFound("User") }
         return ActingUser(username: username, actor: .user(id: id))
     }
 

@@ -82,6 +82,7 @@ public enum CoreBindings {
             let given = try call.options(optionsPosition).sorted(by: { $0.key < $1.key })
             try optionChecker.check(given.map(\.key))
             for (key, value) in given {
+                guard value.isText else { throw call.fail(optionsPosition, "option '\(key)' is not valid UTF-8 text") }
                 guard var json = JSONValue(lua: value) else {
                     throw call.fail(optionsPosition, "option '\(key)' cannot be a \(value.typeName)")
                 }
@@ -140,7 +141,7 @@ public enum CoreBindings {
         switch try call.argument(position) {
         case .integer(let number): return .int(number)
         case .string(let text): return .string(text)
-        case .bytes(let bytes): return .string(String(decoding: bytes, as: UTF8.self))
+        case .bytes: throw call.fail(position, "\(spec.name): not valid UTF-8 text")
         case .number(let d) where Int64(exactly: d) != nil: return .int(Int64(exactly: d) ?? 0)
         default: break
         }
@@ -265,7 +266,7 @@ public enum CoreBindings {
 extension ParamType {
     var isList: Bool {
         switch self {
-        case .integerArray, .stringArray, .hashArray: true
+        case .integerArray, .stringArray, .hashArray, .fieldsArray: true
         default: false
         }
     }

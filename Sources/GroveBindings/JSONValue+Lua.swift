@@ -62,7 +62,8 @@ extension JSONValue {
         }
     }
 
-    /// nil for values JSON cannot carry (functions, userdata, iterators).
+    /// nil for values JSON cannot carry (functions, userdata, iterators, bytes that are not
+    /// UTF-8: GitLab's parameters are text, and replacing them would change what is sent).
     init?(lua value: LuaValue) {
         switch value {
         case .nil, .null: self = .null
@@ -70,7 +71,7 @@ extension JSONValue {
         case .integer(let i): self = .int(i)
         case .number(let d): self = .double(d)
         case .string(let s): self = .string(s)
-        case .bytes(let b): self = .string(String(decoding: b, as: UTF8.self))
+        case .bytes: return nil
         case .array(let items):
             var converted: [JSONValue] = []
             for item in items {

@@ -23,7 +23,7 @@ enum LuaExamples {
         case .date: "\"2027-01-31\""
         case .integerArray: "{1, 2}"
         case .stringArray: "{\"api\"}"
-        case .hashArray, .hash: "{}"
+        case .hashArray, .hash, .fields, .fieldsArray: "{}"
         default: "\"\(spec.name)\""
         }
     }

@@ -133,3 +133,15 @@ extension Optional where Wrapped == Bool {
 extension JSONObject: ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (String, JSONValue)...) { self.init(elements) }
 }
+
+extension JSONValue {
+    /// A NUL in any string or key, however deep: where SQLite and C end the text.
+    public var containsNullByte: Bool {
+        switch self {
+        case .string(let s): s.utf8.contains(0)
+        case .array(let items): items.contains(where: \.containsNullByte)
+        case .object(let object): object.contains { $0.key.utf8.contains(0) || $0.value.containsNullByte }
+        default: false
+        }
+    }
+}

@@ -123,7 +123,10 @@ extension LuaState {
             let item = try value(at: lua_gettop(L), on: L, visiting: &visiting)
             switch lua_type(L, -2) {
             case LUA_TSTRING:
-                fields[String(decoding: bytes(at: -2, on: L), as: UTF8.self)] = item
+                guard let key = String(validating: bytes(at: -2, on: L), as: UTF8.self) else {
+                    throw ConversionError(description: "table key is not valid UTF-8 text")
+                }
+                fields[key] = item
             case LUA_TNUMBER where grove_isinteger(L, -2) != 0:
                 integerKeyed[Int(grove_tointeger(L, -2))] = item
             default:

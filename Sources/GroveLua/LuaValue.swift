@@ -37,6 +37,16 @@ public enum LuaValue: Equatable {
 
     public var isNil: Bool { if case .nil = self { true } else { false } }
 
+    /// No string in it, however deep, is `.bytes`.
+    public var isText: Bool {
+        switch self {
+        case .bytes: false
+        case .array(let items): items.allSatisfy(\.isText)
+        case .map(let fields): fields.values.allSatisfy(\.isText)
+        default: true
+        }
+    }
+
     public var stringValue: String? {
         switch self {
         case .string(let s): s

@@ -28,7 +28,11 @@ public struct RemoteRequest: Sendable, Equatable {
     /// changes nothing more than doing it once.
     public var isIdempotent: Bool { method != "POST" }
 
+    /// The arguments are checked as the embedded store checks them, so that a script meets
+    /// the same error on either backend before anything is sent: an empty or NaN argument
+    /// would otherwise change the request (`/groups/` is the list of groups).
     public init(_ operation: OperationDescriptor, params: JSONObject) throws {
+        try operation.checkArguments(params)
         var path = ""
         var captured: Set<String> = []
         for segment in operation.path.split(separator: "/", omittingEmptySubsequences: true) {

@@ -41,6 +41,7 @@ public func buildRouter(store: GroveStore, configuration: ServerConfiguration, l
     let router = Router(context: GroveRequestContext.self)
     if configuration.accessLog { router.add(middleware: AccessLogMiddleware(logger: logger)) }
     router.add(middleware: GitLabErrorMiddleware(logger: logger))
+    router.add(middleware: MalformedStringsMiddleware())
     if let limit = configuration.failedAuthenticationLimit {
         router.add(middleware: FailedAuthenticationMiddleware(limiter: FailedAuthenticationLimiter(limit)))
     }

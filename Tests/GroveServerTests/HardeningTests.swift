@@ -73,18 +73,8 @@ struct HardeningTests {
         let port = server.port
         // A raw socket that connects and never sends a byte: read() sees the server's EOF.
         let closedAfter = try await RemoteBackendTests.blocking { () -> Double in
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = try TestServer.connectedSocket(port: port)
             defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard connected == 0 else { throw TestFailure("cannot connect") }
-            var timeout = timeval(tv_sec: 10, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let started = Date()
             var byte: UInt8 = 0
             let n = read(fd, &byte, 1)
@@ -253,6 +243,46 @@ struct HardeningTests {
             #expect(multipart.status == 400 && multipart.json == expected, "\(multipart)")
             let shallow = try await server.request("GET", "/api/v4/groups?custom_attributes[key]=value", token: token)
             #expect(shallow.status == 200, "\(shallow)")
+        }
+    }
+
+    @Test("a NUL or text that is not UTF-8 in the path, query or body is GitLab's 400 Bad Request, and nothing changes")
+    func malformedStrings() async throws {
+        try await withServer { server in
+            let token = try server.token()
+            #expect(try await server.request("POST", "/api/v4/groups", token: token, body: .json(.object([("name", .string("G")), ("path", .string("gg"))]))).status == 201)
+            let update = "/api/v4/groups/gg"
+            let requests: [(String, String, TestServer.Body)] = [
+                ("GET", "/api/v4/groups/gg%00junk", .none),
+                ("DELETE", "/api/v4/groups/gg%00", .none),
+                ("GET", "/api/v4/groups?search=g%00z", .none),
+                ("GET", "/api/v4/groups?search=g%C0%AFz", .none),
+                ("PUT", update + "?description=a%00b", .none),
+                ("PUT", update, .form("description=a%00b")),
+                ("PUT", update, .form("description=a%FFb")),
+                ("PUT", update, .raw(contentType: "application/json", bytes: Array(#"{"description":"a\u0000b"}"#.utf8))),
+                ("PUT", update, .raw(contentType: "application/json", bytes: Array(#"{"description":{"k":"\u0000"}}"#.utf8))),
+                ("PUT", update, .raw(contentType: "application/json", bytes: Array(#"{"description":"a"#.utf8) + [0xFF] + Array(#"b"}"#.utf8))),
+                ("PUT", update, .raw(contentType: "multipart/form-data; boundary=XY",
+                                     bytes: Array("--XY\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\na".utf8) + [0xFF]
+                                         + Array("\r\n--XY--\r\n".utf8))),
+            ]
+            for (method, path, body) in requests {
+                let reply = try await server.request(method, path, token: token, body: body)
+                #expect(reply.status == 400 && reply.text == "Bad Request" && reply.header("Content-Type") == "text/plain", "\(method) \(path) \(body): \(reply)")
+            }
+            for target in ["/api/v4/groups/gg%FF", "/api/v4/groups/gg%C0%AF/subgroups", "/api/v4/nothing%ff"] {
+                let reply = try await server.rawGET(target, token: token)
+                #expect(reply.status == 400 && reply.body == "Bad Request", "\(target): \(reply)")
+            }
+            let group = try await server.request("GET", update, token: token)
+            #expect(group.json?["description"]?.stringValue == "" && group.json?["marked_for_deletion_on"] == .null, "\(group)")
+            // An escaped `%` is a `%`: the path `gg%00junk` names no group, it is not `gg`.
+            #expect(try await server.request("GET", "/api/v4/groups/gg%2500junk", token: token).status == 404)
+            // Text that is UTF-8 passes, escaped or not.
+            let accented = try await server.request("PUT", update, token: token, body: .raw(contentType: "application/json", bytes: Array(#"{"description":"\u00e9 \u0001 é"}"#.utf8)))
+            #expect(accented.json?["description"]?.stringValue == "é \u{1} é", "\(accented)")
+            #expect(try await server.request("GET", "/api/v4/groups?search=%E2%9C%93", token: token).status == 200)
         }
     }
 }

@@ -99,6 +99,47 @@ enum TestHTTP {
     }
 }
 
+extension TestServer {
+    /// A plain TCP socket connected to 127.0.0.1:`port`, whose reads give up after 10 s.
+    static func connectedSocket(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { close(fd); throw TestFailure("cannot connect") }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    /// A GET sent as written, byte for byte, over a plain socket: HTTP clients re-encode
+    /// a path whose escapes are not UTF-8 before sending it.
+    func rawGET(_ target: String, token: String) async throws -> (status: Int, body: String) {
+        let port = self.port
+        return try await RemoteBackendTests.blocking {
+            let fd = try Self.connectedSocket(port: port)
+            defer { close(fd) }
+            let request = Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nPRIVATE-TOKEN: \(token)\r\nConnection: close\r\n\r\n".utf8)
+            guard write(fd, request, request.count) == request.count else { throw TestFailure("cannot send") }
+            var answer: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(fd, &chunk, chunk.count)
+                guard n > 0 else { break }
+                answer += chunk[0..<n]
+            }
+            let text = String(decoding: answer, as: UTF8.self)
+            guard let statusText = text.split(separator: " ").dropFirst().first, let status = Int(statusText) else { throw TestFailure("no status: \(text)") }
+            let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
+            return (status, body)
+        }
+    }
+}
+
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

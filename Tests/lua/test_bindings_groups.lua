@@ -110,6 +110,60 @@ t.eq(groups.get("platform/api").description, "Public API", "update: the group na
 t.eq(groups.get("platform").description, "The platform", "update: the group of argument #1 is untouched")
 t.is_error(t.call_err(groups.get, "platform", { id = 999 }), 400, "id is argument #1, not an option",
   "get: id in the options table is refused, not a 404 of group 999")
+-- Text ends at a NUL for SQLite and C: "platform\0/api" must not name "platform".
+-- Every argument is checked before anything is read or sent, on either backend.
+t.is_error(t.call_err(groups.get, "platform\0junk"), 400, "id contains a null byte", "get: a NUL in a path")
+t.is_error(t.call_err(groups.delete, "platform\0/api"), 400, "id contains a null byte", "delete: a NUL in a path")
+t.eq(groups.get("platform").marked_for_deletion_on, grove.null, "delete: the group before the NUL is not marked")
+-- An id's escapes are decoded (`platform%2Fapi`): `%00` is a NUL all the same.
+t.is_error(t.call_err(groups.get, "platform%00junk"), 404, "404 Group Not Found", "get: an escaped NUL in a path")
+t.is_error(t.call_err(groups.delete, "platform%00/api"), 404, "404 Group Not Found", "delete: an escaped NUL in a path")
+t.fails(function() grove.as("root\0x", function() end) end, "400 username contains a null byte", "as: a NUL in a username")
+t.is_error(t.call_err(groups.update, "platform", { description = "a\0b" }), 400, "description contains a null byte",
+  "update: a NUL in a value")
+t.is_error(t.call_err(groups.list, { search = "plat\0zzz" }), 400, "search contains a null byte", "list: a NUL in search")
+t.is_error(t.call_err(groups.update, "platform", { default_branch_protection_defaults = { allowed_to_push = { { access_level = "3\0" } } } }),
+  400, "default_branch_protection_defaults contains a null byte", "update: a NUL deep in a hash")
+t.eq(groups.get("platform").description, "The platform", "update: nothing changed by the refused updates")
+-- An empty id or a NaN is refused as the store refuses it, not sent: on a GitLab,
+-- `/groups/` is the list of groups and NaN has no JSON form.
+t.is_error(t.call_err(groups.get, ""), 400, "id is invalid", "get: an empty id")
+t.is_error(t.call_err(groups.delete, ""), 400, "id is invalid", "delete: an empty id")
+t.is_error(t.call_err(groups.update, "platform", { two_factor_grace_period = 0 / 0 }), 400,
+  "two_factor_grace_period is invalid", "update: NaN")
+t.is_error(t.call_err(groups.update, "platform", { two_factor_grace_period = math.huge }), 400,
+  "two_factor_grace_period is invalid", "update: infinity")
+-- Lua strings are bytes; GitLab's parameters are text: bytes that are not UTF-8 are
+-- refused, not replaced by U+FFFD (which a group name would accept).
+t.is_argument_error(t.call_err(groups.update, "platform", { name = "\xff\xfe" }),
+  "bad argument #2 to 'groups.update' (option 'name' is not valid UTF-8 text)", "update: a name that is not UTF-8")
+t.is_argument_error(t.call_err(groups.get, "plat\xff"),
+  "bad argument #1 to 'groups.get' (id: not valid UTF-8 text)", "get: an id that is not UTF-8")
+t.eq(groups.get("platform").name, "Platform", "update: the name is unchanged")
+-- group.rb: two_factor_grace_period is present and a number; null is not.
+err = t.call_err(groups.update, "platform", { two_factor_grace_period = grove.null })
+t.is_error(err, 400, "{two_factor_grace_period: can't be blank, is not a number}", "update: a null grace period")
+t.eq(groups.get("platform").two_factor_grace_period, 48, "update: the grace period is unchanged")
+-- default_branch_protection_defaults takes GitLab's declared keys only (Grape's
+-- `type: Hash do ... end`): others are dropped, and a value of the wrong type is
+-- refused where it is.
+local protection = t.call_ok(groups.update, "platform", { default_branch_protection_defaults = {
+  allowed_to_push = { { access_level = 30 } }, allow_force_push = "true", allowed_to_merge = { { access_level = 40, colour = "red" } },
+  developer_can_initial_push = false, foo = 1 } }).default_branch_protection_defaults
+t.eq(protection.allowed_to_push[1].access_level, 30, "update: allowed_to_push")
+t.eq(protection.allow_force_push, true, "update: allow_force_push coerced to a boolean")
+t.eq(protection.allowed_to_merge[1].colour, nil, "update: an undeclared key in an item is dropped")
+t.eq(protection.foo, nil, "update: an undeclared key is dropped")
+t.is_error(t.call_err(groups.update, "platform", { default_branch_protection_defaults = { allowed_to_push = { { access_level = { { {} } } } } } }),
+  400, "default_branch_protection_defaults[allowed_to_push][0][access_level] is invalid", "update: a table as an access level")
+t.is_error(t.call_err(groups.update, "platform", { default_branch_protection_defaults = { allowed_to_merge = { { access_level = "dev" } } } }),
+  400, "default_branch_protection_defaults[allowed_to_merge][0][access_level] is invalid", "update: a name as an access level")
+t.is_error(t.call_err(groups.update, "platform", { default_branch_protection_defaults = { allow_force_push = "maybe" } }),
+  400, "default_branch_protection_defaults[allow_force_push] is invalid", "update: not a boolean")
+t.is_error(t.call_err(groups.update, "platform", { default_branch_protection_defaults = { allowed_to_push = { { access_level = 50 } } } }),
+  400, "{default_branch_protection_defaults: allowed_to_push access level must be Developer (30) or Maintainer (40)}",
+  "update: an access level the setting does not support")
+t.eq(groups.get("platform").default_branch_protection_defaults.allowed_to_push[1].access_level, 30, "update: the refused updates changed nothing")
 
 -- groups.list
 local listed = t.call_ok(groups.list)
@@ -344,6 +398,10 @@ t.is_error(t.call_err(groups.custom_attributes.delete, "platform", "cost_center"
 t.is_error(t.call_err_as("alice", groups.custom_attributes.list, "platform"), 403, "403 Forbidden",
   "custom_attributes.list: administrators only")
 t.is_error(t.call_err(groups.custom_attributes.set, "platform", "k"), 400, "value is missing", "custom_attributes.set: no value")
+-- A part of the URL is never empty (on a GitLab, the request would go to another route).
+t.is_error(t.call_err(groups.custom_attributes.set, "platform", "", { value = "v" }), 400, "key is invalid",
+  "custom_attributes.set: an empty key")
+t.is_error(t.call_err(groups.custom_attributes.get, "platform", ""), 400, "key is invalid", "custom_attributes.get: an empty key")
 t.is_unknown_option(t.call_err(groups.custom_attributes.set, "platform", "k", { value = "v", scope = "x" }), "scope",
   { "value" }, "custom_attributes.set: an unknown option")
 t.is_argument_error(t.call_err(groups.custom_attributes.get, "platform", true),

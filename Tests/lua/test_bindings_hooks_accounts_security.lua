@@ -252,6 +252,16 @@ t.is_error(t.call_err_as("alice", service_accounts.create, "platform"), 400,
   "create: an owner only when the instance allows it")
 t.is_error(t.call_err(service_accounts.create, "platform", { username = "deploy-bot" }), 400, "400 Bad request - Username has already been taken",
   "create: a taken username")
+-- user.rb: a name of at most 255 characters.
+t.is_error(t.call_err(service_accounts.create, "platform", { name = string.rep("n", 256), username = "long-bot" }), 400,
+  "400 Bad request - Name is too long (maximum is 255 characters)", "create: a name over 255 characters")
+t.is_error(t.call_err(service_accounts.update, "platform", bot.id, { name = string.rep("n", 256) }), 400,
+  "400 Bad request - Name is too long (maximum is 255 characters)", "update: a name over 255 characters")
+t.is_error(t.call_err(service_accounts.update, "platform", bot.id, { name = "  " }), 400,
+  "400 Bad request - Name can't be blank", "update: a blank name")
+t.eq(t.call_ok(service_accounts.update, "platform", bot.id, { name = string.rep("n", 255) }).name, string.rep("n", 255),
+  "update: a name of 255 characters")
+t.call_ok(service_accounts.update, "platform", bot.id, { name = "Deploy bot" })
 t.is_unknown_option(t.call_err(service_accounts.create, "platform", { email = "x@example.com" }), "email", { "name", "username" },
   "create: an unknown option")
 t.is_argument_error(t.call_err(service_accounts.create, false), "bad argument #1 to 'service_accounts.create' (id: id or full path expected, got boolean)",

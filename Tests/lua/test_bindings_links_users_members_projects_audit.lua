@@ -23,6 +23,11 @@ local err = t.call_err(users.create, { username = "alice", email = "not-an-email
 t.is_error(err, 400, "{username: has already been taken; email: is invalid}", "users.create: a taken username and an invalid email")
 t.eq(err.errors and err.errors.email and err.errors.email[1], "is invalid", "users.create: err.errors.email")
 t.is_error(t.call_err(users.create, { username = "carol" }), 400, "email is missing", "users.create: no email")
+t.is_error(t.call_err(users.create, { username = "carol", email = "carol@example.com", name = string.rep("n", 256) }), 400,
+  "{name: is too long (maximum is 255 characters)}", "users.create: a name over 255 characters")
+t.is_error(t.call_err(users.update, "bob", { name = string.rep("n", 256) }), 400,
+  "{name: is too long (maximum is 255 characters)}", "users.update: a name over 255 characters")
+t.is_error(t.call_err(users.get, "carol"), 404, "404 User Not Found", "users.create: the refused user was not created")
 t.is_error(t.call_err_as("alice", users.create, { username = "mallory", email = "m@example.com" }), 403, "403 Forbidden",
   "users.create: administrators only")
 t.is_unknown_option(t.call_err(users.create, { username = "c", email = "c@example.com", password = "x" }), "password",
@@ -128,6 +133,23 @@ t.eq(t.call_ok_as("bob", members.remove, "platform", "bob"), nil, "members.remov
 t.eq(members.list("platform"):count(), 2, "members.remove: root and alice left")
 t.is_error(t.call_err(members.remove, "platform", "bob"), 404, "404 Member Not Found", "members.remove: not a member")
 t.is_error(t.call_err_as("bob", members.list, "platform"), 404, "404 Group Not Found", "members.list: the private group is gone for bob")
+-- A group keeps an owner (GitLab's last_owner): its only owner, counting those it
+-- inherits, can be neither demoted nor removed, by herself or by an administrator.
+local solo = t.call_ok_as("alice", groups.create, { name = "Solo", path = "solo" })
+local solo_team = t.call_ok_as("alice", groups.create, { name = "Team", path = "team", parent_id = solo.id })
+t.is_error(t.call_err_as("alice", members.update, "solo", "alice", { access_level = 30 }), 403, "403 Forbidden",
+  "members.update: the last owner cannot demote herself")
+t.is_error(t.call_err(members.update, "solo", "alice", { expires_at = "2099-01-01" }), 403, "403 Forbidden",
+  "members.update: nor can an administrator change her membership")
+t.is_error(t.call_err_as("alice", members.remove, "solo", "alice"), 403, "403 Forbidden", "members.remove: the last owner cannot leave")
+t.is_error(t.call_err(members.remove, "solo", alice.id), 403, "403 Forbidden", "members.remove: nor be removed by an administrator")
+t.eq(t.call_ok(members.get, "solo", "alice").access_level, 50, "members: the last owner is still the owner")
+-- In the subgroup, alice is an owner inherited from solo: its own owner may go.
+members.add(solo_team.id, { user_id = "dave", access_level = 50 })
+t.eq(t.call_ok(members.update, "solo/team", "dave", { access_level = 30 }).access_level, 30, "members.update: an owner with an inherited owner above")
+members.add(solo.id, { user_id = "dave", access_level = 50 })
+t.eq(t.call_ok_as("alice", members.remove, "solo", "alice"), nil, "members.remove: an owner leaves when another remains")
+t.is_error(t.call_err(members.remove, "solo", "dave"), 403, "403 Forbidden", "members.remove: and the one who remains is the last")
 
 -- projects.create, get, update, star, share
 local project = t.call_ok(projects.create, { name = "Web App", namespace_id = "platform", description = "The app", topics = { "web" } })
@@ -258,7 +280,7 @@ local events = t.call_ok(audit.list)
 local actions = {}
 for _, e in ipairs(events) do actions[e.action] = (actions[e.action] or 0) + 1 end
 t.eq(string.format("users %s, members %s, ldap links %s, saml links %s", actions["user.create"], actions["member.create"],
-  actions["ldap_group_link.create"], actions["saml_group_link.create"]), "users 3, members 4, ldap links 2, saml links 2",
+  actions["ldap_group_link.create"], actions["saml_group_link.create"]), "users 3, members 6, ldap links 2, saml links 2",
   "audit.list: what this script changed is recorded")
 local last = events[#events]
 t.eq(last.action, "saml_group_link.destroy", "audit.list: oldest first, the last change last")

@@ -37,8 +37,10 @@ struct GroupRecord: FetchableRecord {
         try GroupRecord.fetchOne(db, cachedSQL: "SELECT \(columns) FROM namespaces WHERE id = ?", arguments: [id])
     }
 
+    /// A NUL names no group: SQLite would end the text there (`gg%00junk` is not `gg`).
     static func find(_ db: Database, fullPath: String) throws -> GroupRecord? {
-        try GroupRecord.fetchOne(db, cachedSQL: "SELECT \(columns) FROM namespaces WHERE full_path = ? COLLATE NOCASE", arguments: [fullPath])
+        guard !fullPath.utf8.contains(0) else { return nil }
+        return try GroupRecord.fetchOne(db, cachedSQL: "SELECT \(columns) FROM namespaces WHERE full_path = ? COLLATE NOCASE", arguments: [fullPath])
     }
 
     /// Self and every descendant: one range scan on the traversal-ids index.

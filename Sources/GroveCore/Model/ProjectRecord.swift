@@ -66,7 +66,9 @@ struct ProjectRecord: FetchableRecord, ColumnDecodable {
         try ProjectRecord.fetchOne(db, cachedSQL: select + " WHERE p.id = ?", arguments: [id])
     }
 
+    /// A NUL names no project (see `GroupRecord.find(_:fullPath:)`).
     static func find(_ db: Database, fullPath: String) throws -> ProjectRecord? {
+        guard !fullPath.utf8.contains(0) else { return nil }
         let parts = fullPath.split(separator: "/")
         guard parts.count >= 2, let last = parts.last else { return nil }
         let ns = parts.dropLast().joined(separator: "/")

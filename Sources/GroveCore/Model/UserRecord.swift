@@ -32,7 +32,9 @@ struct UserRecord: FetchableRecord, ColumnDecodable {
         try UserRecord.fetchOne(db, cachedSQL: "SELECT * FROM users WHERE id = ?", arguments: [id])
     }
 
+    /// A NUL names no user (see `GroupRecord.find(_:fullPath:)`): `root\0x` is not root.
     static func find(_ db: Database, username: String) throws -> UserRecord? {
-        try UserRecord.fetchOne(db, cachedSQL: "SELECT * FROM users WHERE username = ? COLLATE NOCASE", arguments: [username])
+        guard !username.utf8.contains(0) else { return nil }
+        return try UserRecord.fetchOne(db, cachedSQL: "SELECT * FROM users WHERE username = ? COLLATE NOCASE", arguments: [username])
     }
 }

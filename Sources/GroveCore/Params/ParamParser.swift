@@ -109,9 +109,19 @@ public enum ParamParser {
                 if spec.required { errors.append("\(spec.name) is missing") } else { out[spec.name] = .null }
                 continue
             }
+            // Text ends at a NUL for SQLite and C; GitLab refuses such requests whole (400).
+            if value.containsNullByte {
+                errors.append("\(spec.name) contains a null byte")
+                continue
+            }
+            // A part of the URL is never empty: `/groups/gg/custom_attributes/` is another route.
+            if spec.location == .path, value.stringValue?.isEmpty == true {
+                errors.append("\(spec.name) is invalid")
+                continue
+            }
             switch coerce(value, to: spec.type) {
             case .success(let v): out[spec.name] = v
-            case .failure(let problem): errors.append("\(spec.name) \(problem.text)")
+            case .failure(let problem): errors.append("\(spec.name)\(problem.place) \(problem.text)")
             }
         }
         if errors.isEmpty { errors += paginationErrors(out, descriptor) }
@@ -129,9 +139,31 @@ public enum ParamParser {
         return Params(out)
     }
 
-    enum Problem: Error {
-        case invalid, notValid
-        var text: String { self == .invalid ? "is invalid" : "does not have a valid value" }
+    struct Problem: Error {
+        enum Kind { case invalid, notValid }
+        let kind: Kind
+        /// Where in the value, Grape's way: `[allowed_to_push][0][access_level]`.
+        var place = ""
+        static let invalid = Problem(kind: .invalid)
+        static let notValid = Problem(kind: .notValid)
+        var text: String { kind == .invalid ? "is invalid" : "does not have a valid value" }
+        func inside(_ key: String) -> Problem { Problem(kind: kind, place: "[\(key)]" + place) }
+    }
+
+    /// Grape's `type: Hash do ... end`: the declared keys, each coerced to its type; the
+    /// others dropped, as `declared_params` drops them.
+    static func coerceFields(_ value: JSONValue, _ fields: [ParamSpec]) -> Result<JSONValue, Problem> {
+        guard let object = value.objectValue else { return .failure(.invalid) }
+        var out = JSONObject()
+        for field in fields {
+            guard let item = object[field.name] else { continue }
+            if item.isNull { out[field.name] = .null; continue }
+            switch coerce(item, to: field.type) {
+            case .success(let v): out[field.name] = v
+            case .failure(let problem): return .failure(problem.inside(field.name))
+            }
+        }
+        return .success(.object(out))
     }
 
     static func coerce(_ value: JSONValue, to type: ParamType) -> Result<JSONValue, Problem> {
@@ -168,6 +200,19 @@ public enum ParamParser {
             return .success(.array(items))
         case .hash:
             return value.objectValue != nil ? .success(value) : .failure(.invalid)
+        case .fields(let fields):
+            return coerceFields(value, fields)
+        case .fieldsArray(let fields):
+            // Rack gives `a[][k]=1` as an array; a form may also give `a[0][k]=1`, a hash by index.
+            guard let items = value.arrayValue ?? value.objectValue.map({ $0.map(\.value) }) else { return .failure(.invalid) }
+            var out: [JSONValue] = []
+            for (index, item) in items.enumerated() {
+                switch coerceFields(item, fields) {
+                case .success(let v): out.append(v)
+                case .failure(let problem): return .failure(problem.inside(String(index)))
+                }
+            }
+            return .success(.array(out))
         case .hashArray:
             let items = value.objectValue != nil ? [value] : (value.arrayValue ?? [])
             guard value.objectValue != nil || value.arrayValue != nil, items.allSatisfy({ $0.objectValue != nil }) else { return .failure(.invalid) }

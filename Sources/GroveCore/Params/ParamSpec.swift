@@ -17,6 +17,10 @@ public enum ParamType: Sendable, Equatable {
     case hash
     /// An array of JSON objects (`allowed_to_push: [{access_level: 40}]`).
     case hashArray
+    /// A JSON object with declared keys (Grape's `type: Hash do ... end`): others are dropped.
+    case fields([ParamSpec])
+    /// An array of such objects (Grape's `type: Array do ... end`).
+    case fieldsArray([ParamSpec])
     /// An upload: `{"filename": "a.png", "content": "<base64>"}`; `""` clears it.
     case file
     /// One of the listed strings.
@@ -37,6 +41,8 @@ public enum ParamType: Sendable, Equatable {
         case .stringArray: return "array of strings"
         case .hash: return "hash"
         case .hashArray: return "array of hashes"
+        case .fields(let fields): return "hash (" + fields.map { "\($0.name): \($0.type.name)" }.joined(separator: ", ") + ")"
+        case .fieldsArray(let fields): return "array of hashes (" + fields.map { "\($0.name): \($0.type.name)" }.joined(separator: ", ") + ")"
         case .file: return "file"
         case .enumeration(let values): return "string (" + values.joined(separator: ", ") + ")"
         case .integerEnumeration(let values): return "integer (" + values.map(String.init).joined(separator: ", ") + ")"

@@ -40,6 +40,7 @@ struct ServiceAccountService {
     func create(_ group: GroupRecord, _ params: Params) throws -> UserRecord {
         try requireManage(group)
         let name = params.string("name").flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultName
+        if let problem = UserService.nameProblem(name) { throw APIError.badRequest("Name \(problem)") }
         var username: String
         if let given = params.string("username") {
             try checkUsername(given)
@@ -67,7 +68,7 @@ struct ServiceAccountService {
     func update(_ group: GroupRecord, _ user: UserRecord, _ params: Params) throws -> UserRecord {
         var changes: [AuditEvent.Change] = []
         if let name = params.string("name"), name != user.name {
-            guard !name.isEmpty else { throw APIError.badRequest("Name can't be blank") }
+            if let problem = UserService.nameProblem(name) { throw APIError.badRequest("Name \(problem)") }
             try ctx.db.execute(sql: "UPDATE users SET name = ? WHERE id = ?", arguments: [name, user.id])
             changes.append(.init(attribute: "name", old: .string(user.name), new: .string(name)))
         }

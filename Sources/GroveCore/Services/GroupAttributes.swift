@@ -42,7 +42,11 @@ struct GroupAttributes {
             case "default_branch_protection":
                 if let v = value.intValue, !(0...4).contains(v) { errors.add(name, "is not included in the list") }
             case "two_factor_grace_period":
-                if let v = value.intValue, v < 0 { errors.add(name, "must be greater than or equal to 0") }
+                // `validates :two_factor_grace_period, presence: true, numericality: ...` (group.rb)
+                if value.isNull {
+                    errors.add(name, "can't be blank")
+                    errors.add(name, "is not a number")
+                } else if let v = value.intValue, v < 0 { errors.add(name, "must be greater than or equal to 0") }
             case "shared_runners_minutes_limit", "extra_shared_runners_minutes_limit":
                 if let v = value.intValue, v < 0 { errors.add(name, "must be greater than or equal to 0") }
             case "unique_project_download_limit":

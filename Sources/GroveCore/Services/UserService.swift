@@ -29,6 +29,7 @@ struct UserService {
             let taken = try Bool.fetchOne(ctx.db, cachedSQL: Self.usernameTakenSQL, arguments: [username, username]) ?? false
             if taken { errors.add("username", "has already been taken") }
         }
+        if let name = params.string("name"), let problem = Self.nameProblem(name) { errors.add("name", problem) }
         let email = params.string("email") ?? ""
         if !email.contains("@") { errors.add("email", "is invalid") }
         else if try Bool.fetchOne(ctx.db, cachedSQL: Self.emailTakenSQL, arguments: [email]) ?? false { errors.add("email", "has already been taken") }
@@ -57,8 +58,15 @@ struct UserService {
         return user
     }
 
+    /// `user.rb`: `validates :name, presence: true, length: { maximum: 255 }`.
+    static func nameProblem(_ name: String) -> String? {
+        if isBlank(name) { return "can't be blank" }
+        return name.count > 255 ? "is too long (maximum is 255 characters)" : nil
+    }
+
     func update(_ user: UserRecord, _ params: Params) throws -> UserRecord {
         try ctx.requireAdmin()
+        if let name = params.string("name"), let problem = Self.nameProblem(name) { throw APIError.validation(FieldErrors("name", problem)) }
         var changes: [AuditEvent.Change] = []
         var sets: [String] = []
         var args: [any DatabaseValueConvertible] = []
@@ -103,8 +111,9 @@ struct UserService {
         guard let row = try Row.fetchOne(ctx.db, cachedSQL: "SELECT access_level, expires_at FROM members WHERE user_id = ? AND group_id = ?", arguments: [user.id, group.id]) else {
             throw APIError.notFound("Member")
         }
-        var changes: [AuditEvent.Change] = []
         let currentLevel: Int64 = try row.column("access_level")
+        if currentLevel == AccessLevel.owner, try isLastOwner(group, userId: user.id) { throw APIError.forbidden() }
+        var changes: [AuditEvent.Change] = []
         if let level, level != currentLevel {
             try ctx.db.run(sql: "UPDATE members SET access_level = ? WHERE user_id = ? AND group_id = ?", arguments: [level, user.id, group.id])
             changes.append(.init(attribute: "access_level", old: .string(AccessLevel.name(currentLevel)), new: .string(AccessLevel.name(level))))
@@ -119,12 +128,25 @@ struct UserService {
 
     func removeMember(_ group: GroupRecord, user: UserRecord) throws {
         guard try ctx.access.isOwner(group) || ctx.caller.id == user.id else { throw APIError.forbidden() }
-        guard try Bool.fetchOne(ctx.db, cachedSQL: "SELECT EXISTS (SELECT 1 FROM members WHERE user_id = ? AND group_id = ?)", arguments: [user.id, group.id]) ?? false else {
+        guard let level = try Int64.fetchOne(ctx.db, cachedSQL: "SELECT access_level FROM members WHERE user_id = ? AND group_id = ?", arguments: [user.id, group.id]) else {
             throw APIError.notFound("Member")
         }
+        if level == AccessLevel.owner, try isLastOwner(group, userId: user.id) { throw APIError.forbidden() }
         try ctx.db.run(sql: "DELETE FROM members WHERE user_id = ? AND group_id = ?", arguments: [user.id, group.id])
         ctx.invalidateAccess()
         try ctx.audit("member.destroy", "Group", id: group.id, path: group.fullPath, changes: [.init(attribute: "user", old: .string(user.username), new: .null)])
+    }
+
+    /// GitLab's `last_owner` (`GroupMemberPolicy`): the only owner of a group, counting the
+    /// owners it inherits from its ancestors, can be neither changed nor removed, by anyone,
+    /// administrators included: a group always keeps an owner.
+    func isLastOwner(_ group: GroupRecord, userId: Int64) throws -> Bool {
+        let ids = group.selfAndAncestorIds
+        let owners = try Int64.fetchAll(ctx.db, sql: """
+            SELECT DISTINCT user_id FROM members WHERE access_level = ? AND group_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
+            LIMIT 2
+            """, arguments: StatementArguments([AccessLevel.owner] + ids))
+        return owners == [userId]
     }
 
     static let memberSelect = "SELECT \(MemberRecord.columns(membership: "m", user: "u")) FROM members m JOIN users u ON u.id = m.user_id"

@@ -139,6 +139,11 @@ public enum OpenAPIDocument {
         return .object(o)
     }
 
+    /// Undeclared keys are allowed (and dropped by the server), as Grape allows them.
+    static func fieldsSchema(_ fields: [ParamSpec]) -> JSONValue {
+        .object([("type", "object"), ("properties", .object(JSONObject(fields.map { ($0.name, typeSchema($0.type)) })))])
+    }
+
     static func typeSchema(_ type: ParamType) -> JSONValue {
         switch type {
         case .string: return .object([("type", "string")])
@@ -151,6 +156,8 @@ public enum OpenAPIDocument {
         case .stringArray: return .object([("type", "array"), ("items", .object([("type", "string")]))])
         case .hash: return .object([("type", "object"), ("additionalProperties", true)])
         case .hashArray: return .object([("type", "array"), ("items", .object([("type", "object"), ("additionalProperties", true)]))])
+        case .fields(let fields): return fieldsSchema(fields)
+        case .fieldsArray(let fields): return .object([("type", "array"), ("items", fieldsSchema(fields))])
         case .file: return .object([("type", "string"), ("format", "binary")])
         case .enumeration(let values): return .object([("type", "string"), ("enum", .array(values.map { .string($0) }))])
         case .integerEnumeration(let values): return .object([("type", "integer"), ("enum", .array(values.map { .int($0) }))])

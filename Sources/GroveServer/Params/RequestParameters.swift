@@ -49,6 +49,9 @@ struct RequestParameters {
         }
         guard buffer.readableBytes > 0 else { return }
         let bytes = Array(buffer.readableBytesView)
+        if MalformedStrings.isMalformed(body: bytes, contentType: contentType, header: request.headers[.contentType] ?? "") {
+            throw MalformedStrings.Found()
+        }
         if contentType.hasPrefix("application/json") {
             let text = String(decoding: bytes, as: UTF8.self)
             guard let body = try? JSONText.decode(text) else { throw APIError.grape("message body does not match declared format") }

@@ -56,6 +56,8 @@ struct OperationResponder: Sendable {
                 try ScopePolicy.check(caller, route: route)
                 return try await serverRoute(name, caller: caller)
             }
+        } catch is MalformedStrings.Found {
+            return MalformedStrings.badRequest
         } catch let error as APIError {
             // A broken store is the core's 500: logged with its detail like any other failure.
             if error.status >= 500 { FailureLog.log(logger, context.id, request, error) }

@@ -153,6 +153,8 @@ enum LuaAnnotations {
         case .stringArray: "string[]"
         case .hash: "table<string, any>"
         case .hashArray: "table<string, any>[]"
+        case .fields(let fields): "{" + fields.map { "\($0.name): \(luaType($0.type))?" }.joined(separator: ", ") + "}"
+        case .fieldsArray(let fields): "{" + fields.map { "\($0.name): \(luaType($0.type))?" }.joined(separator: ", ") + "}[]"
         case .file: "table|string"
         case .enumeration(let values): values.map { "\"\($0)\"" }.joined(separator: "|")
         case .integerEnumeration(let values): values.map(String.init).joined(separator: "|")
