@@ -43,6 +43,8 @@ extension JSONValue {
         case .int(let i): lua.pushInteger(i)
         case .double(let d): lua.pushNumber(d)
         case .string(let s): lua.pushString(s)
+        case .array(let items) where items.isEmpty:
+            lua.pushEmptyArray()
         // Step by step rather than through `set`'s closures: a list pushes them per field.
         case .array(let items):
             try lua.pushTable(arrayCount: items.count, fieldCount: 0) { table in

@@ -35,6 +35,8 @@ extension LuaState {
             b.withUnsafeBufferPointer { buffer in
                 buffer.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
             }
+        case .array(let items) where items.isEmpty:
+            pushEmptyArray(on: L)
         case .array(let items):
             lua_createtable(L, Int32(clamping: items.count), 0)
             for (offset, item) in items.enumerated() {
@@ -136,11 +138,28 @@ extension LuaState {
             }
             grove_pop(L, 1)
         }
+        if entries == 0, isMarkedArray(at: index, on: L) { return .array([]) }
         if fields.isEmpty, !integerKeyed.isEmpty, integerKeyed.count == length, entries == length {
             return .array((1...length).map { integerKeyed[$0] ?? .nil })
         }
         for (key, item) in integerKeyed { fields[String(key)] = item }
         return .map(fields)
+    }
+
+    /// An empty table marked as an array (`arrayMetatableReference`).
+    func pushEmptyArray(on L: OpaquePointer) {
+        lua_createtable(L, 0, 0)
+        lua_rawgeti(L, grove_registryindex(), arrayMetatableReference)
+        lua_setmetatable(L, -2)
+    }
+
+    /// Whether the table at `index` has a metatable saying `__jsontype = "array"`.
+    private func isMarkedArray(at index: Int32, on L: OpaquePointer) -> Bool {
+        guard lua_getmetatable(L, index) != 0 else { return false }
+        lua_pushstring(L, "__jsontype")
+        lua_rawget(L, -2)
+        defer { grove_pop(L, 2) }
+        return lua_type(L, -1) == LUA_TSTRING && string(at: -1, on: L) == "array"
     }
 
     func bytes(at index: Int32, on L: OpaquePointer) -> [UInt8] {
@@ -243,6 +262,9 @@ public struct LuaStackWriter {
 
     /// Pushes a new table, then `fill` sets its entries through `set(index:_:)` and
     /// `set(field:_:)` of the nested writer it is given.
+    /// An empty JSON array: an empty table marked as one, so that it goes back out as `[]`.
+    public func pushEmptyArray() { state.pushEmptyArray(on: L) }
+
     public func pushTable(arrayCount: Int, fieldCount: Int, _ fill: (LuaStackWriter) throws -> Void) throws {
         guard depth < LuaState.maximumDepth, lua_checkstack(L, 4) != 0 else {
             throw ConversionError(description: "value nested too deeply for Lua (more than \(LuaState.maximumDepth) levels)")

@@ -11,6 +11,9 @@ public final class LuaState {
     /// Where the registry's array part holds `grove.null` too: pushed by index, a list
     /// pushes it for every null field.
     private(set) var nullReference: lua_Integer = 0
+    /// The metatable of the empty arrays Grove gives Lua (`{__jsontype = "array"}`, the
+    /// mark `grove.json` reads): `projects = []` goes back out as `[]`, not `{}`.
+    private(set) var arrayMetatableReference: lua_Integer = 0
 
     public init() {
         guard let L = luaL_newstate() else { fatalError("Lua: not enough memory for a new state") }
@@ -203,6 +206,10 @@ public final class LuaState {
         nullReference = lua_Integer(luaL_ref(L, grove_registryindex()))
         lua_setfield(L, -2, "null")
         lua_setglobal(L, "grove")
+        grove_newtable(L)
+        lua_pushstring(L, "array")
+        lua_setfield(L, -2, "__jsontype")
+        arrayMetatableReference = lua_Integer(luaL_ref(L, grove_registryindex()))
     }
 }
 

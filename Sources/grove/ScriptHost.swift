@@ -363,10 +363,11 @@ final class ScriptHost {
           return type(v) == 'userdata' and debug.getmetatable(v) == iterator_mt
         end
         local function is_array(v)
-          if type(v) ~= 'table' or getmetatable(v) and getmetatable(v).__jsontype == 'object' then return false end
+          local mt = type(v) == 'table' and getmetatable(v)
+          if type(v) ~= 'table' or mt and mt.__jsontype == 'object' then return false end
           local n = 0
           for _ in pairs(v) do n = n + 1 end
-          return n > 0 and n == #v
+          return n > 0 and n == #v or n == 0 and mt and mt.__jsontype == 'array' or false
         end
         local function value(v)
           if v == nil then return json.null end

@@ -38,6 +38,22 @@ struct PipelineOutputTests {
         #expect(statement.status == 0 && statement.stdout.isEmpty)
     }
 
+    @Test("an empty array GitLab answers stays an array in JSON: in a group, from :all(), through grove.json")
+    func emptyArraysStayArrays() throws {
+        let group = try GroveProcess.run(["--db", db, "--json", "-e", "groups.get('data')"])
+        let fields = try #require(try json(group.stdout) as? [String: Any], "\(group.stdout)")
+        #expect(fields["projects"] is [Any] && fields["shared_with_groups"] is [Any], "\(group.stdout)")
+        let all = try GroveProcess.run(["--db", db, "--json", "-e", "groups.list{search = 'nothing-like-this'}:all()"])
+        #expect(all.stdout == "[]\n")
+        let lines = try GroveProcess.run(["--db", db, "--jsonl", "-e", "groups.list{search = 'nothing-like-this'}:all()"])
+        #expect(lines.status == 0 && lines.stdout.isEmpty, "no item, no line: \(lines.stdout)")
+        let encoded = try GroveProcess.run(["--db", db, "-e", "print(require('grove.json').encode(groups.get('data').projects))"])
+        #expect(encoded.stdout == "[]\n")
+        // A table the script makes is still an object when empty, as before.
+        let own = try GroveProcess.run(["--db", db, "--json", "-e", "return {}"])
+        #expect(own.stdout == "{}\n")
+    }
+
     @Test("--jsonl prints one JSON line per item, for `grove -e 'groups.list{}' --jsonl | jq`")
     func jsonLines() throws {
         let result = try GroveProcess.run(["--db", db, "-e", "groups.list{}", "--jsonl"])

@@ -136,6 +136,18 @@ struct ValueRoundTripTests {
         #expect(throws: ConversionError.self) { try lua.run("return {[true] = 1}") }
     }
 
+    /// `[]` and `{}` are one thing in Lua: an empty array is marked (grove.json's
+    /// `__jsontype = "array"`) and read back as an array; an unmarked empty table is a map.
+    @Test func emptyArraysStayArrays() throws {
+        #expect(try roundTrip(.array([])) == .array([]))
+        #expect(try roundTrip(.map(["items": .array([])])) == .map(["items": .array([])]))
+        #expect(try lua.run("return getmetatable(v.items).__jsontype, #v.items") == ["array", 0])
+        let pushed = LuaPushable(typeName: "table") { $0.pushEmptyArray() }
+        #expect(try roundTrip(.pushable(pushed)) == .array([]))
+        #expect(try roundTrip(.map([:])) == .map([:]))
+        #expect(try lua.run("local t = setmetatable({}, {__jsontype = 'array'}) t[1] = 'x' return t") == [.array(["x"])])
+    }
+
     @Test func functionsAreKeptByReference() throws {
         let results = try lua.run("return function(a, b) return a + b end")
         guard case .function(let add) = results.first else {
