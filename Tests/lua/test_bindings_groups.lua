@@ -144,6 +144,10 @@ t.eq(groups.get("platform").name, "Platform", "update: the name is unchanged")
 err = t.call_err(groups.update, "platform", { two_factor_grace_period = grove.null })
 t.is_error(err, 400, "{two_factor_grace_period: can't be blank, is not a number}", "update: a null grace period")
 t.eq(groups.get("platform").two_factor_grace_period, 48, "update: the grace period is unchanged")
+-- GitLab reads a null lfs_enabled or project_creation_level as the instance's default.
+local defaults = t.call_ok(groups.update, "platform", { lfs_enabled = grove.null, project_creation_level = grove.null })
+t.eq(defaults.lfs_enabled, true, "update: a null lfs_enabled is the default, true")
+t.eq(defaults.project_creation_level, "developer", "update: a null project_creation_level is the default")
 -- default_branch_protection_defaults takes GitLab's declared keys only (Grape's
 -- `type: Hash do ... end`): others are dropped, and a value of the wrong type is
 -- refused where it is.

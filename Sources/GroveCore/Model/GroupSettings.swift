@@ -47,6 +47,9 @@ enum GroupSettings {
     ]
 
     static let defaults: [String: JSONValue] = Dictionary(uniqueKeysWithValues: ordered)
+    /// Settings GitLab reads as the instance's default when they are null (`Group#lfs_enabled?`,
+    /// `project_creation_level`'s reader): a null given for them is their default.
+    static let nullIsDefault: Set<String> = ["lfs_enabled", "project_creation_level"]
     static let names: Set<String> = Set(ordered.map(\.0))
 
     /// A setting's name with its default, looked up once: presenters read about thirty

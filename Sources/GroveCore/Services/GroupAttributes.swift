@@ -22,7 +22,7 @@ struct GroupAttributes {
         for (name, value) in params.values where GroupSettings.names.contains(name) {
             if Self.adminOnly.contains(name) && !ctx.caller.isAdmin { continue }
             if Self.topLevelOnly.contains(name) && !topLevel { continue }
-            out.append((name, value))
+            out.append((name, value.isNull && GroupSettings.nullIsDefault.contains(name) ? GroupSettings.defaults[name] ?? .null : value))
         }
         // emails_disabled is the deprecated inverse of emails_enabled; keep both in step.
         if let enabled = params.bool("emails_enabled") {
