@@ -128,6 +128,33 @@ struct RecipeTests {
         #expect(second.status == 0, "a second tour finds everything in place: \(second.stderr)")
         #expect(second.stdout.contains("platform: already there"))
     }
+
+    // MARK: Reported bugs
+
+    /// Every recipe answers --help and -h with its header and `usage: grove recipe NAME`,
+    /// exit 0, and writes nothing (the tour included).
+    @Test func everyRecipeAnswersHelp() throws {
+        let r = try RecipeRun(.embedded)
+        let names = try FileManager.default.contentsOfDirectory(atPath: RecipeRun.recipes.path)
+            .filter { $0.hasSuffix(".lua") }.map { String($0.dropLast(4)) }.sorted()
+        #expect(names.count >= 8)
+        let before = try r.changeCount()
+        let outfile = r.dir.appendingPathComponent("help-tokens.txt").path
+        for name in names {
+            for flag in ["--help", "-h"] {
+                let arguments = name == "rotate-tokens" ? ["14", outfile, flag] : [flag]
+                let help = try r.grove(["recipe", name] + arguments)
+                #expect(help.status == 0, "\(name) \(flag): \(help.stderr)")
+                #expect(help.stdout.contains("usage: grove recipe \(name)"), "\(name) \(flag): \(help.stdout)")
+                #expect(help.stdout.contains("Purpose:") && help.stdout.contains("Arguments:"), "\(name) \(flag): \(help.stdout)")
+                #expect(help.stderr.isEmpty, "\(name) \(flag): \(help.stderr)")
+            }
+        }
+        #expect(try r.changeCount() == before, "--help wrote to the store")
+        #expect(!FileManager.default.fileExists(atPath: outfile), "rotate-tokens --help wrote its OUTFILE")
+        let unknown = try r.grove(["recipe", "audit", "--bogus"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("unknown option --bogus\nusage: grove recipe audit [--json]"), "\(unknown.stderr)")
+    }
 }
 
 /// One seeded store and the recipes run against it through `kind`.

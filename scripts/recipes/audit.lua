@@ -14,7 +14,7 @@ Example:   grove run scripts/recipes/audit.lua
 
 local recipe = require "grove.recipe"
 local report = require "grove.report"
-local opts = recipe.options({...}, {flags = {"json"}}, "usage: audit.lua [--json]")
+local opts = recipe.options({...}, {flags = {"json"}}, "[--json]")
 
 local findings = {}
 local function finding(check, group, detail)

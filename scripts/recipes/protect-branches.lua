@@ -15,7 +15,7 @@ Example:   grove run scripts/recipes/protect-branches.lua 'team-*' 'release/*' -
 
 local recipe = require "grove.recipe"
 local opts = recipe.options({...}, {flags = {"force_push"}, values = {"push", "merge", "unprotect"}, positionals = 2},
-  "usage: protect-branches.lua PATTERN BRANCH [--push L] [--merge L] [--unprotect L] [--force-push]")
+  "PATTERN BRANCH [--push L] [--merge L] [--unprotect L] [--force-push]")
 
 local function level(text)
   return text and math.tointeger(tonumber(text)) or 40

@@ -19,7 +19,7 @@ Example:   grove run scripts/recipes/reorganise.lua moves.csv
 
 local csv = require "grove.csv"
 local recipe = require "grove.recipe"
-local opts = recipe.options({...}, {positionals = 1}, "usage: reorganise.lua MAPPING.csv")
+local opts = recipe.options({...}, {positionals = 1}, "MAPPING.csv")
 
 local rows, header = csv.read(opts[1])
 for _, column in ipairs{"source_path", "new_parent_path"} do

@@ -15,7 +15,7 @@ Example:   grove run scripts/recipes/rotate-tokens.lua 14 new-tokens.txt
 
 local recipe = require "grove.recipe"
 local opts = recipe.options({...}, {values = {"expires_at"}, positionals = 2},
-  "usage: rotate-tokens.lua DAYS OUTFILE [--expires-at YYYY-MM-DD]")
+  "DAYS OUTFILE [--expires-at YYYY-MM-DD]")
 local days = math.tointeger(tonumber(opts[1]))
 if not days or days < 0 then
   io.stderr:write("rotate-tokens: DAYS must be a whole number of days\n")

@@ -14,7 +14,7 @@ Example:   grove run scripts/recipes/secret-push-protection.lua 'platform*' --ex
 
 local recipe = require "grove.recipe"
 local opts = recipe.options({...}, {flags = {"disable"}, values = {"exclude"}, positionals = 1},
-  "usage: secret-push-protection.lua PATTERN [--exclude ID,ID] [--disable]")
+  "PATTERN [--exclude ID,ID] [--disable]")
 local matches = recipe.glob(opts[1])
 local exclude = recipe.integers(opts.exclude)
 local enabled = not opts.disable

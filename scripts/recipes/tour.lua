@@ -12,8 +12,10 @@ Example:   ./scripts/grove run scripts/recipes/tour.lua
            grove run --dry-run scripts/recipes/tour.lua   # what it would change
 ]]
 
+local recipe = require "grove.recipe"
 local tree = require "grove.tree"
 local report = require "grove.report"
+recipe.options({...}, {}, "")
 
 local function section(title) print(("\n== %s =="):format(title)) end
 local function say(fmt, ...) print("  " .. fmt:format(...)) end
