@@ -131,6 +131,57 @@ struct RecipeTests {
 
     // MARK: Reported bugs
 
+    /// A run that stops part-way (here alice may rotate a-team's tokens, then gets a 403 on
+    /// data's service accounts) keeps the values it rotated in the 0600 file.
+    @Test(arguments: GroveTarget.Kind.allCases)
+    func rotateTokensKeepsWhatItRotatedWhenStoppedPartWay(_ kind: GroveTarget.Kind) throws {
+        let r = try RecipeRun(kind, seed: RecipeRun.seed + "\n" + """
+            local alice = users.create{username = "alice", name = "Alice", email = "alice@example.com"}
+            groups.create{name = "a-team", path = "a-team", visibility = "internal"}
+            members.add("a-team", {user_id = alice.id, access_level = 50})
+            local bot = service_accounts.create("a-team", {username = "early-bot"})
+            service_accounts.create_token("a-team", bot.id, {name = "early", scopes = {"api"}, expires_at = soon})
+            """)
+        let out = r.dir.appendingPathComponent("rotated.txt").path
+        let run = try r.grove(["--as", "alice", "run", RecipeRun.recipes.appendingPathComponent("rotate-tokens.lua").path, "30", out])
+        #expect(run.status != 0, "alice may not list data's service accounts: \(run.stdout)")
+        #expect(run.stderr.contains("403"), "\(run.stderr)")
+        #expect(run.stdout.contains("rotated a-team / early-bot / early"), "\(run.stdout)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: out)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let written = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(written.hasPrefix("a-team early-bot early glpat-"), "the rotated value is kept: \(written)")
+        #expect(written.split(separator: "\n").count == 1)
+        #expect(!run.stdout.contains("glpat-") && !run.stderr.contains("glpat-"), "token values must not be printed")
+        // The file is appended to, never emptied: a second run keeps the first one's values.
+        let rerun = try r.grove(["--as", "alice", "run", RecipeRun.recipes.appendingPathComponent("rotate-tokens.lua").path, "30", out])
+        #expect(rerun.status != 0)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == written, "nothing left to rotate in a-team, nothing lost")
+    }
+
+    /// New tokens expire after the window (DAYS + 7 days), not on GitLab's 7-day default
+    /// inside it: a second run with the same DAYS rotates nothing.
+    @Test(arguments: GroveTarget.Kind.allCases)
+    func rotateTokensTwiceRotatesOnce(_ kind: GroveTarget.Kind) throws {
+        let r = try RecipeRun(kind, seed: RecipeRun.seed + "\nsettings.integrations.update{service_access_tokens_expiration_enforced = true}")
+        let inWindow = try r.value("os.date('!%Y-%m-%d', os.time() + 10 * 86400)").trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        let before = try r.changeCount()
+        for bad in [["--expires-at", "soon"], ["--expires-at", "2025-02-30"], ["--expires-at", inWindow]] {
+            let refused = try r.recipe("rotate-tokens.lua", ["14", r.dir.appendingPathComponent("refused.txt").path] + bad)
+            #expect(refused.status == 2, "\(bad): \(refused.stderr)")
+            #expect(refused.stderr.contains("--expires-at") && !refused.stderr.contains("traceback"), "\(refused.stderr)")
+        }
+        #expect(try r.changeCount() == before, "a refused --expires-at rotates nothing")
+        let expected = try r.value("os.date('!%Y-%m-%d', os.time() + 21 * 86400)").trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        let first = try r.recipe("rotate-tokens.lua", ["14", r.dir.appendingPathComponent("first.txt").path])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("1 token rotated"), "\(first.stdout)")
+        #expect(first.stdout.contains("now \(expected))"), "DAYS + 7 days: \(first.stdout)")
+        let second = try r.recipe("rotate-tokens.lua", ["14", r.dir.appendingPathComponent("second.txt").path])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("0 tokens rotated"), "\(second.stdout)")
+    }
+
     /// Every recipe answers --help and -h with its header and `usage: grove recipe NAME`,
     /// exit 0, and writes nothing (the tour included).
     @Test func everyRecipeAnswersHelp() throws {
@@ -186,8 +237,8 @@ final class RecipeRun {
         service_accounts.create_token("team-a", bot.id, {name = "forever", scopes = {"read_api"}})
         """
 
-    init(_ kind: GroveTarget.Kind) throws {
-        target = try GroveTarget(kind, seed: Self.seed)
+    init(_ kind: GroveTarget.Kind, seed: String = RecipeRun.seed) throws {
+        target = try GroveTarget(kind, seed: seed)
     }
 
     func grove(_ arguments: [String]) throws -> GroveProcess.Output { try target.grove(arguments) }
