@@ -182,6 +182,39 @@ struct RecipeTests {
         #expect(second.stdout.contains("0 tokens rotated"), "\(second.stdout)")
     }
 
+    /// --push/--merge/--unprotect take GitLab's levels by number or name; anything else is a
+    /// usage error naming the option before anything changes. Levels not given are kept.
+    @Test(arguments: GroveTarget.Kind.allCases)
+    func protectBranchesChecksLevelsAndKeepsWhatIsNotGiven(_ kind: GroveTarget.Kind) throws {
+        let r = try RecipeRun(kind)
+        let before = try r.changeCount()
+        for (option, value) in [("--push", "dev"), ("--push", "50"), ("--merge", "owner"), ("--unprotect", "-1"), ("--merge", "")] {
+            let refused = try r.recipe("protect-branches.lua", ["team-*", "release/*", option, value])
+            #expect(refused.status == 2, "\(option) \(value): \(refused.stderr)")
+            #expect(refused.stderr.contains("\(option): "), "\(refused.stderr)")
+            #expect(refused.stderr.contains("usage: grove recipe protect-branches"), "\(refused.stderr)")
+            #expect(!refused.stderr.contains("traceback"), "\(refused.stderr)")
+        }
+        #expect(try r.changeCount() == before, "a refused level changes nothing")
+
+        let named = try r.recipe("protect-branches.lua", ["team-a", "release/*", "--push", "developer", "--merge", "No one"])
+        #expect(named.status == 0, "\(named.stderr)")
+        #expect(try r.value("branches.get('team-a', 'release/*').push_access_levels[1].access_level") == "30")
+        #expect(try r.value("branches.get('team-a', 'release/*').merge_access_levels[1].access_level") == "0")
+        #expect(try r.value("branches.get('team-a', 'release/*').unprotect_access_levels[1].access_level") == "40", "GitLab's default")
+
+        // team-b's main: push 30, merge 40 and force push allowed (the seed). Only --merge is given.
+        let merge = try r.recipe("protect-branches.lua", ["team-b", "main", "--merge", "developer"])
+        #expect(merge.stdout.contains("0 protected, 1 updated, 0 unchanged"), "\(merge.stdout)")
+        #expect(try r.value("branches.get('team-b', 'main').push_access_levels[1].access_level") == "30", "push kept")
+        #expect(try r.value("branches.get('team-b', 'main').allow_force_push") == "true", "force push kept")
+        #expect(try r.value("branches.get('team-b', 'main').merge_access_levels[1].access_level") == "30")
+        let off = try r.recipe("protect-branches.lua", ["team-b", "main", "--no-force-push"])
+        #expect(off.stdout.contains("0 protected, 1 updated, 0 unchanged"), "\(off.stdout)")
+        #expect(try r.value("branches.get('team-b', 'main').allow_force_push") == "false")
+        #expect(try r.value("branches.get('team-b', 'main').push_access_levels[1].access_level") == "30")
+    }
+
     /// Every recipe answers --help and -h with its header and `usage: grove recipe NAME`,
     /// exit 0, and writes nothing (the tour included).
     @Test func everyRecipeAnswersHelp() throws {

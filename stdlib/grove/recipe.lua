@@ -3,6 +3,7 @@
 --   local recipe = require "grove.recipe"
 --   local opts = recipe.options({...}, {flags = {"json"}, values = {"days", "exclude"}}, "[--json]")
 --   opts.json, opts.days, opts[1] (positionals)
+--   local level = recipe.access_level("push", opts.push, {0, 30, 40, 60})
 --   local matches = recipe.glob("team-*")   -- matches("team-a") == true
 --
 -- `--help` or `-h` prints the recipe's header comment and `usage: grove recipe NAME
@@ -76,6 +77,27 @@ function M.options(args, spec, synopsis)
   end
   if spec.positionals and #opts < spec.positionals then fail("missing arguments") end
   return opts
+end
+
+-- GitLab's names for the access levels of protected branches (`ProtectedRefAccess`),
+-- the first of each being the one usage errors show.
+local LEVELS = {[0] = "no_one", [30] = "developer", [40] = "maintainer", [60] = "admin"}
+local LEVEL_NAMES = {no_one = 0, no_access = 0, noone = 0, developer = 30, developers = 30,
+  maintainer = 40, maintainers = 40, admin = 60, administrator = 60}
+
+--- The access level `text` gives the option `--OPTION` (a number, or a name: no_one,
+-- developer, maintainer, admin), nil when text is nil; anything not in `allowed` is a
+-- usage error naming the option.
+function M.access_level(option, text, allowed)
+  if text == nil then return nil end
+  local level = math.tointeger(tonumber(text)) or LEVEL_NAMES[(text:lower():gsub("[%s-]", "_"))]
+  local names = {}
+  for _, a in ipairs(allowed) do
+    if level == a then return level end
+    names[#names + 1] = ("%d (%s)"):format(a, LEVELS[a] or "?")
+  end
+  M.fail(("--%s: %q is not an allowed access level; use one of %s"):format((option:gsub("_", "-")), text,
+    table.concat(names, ", ")))
 end
 
 --- A glob over full paths: `*` matches any run of characters (`/` included),
