@@ -239,6 +239,23 @@ struct RecipeTests {
         let unknown = try r.grove(["recipe", "audit", "--bogus"])
         #expect(unknown.status == 2 && unknown.stderr.contains("unknown option --bogus\nusage: grove recipe audit [--json]"), "\(unknown.stderr)")
     }
+
+    /// A maintainer may not list hooks or service accounts: the audit says so and goes on.
+    @Test(arguments: GroveTarget.Kind.allCases)
+    func auditAsAMaintainerReportsWhatItCannotSee(_ kind: GroveTarget.Kind) throws {
+        let r = try RecipeRun(kind, seed: RecipeRun.seed + "\n" + """
+            local alice = users.create{username = "alice", name = "Alice", email = "alice@example.com"}
+            members.add("platform", {user_id = alice.id, access_level = 40})
+            """)
+        let run = try r.grove(["--as", "alice", "run", RecipeRun.recipes.appendingPathComponent("audit.lua").path, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stderr.contains("traceback"), "\(run.stderr)")
+        let findings = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: String]] ?? []
+        #expect(findings.contains { $0["check"] == "not visible" && $0["group"] == "platform" && $0["detail"] == "hooks.list: 403 Forbidden" },
+                "\(findings)")
+        #expect(findings.contains { $0["check"] == "not visible" && $0["group"] == "team-a" && ($0["detail"] ?? "").hasPrefix("service_accounts.list: 403") },
+                "\(findings)")
+    }
 }
 
 /// One seeded store and the recipes run against it through `kind`.
