@@ -124,9 +124,12 @@ struct RecipeTests {
         let first = try r.recipe("tour.lua", [])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains(kind == .remote ? "the GitLab at http://127.0.0.1:" : "the embedded store at"))
+        let before = try r.changeCount()
         let second = try r.recipe("tour.lua", [])
         #expect(second.status == 0, "a second tour finds everything in place: \(second.stderr)")
         #expect(second.stdout.contains("platform: already there"))
+        #expect(!second.stdout.contains("marked:"), "the sandbox is deleted and restored on the first run only")
+        #expect(try r.changeCount() == before, "a second tour changes nothing: \(second.stdout)")
     }
 
     // MARK: Reported bugs
