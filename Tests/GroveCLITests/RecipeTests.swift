@@ -259,6 +259,30 @@ struct RecipeTests {
         #expect(findings.contains { $0["check"] == "not visible" && $0["group"] == "team-a" && ($0["detail"] ?? "").hasPrefix("service_accounts.list: 403") },
                 "\(findings)")
     }
+
+    @Test(arguments: GroveTarget.Kind.allCases)
+    func reorganiseNamesAnUnusableFileAndCountsInEnglish(_ kind: GroveTarget.Kind) throws {
+        let r = try RecipeRun(kind)
+        let before = try r.changeCount()
+        let missing = r.dir.appendingPathComponent("missing.csv").path
+        let absent = try r.recipe("reorganise.lua", [missing])
+        #expect(absent.status == 2, "\(absent.stderr)")
+        #expect(absent.stderr.contains("reorganise: \(missing): No such file or directory"), "\(absent.stderr)")
+        #expect(!absent.stderr.contains("traceback"), "\(absent.stderr)")
+        let short = r.dir.appendingPathComponent("short.csv").path
+        try "source_path,new_parent_path\nplatform/web,data\nplatform/api\n".write(toFile: short, atomically: true, encoding: .utf8)
+        let shortRow = try r.recipe("reorganise.lua", [short])
+        #expect(shortRow.status == 2, "\(shortRow.stderr)")
+        #expect(shortRow.stderr.contains("reorganise: \(short): line 3 has 1 field"), "\(shortRow.stderr)")
+        #expect(!shortRow.stderr.contains("traceback"), "\(shortRow.stderr)")
+        #expect(try r.changeCount() == before)
+
+        let one = r.dir.appendingPathComponent("one.csv").path
+        try "source_path,new_parent_path\nplatform/web,data\n".write(toFile: one, atomically: true, encoding: .utf8)
+        let run = try r.recipe("reorganise.lua", [one])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("1 group moved") && !run.stdout.contains("1 groups"), "\(run.stdout)")
+    }
 }
 
 /// One seeded store and the recipes run against it through `kind`.
