@@ -283,6 +283,21 @@ struct RecipeTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("1 group moved") && !run.stdout.contains("1 groups"), "\(run.stdout)")
     }
+
+    @Test(arguments: GroveTarget.Kind.allCases)
+    func secretPushProtectionReportsOnlyRealChanges(_ kind: GroveTarget.Kind) throws {
+        let r = try RecipeRun(kind)
+        let first = try r.recipe("secret-push-protection.lua", ["platform*"])
+        #expect(first.stdout.contains("1 group updated, 0 unchanged"), "\(first.stdout)")
+        let before = try r.changeCount()
+        let again = try r.recipe("secret-push-protection.lua", ["platform*"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("unchanged platform"), "\(again.stdout)")
+        #expect(again.stdout.contains("0 groups updated, 1 unchanged"), "\(again.stdout)")
+        #expect(try r.changeCount() == before, "a re-run changes nothing")
+        let off = try r.recipe("secret-push-protection.lua", ["platform*", "--disable"])
+        #expect(off.stdout.contains("1 group updated, 0 unchanged"), "\(off.stdout)")
+    }
 }
 
 /// One seeded store and the recipes run against it through `kind`.
