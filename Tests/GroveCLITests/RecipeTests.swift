@@ -124,9 +124,179 @@ struct RecipeTests {
         let first = try r.recipe("tour.lua", [])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains(kind == .remote ? "the GitLab at http://127.0.0.1:" : "the embedded store at"))
+        let before = try r.changeCount()
         let second = try r.recipe("tour.lua", [])
         #expect(second.status == 0, "a second tour finds everything in place: \(second.stderr)")
         #expect(second.stdout.contains("platform: already there"))
+        #expect(!second.stdout.contains("marked:"), "the sandbox is deleted and restored on the first run only")
+        #expect(try r.changeCount() == before, "a second tour changes nothing: \(second.stdout)")
+    }
+
+    // MARK: Reported bugs
+
+    /// A run that stops part-way (here alice may rotate a-team's tokens, then gets a 403 on
+    /// data's service accounts) keeps the values it rotated in the 0600 file.
+    @Test(arguments: GroveTarget.Kind.allCases)
+    func rotateTokensKeepsWhatItRotatedWhenStoppedPartWay(_ kind: GroveTarget.Kind) throws {
+        let r = try RecipeRun(kind, seed: RecipeRun.seed + "\n" + """
+            local alice = users.create{username = "alice", name = "Alice", email = "alice@example.com"}
+            groups.create{name = "a-team", path = "a-team", visibility = "internal"}
+            members.add("a-team", {user_id = alice.id, access_level = 50})
+            local bot = service_accounts.create("a-team", {username = "early-bot"})
+            service_accounts.create_token("a-team", bot.id, {name = "early", scopes = {"api"}, expires_at = soon})
+            """)
+        let out = r.dir.appendingPathComponent("rotated.txt").path
+        let run = try r.grove(["--as", "alice", "run", RecipeRun.recipes.appendingPathComponent("rotate-tokens.lua").path, "30", out])
+        #expect(run.status != 0, "alice may not list data's service accounts: \(run.stdout)")
+        #expect(run.stderr.contains("403"), "\(run.stderr)")
+        #expect(run.stdout.contains("rotated a-team / early-bot / early"), "\(run.stdout)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: out)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let written = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(written.hasPrefix("a-team early-bot early glpat-"), "the rotated value is kept: \(written)")
+        #expect(written.split(separator: "\n").count == 1)
+        #expect(!run.stdout.contains("glpat-") && !run.stderr.contains("glpat-"), "token values must not be printed")
+        // The file is appended to, never emptied: a second run keeps the first one's values.
+        let rerun = try r.grove(["--as", "alice", "run", RecipeRun.recipes.appendingPathComponent("rotate-tokens.lua").path, "30", out])
+        #expect(rerun.status != 0)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == written, "nothing left to rotate in a-team, nothing lost")
+    }
+
+    /// New tokens expire after the window (DAYS + 7 days), not on GitLab's 7-day default
+    /// inside it: a second run with the same DAYS rotates nothing.
+    @Test(arguments: GroveTarget.Kind.allCases)
+    func rotateTokensTwiceRotatesOnce(_ kind: GroveTarget.Kind) throws {
+        let r = try RecipeRun(kind, seed: RecipeRun.seed + "\nsettings.integrations.update{service_access_tokens_expiration_enforced = true}")
+        let inWindow = try r.value("os.date('!%Y-%m-%d', os.time() + 10 * 86400)").trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        let before = try r.changeCount()
+        for bad in [["--expires-at", "soon"], ["--expires-at", "2025-02-30"], ["--expires-at", inWindow]] {
+            let refused = try r.recipe("rotate-tokens.lua", ["14", r.dir.appendingPathComponent("refused.txt").path] + bad)
+            #expect(refused.status == 2, "\(bad): \(refused.stderr)")
+            #expect(refused.stderr.contains("--expires-at") && !refused.stderr.contains("traceback"), "\(refused.stderr)")
+        }
+        #expect(try r.changeCount() == before, "a refused --expires-at rotates nothing")
+        let expected = try r.value("os.date('!%Y-%m-%d', os.time() + 21 * 86400)").trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        let first = try r.recipe("rotate-tokens.lua", ["14", r.dir.appendingPathComponent("first.txt").path])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("1 token rotated"), "\(first.stdout)")
+        #expect(first.stdout.contains("now \(expected))"), "DAYS + 7 days: \(first.stdout)")
+        let second = try r.recipe("rotate-tokens.lua", ["14", r.dir.appendingPathComponent("second.txt").path])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("0 tokens rotated"), "\(second.stdout)")
+    }
+
+    /// --push/--merge/--unprotect take GitLab's levels by number or name; anything else is a
+    /// usage error naming the option before anything changes. Levels not given are kept.
+    @Test(arguments: GroveTarget.Kind.allCases)
+    func protectBranchesChecksLevelsAndKeepsWhatIsNotGiven(_ kind: GroveTarget.Kind) throws {
+        let r = try RecipeRun(kind)
+        let before = try r.changeCount()
+        for (option, value) in [("--push", "dev"), ("--push", "50"), ("--merge", "owner"), ("--unprotect", "-1"), ("--merge", "")] {
+            let refused = try r.recipe("protect-branches.lua", ["team-*", "release/*", option, value])
+            #expect(refused.status == 2, "\(option) \(value): \(refused.stderr)")
+            #expect(refused.stderr.contains("\(option): "), "\(refused.stderr)")
+            #expect(refused.stderr.contains("usage: grove recipe protect-branches"), "\(refused.stderr)")
+            #expect(!refused.stderr.contains("traceback"), "\(refused.stderr)")
+        }
+        #expect(try r.changeCount() == before, "a refused level changes nothing")
+
+        let named = try r.recipe("protect-branches.lua", ["team-a", "release/*", "--push", "developer", "--merge", "No one"])
+        #expect(named.status == 0, "\(named.stderr)")
+        #expect(try r.value("branches.get('team-a', 'release/*').push_access_levels[1].access_level") == "30")
+        #expect(try r.value("branches.get('team-a', 'release/*').merge_access_levels[1].access_level") == "0")
+        #expect(try r.value("branches.get('team-a', 'release/*').unprotect_access_levels[1].access_level") == "40", "GitLab's default")
+
+        // team-b's main: push 30, merge 40 and force push allowed (the seed). Only --merge is given.
+        let merge = try r.recipe("protect-branches.lua", ["team-b", "main", "--merge", "developer"])
+        #expect(merge.stdout.contains("0 protected, 1 updated, 0 unchanged"), "\(merge.stdout)")
+        #expect(try r.value("branches.get('team-b', 'main').push_access_levels[1].access_level") == "30", "push kept")
+        #expect(try r.value("branches.get('team-b', 'main').allow_force_push") == "true", "force push kept")
+        #expect(try r.value("branches.get('team-b', 'main').merge_access_levels[1].access_level") == "30")
+        let off = try r.recipe("protect-branches.lua", ["team-b", "main", "--no-force-push"])
+        #expect(off.stdout.contains("0 protected, 1 updated, 0 unchanged"), "\(off.stdout)")
+        #expect(try r.value("branches.get('team-b', 'main').allow_force_push") == "false")
+        #expect(try r.value("branches.get('team-b', 'main').push_access_levels[1].access_level") == "30")
+    }
+
+    /// Every recipe answers --help and -h with its header and `usage: grove recipe NAME`,
+    /// exit 0, and writes nothing (the tour included).
+    @Test func everyRecipeAnswersHelp() throws {
+        let r = try RecipeRun(.embedded)
+        let names = try FileManager.default.contentsOfDirectory(atPath: RecipeRun.recipes.path)
+            .filter { $0.hasSuffix(".lua") }.map { String($0.dropLast(4)) }.sorted()
+        #expect(names.count >= 8)
+        let before = try r.changeCount()
+        let outfile = r.dir.appendingPathComponent("help-tokens.txt").path
+        for name in names {
+            for flag in ["--help", "-h"] {
+                let arguments = name == "rotate-tokens" ? ["14", outfile, flag] : [flag]
+                let help = try r.grove(["recipe", name] + arguments)
+                #expect(help.status == 0, "\(name) \(flag): \(help.stderr)")
+                #expect(help.stdout.contains("usage: grove recipe \(name)"), "\(name) \(flag): \(help.stdout)")
+                #expect(help.stdout.contains("Purpose:") && help.stdout.contains("Arguments:"), "\(name) \(flag): \(help.stdout)")
+                #expect(help.stderr.isEmpty, "\(name) \(flag): \(help.stderr)")
+            }
+        }
+        #expect(try r.changeCount() == before, "--help wrote to the store")
+        #expect(!FileManager.default.fileExists(atPath: outfile), "rotate-tokens --help wrote its OUTFILE")
+        let unknown = try r.grove(["recipe", "audit", "--bogus"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("unknown option --bogus\nusage: grove recipe audit [--json]"), "\(unknown.stderr)")
+    }
+
+    /// A maintainer may not list hooks or service accounts: the audit says so and goes on.
+    @Test(arguments: GroveTarget.Kind.allCases)
+    func auditAsAMaintainerReportsWhatItCannotSee(_ kind: GroveTarget.Kind) throws {
+        let r = try RecipeRun(kind, seed: RecipeRun.seed + "\n" + """
+            local alice = users.create{username = "alice", name = "Alice", email = "alice@example.com"}
+            members.add("platform", {user_id = alice.id, access_level = 40})
+            """)
+        let run = try r.grove(["--as", "alice", "run", RecipeRun.recipes.appendingPathComponent("audit.lua").path, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stderr.contains("traceback"), "\(run.stderr)")
+        let findings = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: String]] ?? []
+        #expect(findings.contains { $0["check"] == "not visible" && $0["group"] == "platform" && $0["detail"] == "hooks.list: 403 Forbidden" },
+                "\(findings)")
+        #expect(findings.contains { $0["check"] == "not visible" && $0["group"] == "team-a" && ($0["detail"] ?? "").hasPrefix("service_accounts.list: 403") },
+                "\(findings)")
+    }
+
+    @Test(arguments: GroveTarget.Kind.allCases)
+    func reorganiseNamesAnUnusableFileAndCountsInEnglish(_ kind: GroveTarget.Kind) throws {
+        let r = try RecipeRun(kind)
+        let before = try r.changeCount()
+        let missing = r.dir.appendingPathComponent("missing.csv").path
+        let absent = try r.recipe("reorganise.lua", [missing])
+        #expect(absent.status == 2, "\(absent.stderr)")
+        #expect(absent.stderr.contains("reorganise: \(missing): No such file or directory"), "\(absent.stderr)")
+        #expect(!absent.stderr.contains("traceback"), "\(absent.stderr)")
+        let short = r.dir.appendingPathComponent("short.csv").path
+        try "source_path,new_parent_path\nplatform/web,data\nplatform/api\n".write(toFile: short, atomically: true, encoding: .utf8)
+        let shortRow = try r.recipe("reorganise.lua", [short])
+        #expect(shortRow.status == 2, "\(shortRow.stderr)")
+        #expect(shortRow.stderr.contains("reorganise: \(short): line 3 has 1 field"), "\(shortRow.stderr)")
+        #expect(!shortRow.stderr.contains("traceback"), "\(shortRow.stderr)")
+        #expect(try r.changeCount() == before)
+
+        let one = r.dir.appendingPathComponent("one.csv").path
+        try "source_path,new_parent_path\nplatform/web,data\n".write(toFile: one, atomically: true, encoding: .utf8)
+        let run = try r.recipe("reorganise.lua", [one])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("1 group moved") && !run.stdout.contains("1 groups"), "\(run.stdout)")
+    }
+
+    @Test(arguments: GroveTarget.Kind.allCases)
+    func secretPushProtectionReportsOnlyRealChanges(_ kind: GroveTarget.Kind) throws {
+        let r = try RecipeRun(kind)
+        let first = try r.recipe("secret-push-protection.lua", ["platform*"])
+        #expect(first.stdout.contains("1 group updated, 0 unchanged"), "\(first.stdout)")
+        let before = try r.changeCount()
+        let again = try r.recipe("secret-push-protection.lua", ["platform*"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("unchanged platform"), "\(again.stdout)")
+        #expect(again.stdout.contains("0 groups updated, 1 unchanged"), "\(again.stdout)")
+        #expect(try r.changeCount() == before, "a re-run changes nothing")
+        let off = try r.recipe("secret-push-protection.lua", ["platform*", "--disable"])
+        #expect(off.stdout.contains("1 group updated, 0 unchanged"), "\(off.stdout)")
     }
 }
 
@@ -159,8 +329,8 @@ final class RecipeRun {
         service_accounts.create_token("team-a", bot.id, {name = "forever", scopes = {"read_api"}})
         """
 
-    init(_ kind: GroveTarget.Kind) throws {
-        target = try GroveTarget(kind, seed: Self.seed)
+    init(_ kind: GroveTarget.Kind, seed: String = RecipeRun.seed) throws {
+        target = try GroveTarget(kind, seed: seed)
     }
 
     func grove(_ arguments: [String]) throws -> GroveProcess.Output { try target.grove(arguments) }

@@ -177,6 +177,30 @@ t.ok(tostring(err):find("/nonexistent-grove-dir/secret: No such file or director
 t.is_argument_error(t.call_err(grove.write_secret_file, secret, { "x" }),
   "bad argument #2 to 'grove.write_secret_file' (string expected, got table)", "grove.write_secret_file: a table as the text")
 
+-- grove.append_secret_file: appended to (never emptied), narrowed to 0600; /dev/null keeps its mode
+secret = os.tmpname()
+local loose = assert(io.open(secret, "w"))
+loose:write("kept\n")
+loose:close()
+os.execute("chmod 644 " .. t.shell_quote(secret))
+t.eq(t.call_ok(grove.append_secret_file, secret, "a glpat-one\n"), nil, "grove.append_secret_file: no value")
+t.call_ok(grove.append_secret_file, secret, "b glpat-two\n")
+f = assert(io.open(secret, "r"))
+t.eq(f:read("a"), "kept\na glpat-one\nb glpat-two\n", "grove.append_secret_file: appended, nothing lost")
+f:close()
+t.eq(t.capture("stat -c %a " .. t.shell_quote(secret)), "600\n", "grove.append_secret_file: narrowed to 0600")
+os.remove(secret)
+local fresh = os.tmpname()
+os.remove(fresh)
+t.call_ok(grove.append_secret_file, fresh, "")
+t.eq(t.capture("stat -c %a:%s " .. t.shell_quote(fresh)), "600:0\n", "grove.append_secret_file: created empty with mode 0600")
+os.remove(fresh)
+local null_mode = t.capture("stat -c %a /dev/null")
+t.call_ok(grove.append_secret_file, "/dev/null", "x\n")
+t.eq(t.capture("stat -c %a /dev/null"), null_mode, "grove.append_secret_file: /dev/null keeps its mode")
+t.is_argument_error(t.call_err(grove.append_secret_file, secret, 1 < 2),
+  "bad argument #2 to 'grove.append_secret_file' (string expected, got boolean)", "grove.append_secret_file: a boolean as the text")
+
 -- grove.csvcodec
 local rows = t.call_ok(grove.csvcodec.decode, 'path,name\r\n"a,b","say ""hi"""\n')
 t.eq(#rows, 2, "csvcodec.decode: two records")

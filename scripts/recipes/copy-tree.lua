@@ -25,7 +25,7 @@ Example:   grove run scripts/recipes/copy-tree.lua --from old --to new platform 
 
 local recipe = require "grove.recipe"
 local json = require "grove.json"
-local usage = "usage: copy-tree.lua [--from NAME|--from-url URL|--from-db FILE] [--to NAME|--to-url URL|--to-db FILE]"
+local usage = "[--from NAME|--from-url URL|--from-db FILE] [--to NAME|--to-url URL|--to-db FILE]"
   .. " SOURCE_PATH DEST_PARENT_PATH"
 local opts = recipe.options({...}, {values = {"from", "to", "from_url", "to_url", "from_token_file",
   "to_token_file", "from_db", "to_db"},

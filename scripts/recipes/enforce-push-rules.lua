@@ -13,7 +13,7 @@ Example:   grove run scripts/recipes/enforce-push-rules.lua platform
 local recipe = require "grove.recipe"
 local report = require "grove.report"
 local opts = recipe.options({...}, {flags = {"json"}, positionals = 1},
-  "usage: enforce-push-rules.lua PATH [--json]")
+  "PATH [--json]")
 
 -- The standard rule: edit it here to change what every group gets.
 local STANDARD = {

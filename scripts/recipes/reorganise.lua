@@ -12,23 +12,34 @@ Purpose:   reads a CSV with the columns `source_path,new_parent_path` and moves
            exist, the new parent is among the source's transfer locations, its
            path is free there), and the moves are made one by one: should one
            fail all the same, those made are listed and it stops.
-Arguments: MAPPING.csv
+Arguments: MAPPING.csv   a header row naming both columns, then a row a move; a file
+                         that cannot be read or a short row stops it (exit 2)
 Example:   grove run scripts/recipes/reorganise.lua moves.csv
            grove --as alice run scripts/recipes/reorganise.lua moves.csv   # with alice's rights
 ]]
 
 local csv = require "grove.csv"
 local recipe = require "grove.recipe"
-local opts = recipe.options({...}, {positionals = 1}, "usage: reorganise.lua MAPPING.csv")
+local opts = recipe.options({...}, {positionals = 1}, "MAPPING.csv")
 
-local rows, header = csv.read(opts[1])
+-- A file that cannot be read, a row without both fields or without a source path is a
+-- usage error naming the file (and line), before anything is checked or moved.
+local function unusable(message)
+  io.stderr:write(("reorganise: %s\n"):format(message))
+  os.exit(2)
+end
+local read, rows, header = pcall(csv.read, opts[1])
+if not read then
+  local message = tostring(rows):gsub("^.-grove%.csv: ", "")
+  unusable(message:sub(1, #opts[1]) == opts[1] and message or (opts[1] .. ": " .. message))
+end
 for _, column in ipairs{"source_path", "new_parent_path"} do
   local found = false
   for _, name in ipairs(header) do found = found or name == column end
-  if not found then
-    io.stderr:write(("reorganise: %s has no %s column\n"):format(opts[1], column))
-    os.exit(2)
-  end
+  if not found then unusable(("%s has no %s column"):format(opts[1], column)) end
+end
+for i, row in ipairs(rows) do
+  if row.source_path == "" then unusable(("%s: line %d: source_path is empty"):format(opts[1], i + 1)) end
 end
 
 local function move(row)
@@ -85,4 +96,4 @@ local function move_all()
   end
 end
 if embedded then grove.transaction(move_all) else move_all() end
-print(("%d groups moved"):format(#rows))
+print(("%d group%s moved"):format(#rows, #rows == 1 and "" or "s"))

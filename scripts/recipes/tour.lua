@@ -12,8 +12,10 @@ Example:   ./scripts/grove run scripts/recipes/tour.lua
            grove run --dry-run scripts/recipes/tour.lua   # what it would change
 ]]
 
+local recipe = require "grove.recipe"
 local tree = require "grove.tree"
 local report = require "grove.report"
+recipe.options({...}, {}, "")
 
 local function section(title) print(("\n== %s =="):format(title)) end
 local function say(fmt, ...) print("  " .. fmt:format(...)) end
@@ -95,11 +97,15 @@ local _, err3 = pcall(groups.get, "no/such/group")
 say("%s", tostring(err3))
 
 section("Delete and restore (7 days retention)")
-local doomed = groups.ensure{path = "sandbox", name = "Sandbox", parent = "platform"}
-groups.delete(doomed.id)
-say("marked: %s", tostring(groups.get(doomed.id).marked_for_deletion_on))
-groups.restore(doomed.id)
-say("restored: %s", groups.get(doomed.id).full_path)
+local doomed, created = groups.ensure{path = "sandbox", name = "Sandbox", parent = "platform"}
+if created.created then
+  groups.delete(doomed.id)
+  say("marked: %s", tostring(groups.get(doomed.id).marked_for_deletion_on))
+  groups.restore(doomed.id)
+  say("restored: %s", groups.get(doomed.id).full_path)
+else
+  say("sandbox: already deleted and restored once, at %s", doomed.full_path)
+end
 
 section("Audit trail (latest 5)")
 local latest = audit.list{order = "desc"}:first(5)
