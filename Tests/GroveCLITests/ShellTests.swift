@@ -202,6 +202,38 @@ struct ShellTests {
         #expect(piped.stdout.contains("… 5 more (:all() to fetch all)"))
     }
 
+    /// The default pager on the shell's controlling terminal: started in a process group of
+    /// its own, `less` was stopped as soon as it touched the terminal and the shell hung.
+    @Test("the default pager, a real less, pages long output and q returns to a working prompt")
+    func lessPagesAndQuits() throws {
+        try seed()
+        let terminal = try PseudoTerminal(arguments: ["--db", db], environment: ["PAGER": "less -FRX", "LESS": ""],
+                                          rows: 10, columns: 120, controlling: true)
+        defer { terminal.terminate() }
+        try terminal.expect("grove> ")
+        terminal.waitUntilEditing()
+        terminal.send("groups.list{}\r")
+        try terminal.expect("full_path")
+        // less shows a screenful and waits at its prompt for a key.
+        try terminal.expect(":")
+        Thread.sleep(forTimeInterval: 0.3)
+        terminal.send("q")
+        try terminal.expect("grove> ")
+        #expect(try output(of: "1 + 1", in: terminal) == "2\r\n")
+        // Ctrl-C to the pager ends nothing but the page either.
+        terminal.send("groups.list{}\r")
+        try terminal.expect("full_path")
+        Thread.sleep(forTimeInterval: 0.3)
+        terminal.send("\u{3}")
+        Thread.sleep(forTimeInterval: 0.3)
+        terminal.send("q")
+        try terminal.expect("grove> ")
+        #expect(try output(of: "2 + 3", in: terminal) == "5\r\n")
+        terminal.waitUntilEditing()
+        terminal.send("\u{4}")
+        #expect(terminal.waitForExit() == 0)
+    }
+
     @Test("Ctrl-C at the first prompt cancels the line and the shell goes on")
     func interruptBeforeAnyStatement() throws {
         let terminal = try shell()
