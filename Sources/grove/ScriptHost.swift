@@ -295,13 +295,23 @@ final class ScriptHost {
         do {
             return (try lua.load(code, chunkName: chunkName), false)
         } catch let error as ScriptError where !error.isIncompleteInput {
-            // `1 +` is an unfinished expression, not a bad statement: ask for more.
-            do {
-                _ = try lua.load("return " + code, chunkName: chunkName)
-            } catch let unfinished as ScriptError where unfinished.isIncompleteInput {
-                throw unfinished
-            }
+            // `1 +` is an unfinished expression, not a bad statement: ask for more. Any
+            // other error is the statement's, as lua.c reports it: the `return` attempt's
+            // (`unexpected symbol near 'local'`) says nothing about what was typed.
+            if let unfinished = incompleteError(loading: "return " + code, chunkName: chunkName) { throw unfinished }
             throw error
+        }
+    }
+
+    /// The syntax error of `code` when it is unfinished (an error at `<eof>`), else nil.
+    private func incompleteError(loading code: String, chunkName: String) -> ScriptError? {
+        do {
+            _ = try lua.load(code, chunkName: chunkName)
+            return nil
+        } catch let error as ScriptError where error.isIncompleteInput {
+            return error
+        } catch {
+            return nil
         }
     }
 

@@ -164,6 +164,31 @@ struct REPLTests {
         #expect(result.stderr.contains("stdin:1: oops"))
     }
 
+    /// lua.c's rule: when `return LINE` does not compile, the error shown is the one of
+    /// LINE as statements, not the one of the `return` attempt.
+    @Test("a syntax error names what was typed, in the shell and in -e")
+    func syntaxErrorsOfTheStatement() throws {
+        let session = "local = 5\nx = 1; #x\nif x then y() else\nend end\nprint('still here')\n"
+        let shell = try GroveProcess.run(["--memory", "-i"], stdin: session)
+        #expect(shell.status == 0, "\(shell.stderr)")
+        #expect(shell.stdout == "still here\n")
+        let errors = shell.stderr.split(separator: "\n").filter { $0.hasPrefix("grove: ") }
+        #expect(errors == [
+            "grove: stdin:1: <name> expected near '='",
+            "grove: stdin:1: unexpected symbol near '#'",
+            "grove: stdin:2: <eof> expected near 'end'",
+        ], "\(shell.stderr)")
+        for (code, message) in [("local = 5", "(command line):1: <name> expected near '='"),
+                                ("x = 1; #x", "(command line):1: unexpected symbol near '#'"),
+                                ("if x then y() else\nend end", "(command line):2: <eof> expected near 'end'")] {
+            let oneLiner = try GroveProcess.run(["--memory", "-e", code])
+            #expect(oneLiner.status == 1)
+            #expect(oneLiner.stderr.hasPrefix("grove: \(message)"), "\(code): \(oneLiner.stderr)")
+        }
+        // Unfinished input still continues: `1 +` then `2`.
+        #expect(try GroveProcess.run(["--memory", "-i"], stdin: "1 +\n2\n").stdout == "3\n")
+    }
+
     @Test func interactiveAfterScript() throws {
         let dir = try GroveProcess.temporaryDirectory()
         let path = dir.appendingPathComponent("setup.lua").path
