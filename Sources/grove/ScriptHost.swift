@@ -353,6 +353,11 @@ final class ScriptHost {
           local function show(v)
             local t = type(v)
             if t == 'number' or t == 'boolean' or t == 'nil' then return tostring(v) end
+            -- A lazy list as the shell shows it: its first page as a table.
+            if t == 'userdata' and debug.getmetatable(v) == debug.getregistry()['grove.iterator'] then
+              local ok, shell = pcall(require, 'grove.shell')
+              if ok then return shell.show(v) end
+            end
             if inspect == nil then
               local ok, loaded = pcall(require, 'grove.inspect')
               inspect = ok and loaded or tostring

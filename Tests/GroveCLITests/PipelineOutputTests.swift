@@ -68,6 +68,22 @@ struct PipelineOutputTests {
         #expect(rehearsal.stderr.contains("dry run: 1 change"))
     }
 
+    @Test("a one-liner's lazy list prints its items as the shell shows them, or as JSON")
+    func oneLinerLazyList() throws {
+        let shown = try GroveProcess.run(["--db", db, "-e", "groups.list{}"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(!shown.stdout.contains("grove.iterator"), "\(shown.stdout)")
+        let lines = shown.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.split(separator: " ").map(String.init) == ["id", "full_path", "visibility", "parent_id"], "\(shown.stdout)")
+        #expect(lines.count == 4 && shown.stdout.contains(" data ") && shown.stdout.contains(" platform "), "\(shown.stdout)")
+        let array = try GroveProcess.run(["--db", db, "--json", "-e", "groups.list{}"])
+        let items = try #require(try json(array.stdout) as? [[String: Any]])
+        #expect(items.compactMap { $0["full_path"] as? String }.sorted() == ["data", "platform"])
+        let jsonLines = try GroveProcess.run(["--db", db, "--jsonl", "-e", "groups.list{}"])
+        let paths = try jsonLines.stdout.split(separator: "\n").map { try #require(try json(String($0)) as? [String: Any])["full_path"] as? String }
+        #expect(paths.compactMap { $0 }.sorted() == ["data", "platform"], "\(jsonLines.stdout)")
+    }
+
     @Test("progress bars stay silent without a terminal")
     func noProgressWithoutATerminal() throws {
         let result = try GroveProcess.run(["--db", db, "-e", """
