@@ -300,6 +300,7 @@ struct RunRequest: Equatable {
         let host = try ScriptHost(store: store.location, remote: remote, verbose: connection.verbose,
                                   invocation: CommandLine.arguments, scriptArguments: scriptAndArguments)
         host.output = json ? .json : jsonl ? .jsonLines : .inspect
+        if json || jsonl { try host.printToStandardError() }
         if let actAs {
             do {
                 host.session.actingAs = try host.session.backend.user(named: actAs, as: nil)

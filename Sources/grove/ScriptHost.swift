@@ -148,13 +148,35 @@ final class ScriptHost {
                 let (status, events) = try session.backend.dryRun { body() }
                 var text = "dry run: \(events.count) change\(events.count == 1 ? "" : "s") would have been made; nothing was written\n"
                 for event in events { text += "  \(event)\n" }
-                // With --json/--jsonl standard output carries only JSON.
-                if output == .inspect { print(text, terminator: "") } else { FileHandle.standardError.write(Data(text.utf8)) }
+                if outputIsJSON { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: "") }
                 return status
             }
         } catch {
             return report(error)
         }
+    }
+
+    /// Whether standard output carries only JSON: `--json`/`--jsonl`, or `--json`/`--jsonl`
+    /// among the script's arguments (the recipes print JSON when given one). Grove's own
+    /// summaries then go to standard error.
+    var outputIsJSON: Bool {
+        output != .inspect || scriptArguments.dropFirst().contains { $0 == "--json" || $0 == "--jsonl" }
+    }
+
+    /// Under `--json`/`--jsonl`, what the script prints with `print` goes to standard
+    /// error, so that standard output is one JSON document (or JSON lines).
+    func printToStandardError() throws {
+        try lua.run("""
+            local stderr, tostring, select = io.stderr, tostring, select
+            print = function(...)
+              local n = select('#', ...)
+              for i = 1, n do
+                if i > 1 then stderr:write('\\t') end
+                stderr:write(tostring((select(i, ...))))
+              end
+              stderr:write('\\n')
+            end
+            """, chunkName: "=[grove print]")
     }
 
     /// Opens the embedded store, creating the file's directory on first use.
