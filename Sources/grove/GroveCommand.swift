@@ -313,10 +313,11 @@ struct RunRequest: Equatable {
         let mode: ScriptHost.Mode = dryRun ? .dryRun : atomic ? .atomic : .direct
         var status = host.run(in: mode) {
             var status: Int32 = 0
-            for code in execute where status == 0 {
+            // After os.exit (caught under --atomic and --dry-run) nothing more runs.
+            for code in execute where status == 0 && host.exitStatus == nil {
                 status = host.runOneLiner(code)
             }
-            if status == 0, let script = scriptAndArguments.first {
+            if status == 0, host.exitStatus == nil, let script = scriptAndArguments.first {
                 status = script == "-" ? host.runStandardInput() : host.runFile(script)
             } else if nothingToRun && !interactive && !onTerminal {
                 // Like lua.c: with no script and a non-terminal input, run the input.
@@ -324,7 +325,7 @@ struct RunRequest: Equatable {
             }
             return status
         }
-        if status == 0 && (interactive || (nothingToRun && onTerminal)) {
+        if status == 0 && host.exitStatus == nil && (interactive || (nothingToRun && onTerminal)) {
             status = REPL(host: host).run()
         }
         if status != 0 { throw ExitCode(status) }

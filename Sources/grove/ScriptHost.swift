@@ -127,6 +127,8 @@ final class ScriptHost {
     }
 
     /// Runs `body` (which reports its own errors and returns an exit status) in `mode`.
+    /// Under `--atomic` and `--dry-run`, `os.exit(N)` ends the script (see `catchExit`) and
+    /// the run finishes as for a script that returned N: commit or roll back, the report.
     func run(in mode: Mode, _ body: () -> Int32) -> Int32 {
         struct Failed: Error {}
         do {
@@ -134,6 +136,7 @@ final class ScriptHost {
             case .direct:
                 return body()
             case .atomic:
+                try catchExit()
                 var status: Int32 = 0
                 do {
                     try session.backend.transaction {
@@ -141,10 +144,12 @@ final class ScriptHost {
                         if status != 0 { throw Failed() }
                     }
                 } catch is Failed {
-                    report("--atomic: the script failed, nothing was written")
+                    let why = exitStatus.map { "the script called os.exit(\($0))" } ?? "the script failed"
+                    _ = report("--atomic: \(why), nothing was written")
                 }
                 return status
             case .dryRun:
+                try catchExit()
                 let (status, events) = try session.backend.dryRun { body() }
                 var text = "dry run: \(events.count) change\(events.count == 1 ? "" : "s") would have been made; nothing was written\n"
                 for event in events { text += "  \(event)\n" }
@@ -177,6 +182,47 @@ final class ScriptHost {
               stderr:write('\\n')
             end
             """, chunkName: "=[grove print]")
+    }
+
+    // MARK: os.exit in a transaction
+
+    /// The status a script asked for with `os.exit` under `--atomic`/`--dry-run`; nil when
+    /// it did not call it.
+    private(set) var exitStatus: Int32?
+    /// Takes the status the replaced `os.exit` left in the registry.
+    private var takeExitStatus: LuaRef?
+
+    /// `os.exit` would end the process inside the transaction: nothing committed, no dry-run
+    /// report. Here it records its status and ends the script as an error that
+    /// `endedByExit` recognises (`pcall` in the script can catch it, unlike Lua's).
+    private func catchExit() throws {
+        let results = try lua.run("""
+            local registry, tointeger, setmetatable, error = debug.getregistry(), math.tointeger, setmetatable, error
+            os.exit = function(code)
+              local status = (code == nil or code == true) and 0 or code == false and 1 or tointeger(code) or 1
+              registry['grove.exit'] = status
+              error(setmetatable({}, {__tostring = function() return 'os.exit(' .. status .. ')' end}), 0)
+            end
+            return function()
+              local status = registry['grove.exit']
+              registry['grove.exit'] = nil
+              return status
+            end
+            """, chunkName: "=[grove exit]")
+        guard case .function(let take) = results.first else { throw ConversionError(description: "os.exit replacement missing") }
+        takeExitStatus = take
+    }
+
+    /// The status of `os.exit` when it ended the chunk that failed, else nil.
+    private func endedByExit() -> Int32? {
+        guard let take = takeExitStatus, let status = (try? lua.call(take, []))?.first?.intValue else { return nil }
+        exitStatus = Int32(clamping: status)
+        return exitStatus
+    }
+
+    /// A chunk's error: the status of `os.exit` when it ended the chunk, else reported.
+    private func failure(_ error: Error) -> Int32 {
+        endedByExit() ?? report(error)
     }
 
     /// Opens the embedded store, creating the file's directory on first use.
@@ -279,7 +325,7 @@ final class ScriptHost {
             try evaluateAndShow(code, chunkName: "=(command line)")
             return 0
         } catch {
-            return report(error)
+            return failure(error)
         }
     }
 
@@ -295,7 +341,7 @@ final class ScriptHost {
             }
             return 0
         } catch {
-            return report(error)
+            return failure(error)
         }
     }
 

@@ -293,6 +293,34 @@ struct RunModeTests {
         #expect(try groupCount() == "2\n")
     }
 
+    /// os.exit used to end the process inside the transaction: --atomic wrote nothing and
+    /// said nothing, --dry-run printed no report.
+    @Test("os.exit under --atomic commits on 0/true and rolls back otherwise; --dry-run still reports")
+    func osExitInATransaction() throws {
+        let succeeds = try script("groups.create{name = 'A', path = 'aa'}\nio.write('before exit\\n')\nos.exit(0)\nerror('not reached')")
+        let committed = try GroveProcess.run(["--db", db, "--atomic", succeeds])
+        #expect(committed.status == 0, "\(committed.stderr)")
+        #expect(committed.stdout == "before exit\n" && committed.stderr.isEmpty, "\(committed)")
+        #expect(try groupCount() == "1\n")
+        let viaTrue = try GroveProcess.run(["--db", db, "--atomic", "-e", "groups.create{name = 'B', path = 'bb'} os.exit(true)", "-e", "error('not reached')"])
+        #expect(viaTrue.status == 0, "\(viaTrue.stderr)")
+        #expect(try groupCount() == "2\n")
+        let fails = try script("groups.create{name = 'C', path = 'cc'}\nos.exit(4)")
+        let rolledBack = try GroveProcess.run(["--db", db, "--atomic", fails])
+        #expect(rolledBack.status == 4)
+        #expect(rolledBack.stderr.contains("--atomic: the script called os.exit(4), nothing was written"), "\(rolledBack.stderr)")
+        #expect(try GroveProcess.run(["--db", db, "--atomic", "-e", "groups.create{name = 'D', path = 'dd'} os.exit(false)"]).status == 1)
+        #expect(try groupCount() == "2\n")
+        let rehearsal = try GroveProcess.run(["--db", db, "--dry-run", fails])
+        #expect(rehearsal.status == 4)
+        #expect(rehearsal.stdout.contains("dry run: 1 change would have been made; nothing was written"), "\(rehearsal)")
+        #expect(rehearsal.stdout.contains("cc"))
+        let rehearsedZero = try GroveProcess.run(["--db", db, "--dry-run", try script("groups.create{name = 'E', path = 'ee'}\nos.exit(0)")])
+        #expect(rehearsedZero.status == 0)
+        #expect(rehearsedZero.stdout.contains("dry run: 1 change"), "\(rehearsedZero)")
+        #expect(try groupCount() == "2\n")
+    }
+
     @Test func directRunsKeepWhatWasDoneBeforeAnError() throws {
         let failing = try script("groups.create{name = 'A', path = 'aa'}\nerror('late failure')")
         #expect(try GroveProcess.run(["--db", db, failing]).status == 1)
