@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import grove
 
 @Suite("grove executable: scripts, one-liners, stdin")
 struct ScriptRunnerTests {
@@ -53,6 +54,34 @@ struct ScriptRunnerTests {
         #expect(option.status == 2, "\(option.stderr)")
         #expect(option.stderr.contains("unknown option '--store'"), "\(option.stderr)")
         #expect(!option.stderr.contains("neither a subcommand"), "\(option.stderr)")
+    }
+
+    @Test("a misspelt option names the nearest one")
+    func misspeltOptionsGetASuggestion() throws {
+        let job = try script("x.lua", "print('ran')")
+        let cases = [
+            (["--dryrun", job], "unknown option '--dryrun'; did you mean --dry-run?"),
+            (["--jsn", "-e", "1"], "unknown option '--jsn'; did you mean --json?"),
+            (["run", "--atomc", job], "unknown option '--atomc'; did you mean --atomic?"),
+            (["--memroy", "-e", "1"], "unknown option '--memroy'; did you mean --memory?"),
+        ]
+        for (arguments, message) in cases {
+            let result = try GroveProcess.run(arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(!result.stdout.contains("ran"))
+        }
+        let farOff = try GroveProcess.run(["--frobnicate", "-e", "1"])
+        #expect(farOff.status == 2 && !farOff.stderr.contains("did you mean"), "\(farOff.stderr)")
+        // Every option `grove help run` lists is a candidate, and no other.
+        let help = try GroveProcess.run(["help", "run"]).stdout
+        var listed = Set<String>()
+        for line in help.split(separator: "\n") {
+            guard let match = line.wholeMatch(of: /\ \ (-[a-z-]+)(?:, (--[a-z-]+))?(?: <[a-z]+>)?(?:\s.*)?/) else { continue }
+            listed.insert(String(match.output.1))
+            if let long = match.output.2 { listed.insert(String(long)) }
+        }
+        #expect(listed == Set(GroveCommand.runOptions), "\(listed.symmetricDifference(GroveCommand.runOptions).sorted())")
     }
 
     @Test("grove admin token mints a sudo-scoped token for a remote client; an unknown scope is refused")
