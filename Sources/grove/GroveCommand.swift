@@ -81,6 +81,10 @@ struct GroveCommand: ParsableCommand {
     /// ArgumentParser's flags of the root command.
     static let rootOnlyFlags = ["-h", "--help", "--version", "--generate-completion-script", "--experimental-dump-help", "---completion"]
 
+    /// The options of `grove [run]`, which a misspelt one is compared with.
+    static let runOptions = ["--db", "--memory", "--url", "--gitlab", "--token-file", "--verbose", "-e", "-i", "--dry-run",
+                             "--atomic", "--json", "--jsonl", "--as", "-h", "--help", "--version"]
+
     /// The global options followed by a value.
     static let optionsTakingValues = ["--db", "--as", "-e", "--url", "--gitlab", "--token-file", "--group", "--plan"]
 
@@ -125,7 +129,11 @@ extension GroveCommand {
     static func checkScriptWord(_ word: String) throws {
         // `grove --store x`: an option no command knows reaches here as the first word.
         if word.count > 1, word.hasPrefix("-"), !FileManager.default.fileExists(atPath: word) {
-            throw ValidationError("unknown option '\(word)'; 'grove --help' lists the options")
+            let name = word.split(separator: "=", maxSplits: 1).first.map(String.init) ?? word
+            // A long option is compared with the long ones: `-x` is no slip of `-e`.
+            let guess = name.hasPrefix("--")
+                ? NameSuggestion.closest(to: name, among: runOptions.filter { $0.hasPrefix("--") }).map { "did you mean \($0)? " } ?? "" : ""
+            throw ValidationError("unknown option '\(word)'; \(guess)'grove --help' lists the options")
         }
         guard word != "-", !word.contains("/"), !word.contains("."), !FileManager.default.fileExists(atPath: word) else { return }
         let guess = NameSuggestion.closest(to: word, among: subcommandNames).map { "did you mean \($0)? " } ?? ""
@@ -300,6 +308,7 @@ struct RunRequest: Equatable {
         let host = try ScriptHost(store: store.location, remote: remote, verbose: connection.verbose,
                                   invocation: CommandLine.arguments, scriptArguments: scriptAndArguments)
         host.output = json ? .json : jsonl ? .jsonLines : .inspect
+        if json || jsonl { try host.printToStandardError() }
         if let actAs {
             do {
                 host.session.actingAs = try host.session.backend.user(named: actAs, as: nil)
@@ -312,10 +321,11 @@ struct RunRequest: Equatable {
         let mode: ScriptHost.Mode = dryRun ? .dryRun : atomic ? .atomic : .direct
         var status = host.run(in: mode) {
             var status: Int32 = 0
-            for code in execute where status == 0 {
+            // After os.exit (caught under --atomic and --dry-run) nothing more runs.
+            for code in execute where status == 0 && host.exitStatus == nil {
                 status = host.runOneLiner(code)
             }
-            if status == 0, let script = scriptAndArguments.first {
+            if status == 0, host.exitStatus == nil, let script = scriptAndArguments.first {
                 status = script == "-" ? host.runStandardInput() : host.runFile(script)
             } else if nothingToRun && !interactive && !onTerminal {
                 // Like lua.c: with no script and a non-terminal input, run the input.
@@ -323,7 +333,7 @@ struct RunRequest: Equatable {
             }
             return status
         }
-        if status == 0 && (interactive || (nothingToRun && onTerminal)) {
+        if status == 0 && host.exitStatus == nil && (interactive || (nothingToRun && onTerminal)) {
             status = REPL(host: host).run()
         }
         if status != 0 { throw ExitCode(status) }

@@ -127,20 +127,13 @@ struct EditlineReader: LineReader {
     }
 
     mutating func remember(_ entry: String) {
-        guard !entry.allSatisfy(\.isWhitespace), !Self.holdsCredential(entry) else { return }
+        guard !entry.allSatisfy(\.isWhitespace), !SecretLines.holdsSecret(entry) else { return }
         _ = grove_editline_add_history(entry)
         _ = grove_editline_write_history(historyPath)
         _ = grove_editline_history_truncate_file(historyPath, Self.historyLimit)
     }
 
     func close() { _ = grove_editline_write_history(historyPath) }
-
-    /// A line that spells out a token (`grove.connect{token = "glpat-..."}`) stays out of
-    /// the history file, which outlives the session in the user's home.
-    static func holdsCredential(_ line: String) -> Bool {
-        line.contains("glpat-") || line.contains("gloas-") || line.contains("glsoat-")
-            || line.range(of: #"token\s*=\s*["'\[]"#, options: .regularExpression) != nil
-    }
 }
 
 // libedit calls back through C function pointers, which cannot capture context.

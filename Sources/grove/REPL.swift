@@ -13,6 +13,8 @@ final class REPL {
     let host: ScriptHost
     private let display: ShellDisplay
     private var log = SessionLog()
+    /// Whether `SecretLines.notice` was said this session.
+    private var saidSecretNotice = false
 
     init(host: ScriptHost, pager: Pager = Pager()) {
         self.host = host
@@ -53,7 +55,7 @@ final class REPL {
             }
             guard let line else { break }
             if buffer.isEmpty, let command = ShellCommand(line) {
-                reader.remember(line)
+                remember(line, in: &reader)
                 perform(command)
                 continue
             }
@@ -63,12 +65,27 @@ final class REPL {
             case .needsMoreInput:
                 continue
             case .done:
-                reader.remember(chunk)
+                remember(chunk, in: &reader)
                 buffer.removeAll()
             }
         }
         if onTerminal { print("") }
         return 0
+    }
+
+    /// Into the history, unless it holds a secret (said once).
+    private func remember(_ entry: String, in reader: inout any LineReader) {
+        if SecretLines.holdsSecret(entry) {
+            sayWithheld()
+        } else {
+            reader.remember(entry)
+        }
+    }
+
+    private func sayWithheld() {
+        guard !saidSecretNotice else { return }
+        saidSecretNotice = true
+        FileHandle.standardError.write(Data((SecretLines.notice + "\n").utf8))
     }
 
     enum Outcome { case done, needsMoreInput }
@@ -97,11 +114,15 @@ final class REPL {
             if case .needsMoreInput = evaluate("help(\(name ?? ""))", recorded: false) { _ = host.report("cannot show help for \(name ?? "")") }
         case .history:
             if !log.entries.isEmpty { print(log.listing) }
+            if log.secretCount > 0 { sayWithheld() }
         case .save(let file):
             let path = (file as NSString).expandingTildeInPath
             do {
                 try log.script(connection: connectionDescription).write(toFile: path, atomically: true, encoding: .utf8)
-                print("saved \(log.entries.count) statement\(log.entries.count == 1 ? "" : "s") to \(path)")
+                let (count, secrets) = (log.entries.count - log.secretCount, log.secretCount)
+                let withheld = secrets == 0 ? "" : " (\(secrets) holding a secret left out)"
+                print("saved \(count) statement\(count == 1 ? "" : "s") to \(path)\(withheld)")
+                if secrets > 0 { sayWithheld() }
             } catch {
                 _ = host.report("cannot write \(path): \(error.localizedDescription)")
             }

@@ -127,6 +127,8 @@ final class ScriptHost {
     }
 
     /// Runs `body` (which reports its own errors and returns an exit status) in `mode`.
+    /// Under `--atomic` and `--dry-run`, `os.exit(N)` ends the script (see `catchExit`) and
+    /// the run finishes as for a script that returned N: commit or roll back, the report.
     func run(in mode: Mode, _ body: () -> Int32) -> Int32 {
         struct Failed: Error {}
         do {
@@ -134,6 +136,7 @@ final class ScriptHost {
             case .direct:
                 return body()
             case .atomic:
+                try catchExit()
                 var status: Int32 = 0
                 do {
                     try session.backend.transaction {
@@ -141,20 +144,85 @@ final class ScriptHost {
                         if status != 0 { throw Failed() }
                     }
                 } catch is Failed {
-                    report("--atomic: the script failed, nothing was written")
+                    let why = exitStatus.map { "the script called os.exit(\($0))" } ?? "the script failed"
+                    _ = report("--atomic: \(why), nothing was written")
                 }
                 return status
             case .dryRun:
+                try catchExit()
                 let (status, events) = try session.backend.dryRun { body() }
                 var text = "dry run: \(events.count) change\(events.count == 1 ? "" : "s") would have been made; nothing was written\n"
                 for event in events { text += "  \(event)\n" }
-                // With --json/--jsonl standard output carries only JSON.
-                if output == .inspect { print(text, terminator: "") } else { FileHandle.standardError.write(Data(text.utf8)) }
+                if outputIsJSON { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: "") }
                 return status
             }
         } catch {
             return report(error)
         }
+    }
+
+    /// Whether standard output carries only JSON: `--json`/`--jsonl`, or `--json`/`--jsonl`
+    /// among the script's arguments (the recipes print JSON when given one). Grove's own
+    /// summaries then go to standard error.
+    var outputIsJSON: Bool {
+        output != .inspect || scriptArguments.dropFirst().contains { $0 == "--json" || $0 == "--jsonl" }
+    }
+
+    /// Under `--json`/`--jsonl`, what the script prints with `print` goes to standard
+    /// error, so that standard output is one JSON document (or JSON lines).
+    func printToStandardError() throws {
+        try lua.run("""
+            local stderr, tostring, select = io.stderr, tostring, select
+            print = function(...)
+              local n = select('#', ...)
+              for i = 1, n do
+                if i > 1 then stderr:write('\\t') end
+                stderr:write(tostring((select(i, ...))))
+              end
+              stderr:write('\\n')
+            end
+            """, chunkName: "=[grove print]")
+    }
+
+    // MARK: os.exit in a transaction
+
+    /// The status a script asked for with `os.exit` under `--atomic`/`--dry-run`; nil when
+    /// it did not call it.
+    private(set) var exitStatus: Int32?
+    /// Takes the status the replaced `os.exit` left in the registry.
+    private var takeExitStatus: LuaRef?
+
+    /// `os.exit` would end the process inside the transaction: nothing committed, no dry-run
+    /// report. Here it records its status and ends the script as an error that
+    /// `endedByExit` recognises (`pcall` in the script can catch it, unlike Lua's).
+    private func catchExit() throws {
+        let results = try lua.run("""
+            local registry, tointeger, setmetatable, error = debug.getregistry(), math.tointeger, setmetatable, error
+            os.exit = function(code)
+              local status = (code == nil or code == true) and 0 or code == false and 1 or tointeger(code) or 1
+              registry['grove.exit'] = status
+              error(setmetatable({}, {__tostring = function() return 'os.exit(' .. status .. ')' end}), 0)
+            end
+            return function()
+              local status = registry['grove.exit']
+              registry['grove.exit'] = nil
+              return status
+            end
+            """, chunkName: "=[grove exit]")
+        guard case .function(let take) = results.first else { throw ConversionError(description: "os.exit replacement missing") }
+        takeExitStatus = take
+    }
+
+    /// The status of `os.exit` when it ended the chunk that failed, else nil.
+    private func endedByExit() -> Int32? {
+        guard let take = takeExitStatus, let status = (try? lua.call(take, []))?.first?.intValue else { return nil }
+        exitStatus = Int32(clamping: status)
+        return exitStatus
+    }
+
+    /// A chunk's error: the status of `os.exit` when it ended the chunk, else reported.
+    private func failure(_ error: Error) -> Int32 {
+        endedByExit() ?? report(error)
     }
 
     /// Opens the embedded store, creating the file's directory on first use.
@@ -257,7 +325,7 @@ final class ScriptHost {
             try evaluateAndShow(code, chunkName: "=(command line)")
             return 0
         } catch {
-            return report(error)
+            return failure(error)
         }
     }
 
@@ -273,7 +341,7 @@ final class ScriptHost {
             }
             return 0
         } catch {
-            return report(error)
+            return failure(error)
         }
     }
 
@@ -295,13 +363,23 @@ final class ScriptHost {
         do {
             return (try lua.load(code, chunkName: chunkName), false)
         } catch let error as ScriptError where !error.isIncompleteInput {
-            // `1 +` is an unfinished expression, not a bad statement: ask for more.
-            do {
-                _ = try lua.load("return " + code, chunkName: chunkName)
-            } catch let unfinished as ScriptError where unfinished.isIncompleteInput {
-                throw unfinished
-            }
+            // `1 +` is an unfinished expression, not a bad statement: ask for more. Any
+            // other error is the statement's, as lua.c reports it: the `return` attempt's
+            // (`unexpected symbol near 'local'`) says nothing about what was typed.
+            if let unfinished = incompleteError(loading: "return " + code, chunkName: chunkName) { throw unfinished }
             throw error
+        }
+    }
+
+    /// The syntax error of `code` when it is unfinished (an error at `<eof>`), else nil.
+    private func incompleteError(loading code: String, chunkName: String) -> ScriptError? {
+        do {
+            _ = try lua.load(code, chunkName: chunkName)
+            return nil
+        } catch let error as ScriptError where error.isIncompleteInput {
+            return error
+        } catch {
+            return nil
         }
     }
 
@@ -343,6 +421,11 @@ final class ScriptHost {
           local function show(v)
             local t = type(v)
             if t == 'number' or t == 'boolean' or t == 'nil' then return tostring(v) end
+            -- A lazy list as the shell shows it: its first page as a table.
+            if t == 'userdata' and debug.getmetatable(v) == debug.getregistry()['grove.iterator'] then
+              local ok, shell = pcall(require, 'grove.shell')
+              if ok then return shell.show(v) end
+            end
             if inspect == nil then
               local ok, loaded = pcall(require, 'grove.inspect')
               inspect = ok and loaded or tostring

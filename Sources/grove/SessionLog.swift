@@ -9,6 +9,10 @@ struct SessionLog {
         let isExpression: Bool
         /// Also compiles as a statement (a call): it runs in a script as it was typed.
         let isStatement: Bool
+        /// Spells out a secret (`SecretLines`): listed and saved as `SecretLines.redacted`.
+        var holdsSecret: Bool { SecretLines.holdsSecret(code) }
+        /// The code as `.history` and `.save` show it.
+        var shown: String { holdsSecret ? SecretLines.redacted : code }
     }
 
     private(set) var entries: [Entry] = []
@@ -22,7 +26,7 @@ struct SessionLog {
     var listing: String {
         entries.enumerated().map { index, entry in
             let number = String(index + 1).leftPadded(to: 4)
-            return number + "  " + entry.code.replacingOccurrences(of: "\n", with: "\n      ")
+            return number + "  " + entry.shown.replacingOccurrences(of: "\n", with: "\n      ")
         }.joined(separator: "\n")
     }
 
@@ -36,7 +40,9 @@ struct SessionLog {
             "",
         ]
         for (index, entry) in entries.enumerated() {
-            if entry.isExpression && underscoreIsRead(after: index) {
+            if entry.holdsSecret {
+                if entry.isStatement || underscoreIsRead(after: index) { lines.append(entry.shown) }
+            } else if entry.isExpression && underscoreIsRead(after: index) {
                 lines.append("_ = " + entry.code)
             } else if entry.isStatement {
                 lines.append(entry.code)
@@ -44,6 +50,9 @@ struct SessionLog {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// How many of the statements hold a secret (shown redacted).
+    var secretCount: Int { entries.filter(\.holdsSecret).count }
 
     /// Whether a statement after `index` reads `_` before another expression replaces it.
     private func underscoreIsRead(after index: Int) -> Bool {

@@ -71,20 +71,77 @@ struct Pager {
     }
 
     /// False when the pager could not be started (the caller prints instead).
+    ///
+    /// The pager runs in grove's own process group, the terminal's foreground group, so
+    /// that it may read keys from the terminal and set its modes (Foundation's `Process`
+    /// starts a new group, where `less` is stopped by SIGTTOU/SIGTTIN and q never reaches
+    /// it). The text goes through a pipe; the terminal's modes are put back afterwards for
+    /// the line editor.
     private func page(_ text: String, through command: String) -> Bool {
         fflush(nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let input = Pipe()
-        process.standardInput = input
-        do { try process.run() } catch { return false }
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return false }
+        let (readEnd, writeEnd) = (ends[0], ends[1])
+        // Neither end stays open in the pager: it sees the end of the text when grove closes its end.
+        _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
+        var saved = termios()
+        let haveModes = tcgetattr(STDIN_FILENO, &saved) == 0
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, readEnd, STDIN_FILENO)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // No POSIX_SPAWN_SETPGROUP: the pager stays in the terminal's foreground group.
+        // Signals grove ignores or blocks (SIGPIPE) are the pager's own again.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGCHLD] { sigaddset(&defaults, signal) }
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let arguments = ["/bin/sh", "-c", command].map { (word: String) -> UnsafeMutablePointer<CChar>? in strdup(word) } + [nil]
+        defer { arguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, arguments, environ)
+        close(readEnd)
+        guard spawned == 0 else {
+            close(writeEnd)
+            return false
+        }
         // A pager quit early closes the pipe: the rest of the text is not wanted.
         signal(SIGPIPE, SIG_IGN)
-        try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        Self.writeAll(Array(text.utf8), to: writeEnd)
+        close(writeEnd)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        if haveModes { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
+        // Ctrl-C typed to the pager reached grove too (the same process group): it is not
+        // meant for the next line.
+        _ = LuaState.takeInterrupt()
         // 127: the shell found no such command (no `less` installed, say).
-        return process.terminationStatus != 127
+        let exited = status & 0x7f == 0
+        return !(exited && (status >> 8) & 0xff == 127)
+    }
+
+    /// Writes every byte, going on after a signal; stops when the reader has gone.
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if written > 0 {
+                offset += written
+            } else if written < 0, errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
     }
 }

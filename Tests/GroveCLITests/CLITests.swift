@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import grove
 
 @Suite("grove executable: scripts, one-liners, stdin")
 struct ScriptRunnerTests {
@@ -53,6 +54,34 @@ struct ScriptRunnerTests {
         #expect(option.status == 2, "\(option.stderr)")
         #expect(option.stderr.contains("unknown option '--store'"), "\(option.stderr)")
         #expect(!option.stderr.contains("neither a subcommand"), "\(option.stderr)")
+    }
+
+    @Test("a misspelt option names the nearest one")
+    func misspeltOptionsGetASuggestion() throws {
+        let job = try script("x.lua", "print('ran')")
+        let cases = [
+            (["--dryrun", job], "unknown option '--dryrun'; did you mean --dry-run?"),
+            (["--jsn", "-e", "1"], "unknown option '--jsn'; did you mean --json?"),
+            (["run", "--atomc", job], "unknown option '--atomc'; did you mean --atomic?"),
+            (["--memroy", "-e", "1"], "unknown option '--memroy'; did you mean --memory?"),
+        ]
+        for (arguments, message) in cases {
+            let result = try GroveProcess.run(arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(!result.stdout.contains("ran"))
+        }
+        let farOff = try GroveProcess.run(["--frobnicate", "-e", "1"])
+        #expect(farOff.status == 2 && !farOff.stderr.contains("did you mean"), "\(farOff.stderr)")
+        // Every option `grove help run` lists is a candidate, and no other.
+        let help = try GroveProcess.run(["help", "run"]).stdout
+        var listed = Set<String>()
+        for line in help.split(separator: "\n") {
+            guard let match = line.wholeMatch(of: /\ \ (-[a-z-]+)(?:, (--[a-z-]+))?(?: <[a-z]+>)?(?:\s.*)?/) else { continue }
+            listed.insert(String(match.output.1))
+            if let long = match.output.2 { listed.insert(String(long)) }
+        }
+        #expect(listed == Set(GroveCommand.runOptions), "\(listed.symmetricDifference(GroveCommand.runOptions).sorted())")
     }
 
     @Test("grove admin token mints a sudo-scoped token for a remote client; an unknown scope is refused")
@@ -164,6 +193,31 @@ struct REPLTests {
         #expect(result.stderr.contains("stdin:1: oops"))
     }
 
+    /// lua.c's rule: when `return LINE` does not compile, the error shown is the one of
+    /// LINE as statements, not the one of the `return` attempt.
+    @Test("a syntax error names what was typed, in the shell and in -e")
+    func syntaxErrorsOfTheStatement() throws {
+        let session = "local = 5\nx = 1; #x\nif x then y() else\nend end\nprint('still here')\n"
+        let shell = try GroveProcess.run(["--memory", "-i"], stdin: session)
+        #expect(shell.status == 0, "\(shell.stderr)")
+        #expect(shell.stdout == "still here\n")
+        let errors = shell.stderr.split(separator: "\n").filter { $0.hasPrefix("grove: ") }
+        #expect(errors == [
+            "grove: stdin:1: <name> expected near '='",
+            "grove: stdin:1: unexpected symbol near '#'",
+            "grove: stdin:2: <eof> expected near 'end'",
+        ], "\(shell.stderr)")
+        for (code, message) in [("local = 5", "(command line):1: <name> expected near '='"),
+                                ("x = 1; #x", "(command line):1: unexpected symbol near '#'"),
+                                ("if x then y() else\nend end", "(command line):2: <eof> expected near 'end'")] {
+            let oneLiner = try GroveProcess.run(["--memory", "-e", code])
+            #expect(oneLiner.status == 1)
+            #expect(oneLiner.stderr.hasPrefix("grove: \(message)"), "\(code): \(oneLiner.stderr)")
+        }
+        // Unfinished input still continues: `1 +` then `2`.
+        #expect(try GroveProcess.run(["--memory", "-i"], stdin: "1 +\n2\n").stdout == "3\n")
+    }
+
     @Test func interactiveAfterScript() throws {
         let dir = try GroveProcess.temporaryDirectory()
         let path = dir.appendingPathComponent("setup.lua").path
@@ -265,6 +319,34 @@ struct RunModeTests {
         #expect(try groupCount() == "0\n")
         let good = try script("groups.create{name = 'A', path = 'aa'}\ngroups.create{name = 'B', path = 'bb'}")
         #expect(try GroveProcess.run(["--db", db, "--atomic", good]).status == 0)
+        #expect(try groupCount() == "2\n")
+    }
+
+    /// os.exit used to end the process inside the transaction: --atomic wrote nothing and
+    /// said nothing, --dry-run printed no report.
+    @Test("os.exit under --atomic commits on 0/true and rolls back otherwise; --dry-run still reports")
+    func osExitInATransaction() throws {
+        let succeeds = try script("groups.create{name = 'A', path = 'aa'}\nio.write('before exit\\n')\nos.exit(0)\nerror('not reached')")
+        let committed = try GroveProcess.run(["--db", db, "--atomic", succeeds])
+        #expect(committed.status == 0, "\(committed.stderr)")
+        #expect(committed.stdout == "before exit\n" && committed.stderr.isEmpty, "\(committed)")
+        #expect(try groupCount() == "1\n")
+        let viaTrue = try GroveProcess.run(["--db", db, "--atomic", "-e", "groups.create{name = 'B', path = 'bb'} os.exit(true)", "-e", "error('not reached')"])
+        #expect(viaTrue.status == 0, "\(viaTrue.stderr)")
+        #expect(try groupCount() == "2\n")
+        let fails = try script("groups.create{name = 'C', path = 'cc'}\nos.exit(4)")
+        let rolledBack = try GroveProcess.run(["--db", db, "--atomic", fails])
+        #expect(rolledBack.status == 4)
+        #expect(rolledBack.stderr.contains("--atomic: the script called os.exit(4), nothing was written"), "\(rolledBack.stderr)")
+        #expect(try GroveProcess.run(["--db", db, "--atomic", "-e", "groups.create{name = 'D', path = 'dd'} os.exit(false)"]).status == 1)
+        #expect(try groupCount() == "2\n")
+        let rehearsal = try GroveProcess.run(["--db", db, "--dry-run", fails])
+        #expect(rehearsal.status == 4)
+        #expect(rehearsal.stdout.contains("dry run: 1 change would have been made; nothing was written"), "\(rehearsal)")
+        #expect(rehearsal.stdout.contains("cc"))
+        let rehearsedZero = try GroveProcess.run(["--db", db, "--dry-run", try script("groups.create{name = 'E', path = 'ee'}\nos.exit(0)")])
+        #expect(rehearsedZero.status == 0)
+        #expect(rehearsedZero.stdout.contains("dry run: 1 change"), "\(rehearsedZero)")
         #expect(try groupCount() == "2\n")
     }
 

@@ -68,7 +68,7 @@ struct PipelineOutputTests {
         #expect(both.status == 2)
     }
 
-    @Test("--json run FILE prints what the script returns; its own prints stay as they are")
+    @Test("--json run FILE prints what the script returns; its stderr stays as it is")
     func jsonFromAScript() throws {
         let path = dir.appendingPathComponent("count.lua").path
         try "io.stderr:write('working\\n')\nreturn {count = groups.list{}:count(), first = ...}\n"
@@ -82,6 +82,48 @@ struct PipelineOutputTests {
         #expect(rehearsal.status == 0, "\(rehearsal.stderr)")
         #expect(try json(rehearsal.stdout) is [String: Any])
         #expect(rehearsal.stderr.contains("dry run: 1 change"))
+    }
+
+    @Test("a one-liner's lazy list prints its items as the shell shows them, or as JSON")
+    func oneLinerLazyList() throws {
+        let shown = try GroveProcess.run(["--db", db, "-e", "groups.list{}"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(!shown.stdout.contains("grove.iterator"), "\(shown.stdout)")
+        let lines = shown.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.split(separator: " ").map(String.init) == ["id", "full_path", "visibility", "parent_id"], "\(shown.stdout)")
+        #expect(lines.count == 4 && shown.stdout.contains(" data ") && shown.stdout.contains(" platform "), "\(shown.stdout)")
+        let array = try GroveProcess.run(["--db", db, "--json", "-e", "groups.list{}"])
+        let items = try #require(try json(array.stdout) as? [[String: Any]])
+        #expect(items.compactMap { $0["full_path"] as? String }.sorted() == ["data", "platform"])
+        let jsonLines = try GroveProcess.run(["--db", db, "--jsonl", "-e", "groups.list{}"])
+        let paths = try jsonLines.stdout.split(separator: "\n").map { try #require(try json(String($0)) as? [String: Any])["full_path"] as? String }
+        #expect(paths.compactMap { $0 }.sorted() == ["data", "platform"], "\(jsonLines.stdout)")
+    }
+
+    /// Standard output under --json is one JSON document whatever the script prints, and
+    /// whatever grove says about the run; so with a recipe's own --json.
+    @Test("with --json, stdout is JSON alone: print and the dry-run summary go to stderr")
+    func jsonStdoutIsOnlyJSON() throws {
+        let path = dir.appendingPathComponent("noisy.lua").path
+        try "print('creating', 1)\ngroups.create{name = 'N', path = 'noisy-' .. math.random(1, 1e9)}\nreturn {created = true}\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        for mode in [[], ["--dry-run"]] {
+            let result = try GroveProcess.run(["--db", db, "run"] + mode + ["--json", path])
+            #expect(result.status == 0, "\(result.stderr)")
+            let value = try #require(try json(result.stdout) as? [String: Any], "\(mode): \(result.stdout)")
+            #expect(value["created"] as? Bool == true)
+            #expect(result.stderr.contains("creating\t1\n"), "\(result.stderr)")
+        }
+        let lines = try GroveProcess.run(["--db", db, "--jsonl", "-e", "print('hello') return {1, 2}"])
+        #expect(lines.stdout == "1\n2\n" && lines.stderr == "hello\n", "\(lines)")
+        // A recipe printing JSON itself when given --json: grove's summary stays off stdout.
+        let recipe = try GroveProcess.run(["--db", db, "recipe", "--dry-run", "enforce-push-rules", "platform", "--json"])
+        #expect(recipe.status == 0, "\(recipe.stderr)")
+        #expect((try? json(recipe.stdout)) != nil, "stdout is no JSON: \(recipe.stdout)")
+        #expect(recipe.stderr.contains("dry run: "), "\(recipe.stderr)")
+        // Without JSON the summary is on stdout as ever.
+        let plain = try GroveProcess.run(["--db", db, "run", "--dry-run", path])
+        #expect(plain.stdout.contains("creating\t1\n") && plain.stdout.contains("dry run: 1 change"), "\(plain.stdout)")
     }
 
     @Test("progress bars stay silent without a terminal")

@@ -116,10 +116,10 @@ struct RemoteConnectionTests {
     }
 
     @Test func linesSpellingOutATokenStayOutOfTheHistoryFile() {
-        #expect(EditlineReader.holdsCredential("grove.connect{url = 'https://x', token = 'abc'}"))
-        #expect(EditlineReader.holdsCredential("t = 'glpat-0123456789abcdefghij'"))
-        #expect(!EditlineReader.holdsCredential("groups.list{}"))
-        #expect(!EditlineReader.holdsCredential("service_accounts.create_token('a', 1, {name = 'ci'})"))
+        #expect(SecretLines.holdsSecret("grove.connect{url = 'https://x', token = 'abc'}"))
+        #expect(SecretLines.holdsSecret("t = 'glpat-0123456789abcdefghij'"))
+        #expect(!SecretLines.holdsSecret("groups.list{}"))
+        #expect(!SecretLines.holdsSecret("service_accounts.create_token('a', 1, {name = 'ci'})"))
     }
 
     @Test func verboseReportsEachRetryWithoutTheToken() throws {

@@ -173,6 +173,53 @@ struct ShellTests {
         #expect(copy.stdout == original.stdout)
     }
 
+    /// Each line sets its secret in a way the old rule (`token = "..."`, glpat- prefixes)
+    /// missed; none may reach the history file, `.history` or a `.save`d script.
+    @Test("hook header and URL variable values, passwords and URL userinfo stay out of history, .history and .save")
+    func secretsStayOutOfHistoryAndSave() throws {
+        let state = dir.appendingPathComponent("state").path
+        // Wide enough that the editor never wraps the long lines.
+        let terminal = try PseudoTerminal(arguments: ["--db", db], environment: ["XDG_STATE_HOME": state], rows: 100, columns: 400)
+        defer { terminal.terminate() }
+        try terminal.expect("grove> ")
+        let secrets = ["hdr-Bearer-s3cr1t", "urlvar-s3cr1t", "custom-hdr-s3cr1t", "custom-var-s3cr1t", "hunter2", "pw-s3cr1t"]
+        let lines = [
+            "g = groups.create{name = 'Hooked', path = 'hooked'}",
+            "hook = hooks.add('hooked', {url = 'https://hooks.example.com/hook'})",
+            "hooks.set_header('hooked', hook.id, 'Authorization', {value = 'Bearer hdr-Bearer-s3cr1t'})",
+            "hooks.set_url_variable('hooked', hook.id, 'pw', {value = \"urlvar-s3cr1t\"})",
+            "hooks.add('hooked', {url = 'https://hooks.example.com/x', custom_headers = {{key = 'X-K', value = 'custom-hdr-s3cr1t'}}, url_variables = {{key = 'pw', value = 'custom-var-s3cr1t'}}})",
+            "u = 'https://admin:hunter2@gitlab.example.com/api'",
+            "cfg = {password = 'pw-s3cr1t'}",
+            "x = 1",
+        ]
+        for line in lines {
+            let shown = try output(of: line, in: terminal)
+            #expect(!shown.contains("grove: ") || shown.contains("kept out of the history file"), "\(line): \(shown)")
+        }
+        let history = try output(of: ".history", in: terminal)
+        #expect(history.contains("   1  g = groups.create{name = 'Hooked', path = 'hooked'}"), "\(history)")
+        #expect(history.contains("   8  x = 1"), "\(history)")
+        #expect(history.components(separatedBy: SecretLines.redacted).count - 1 == 5, "\(history)")
+        let script = dir.appendingPathComponent("session.lua").path
+        let saved = try output(of: ".save \(script)", in: terminal)
+        #expect(saved.contains("saved 3 statements to \(script) (5 holding a secret left out)"), "\(saved)")
+        terminal.waitUntilEditing()
+        terminal.send("\u{4}")
+        #expect(terminal.waitForExit() == 0)
+
+        let text = try String(contentsOfFile: script, encoding: .utf8)
+        // libedit writes a space as \040.
+        let file = try String(contentsOfFile: state + "/grove/history", encoding: .utf8).replacingOccurrences(of: "\\040", with: " ")
+        #expect(file.contains("x = 1"), "the history file is written: \(file)")
+        for secret in secrets {
+            #expect(!history.contains(secret), ".history shows \(secret)")
+            #expect(!text.contains(secret), ".save wrote \(secret)")
+            #expect(!file.contains(secret), "the history file holds \(secret)")
+        }
+        #expect(text.contains("x = 1\n"))
+    }
+
     @Test("a bracketed paste of several lines runs as one chunk")
     func bracketedPaste() throws {
         let terminal = try shell()
@@ -200,6 +247,38 @@ struct ShellTests {
         let piped = try GroveProcess.run(["--db", db, "-i"], stdin: "groups.list{}\n", environment: pager)
         #expect(!piped.stdout.contains("paged:"))
         #expect(piped.stdout.contains("… 5 more (:all() to fetch all)"))
+    }
+
+    /// The default pager on the shell's controlling terminal: started in a process group of
+    /// its own, `less` was stopped as soon as it touched the terminal and the shell hung.
+    @Test("the default pager, a real less, pages long output and q returns to a working prompt")
+    func lessPagesAndQuits() throws {
+        try seed()
+        let terminal = try PseudoTerminal(arguments: ["--db", db], environment: ["PAGER": "less -FRX", "LESS": ""],
+                                          rows: 10, columns: 120, controlling: true)
+        defer { terminal.terminate() }
+        try terminal.expect("grove> ")
+        terminal.waitUntilEditing()
+        terminal.send("groups.list{}\r")
+        try terminal.expect("full_path")
+        // less shows a screenful and waits at its prompt for a key.
+        try terminal.expect(":")
+        Thread.sleep(forTimeInterval: 0.3)
+        terminal.send("q")
+        try terminal.expect("grove> ")
+        #expect(try output(of: "1 + 1", in: terminal) == "2\r\n")
+        // Ctrl-C to the pager ends nothing but the page either.
+        terminal.send("groups.list{}\r")
+        try terminal.expect("full_path")
+        Thread.sleep(forTimeInterval: 0.3)
+        terminal.send("\u{3}")
+        Thread.sleep(forTimeInterval: 0.3)
+        terminal.send("q")
+        try terminal.expect("grove> ")
+        #expect(try output(of: "2 + 3", in: terminal) == "5\r\n")
+        terminal.waitUntilEditing()
+        terminal.send("\u{4}")
+        #expect(terminal.waitForExit() == 0)
     }
 
     @Test("Ctrl-C at the first prompt cancels the line and the shell goes on")
@@ -325,6 +404,37 @@ struct ShellPartsTests {
         for lua in ["x = 1", ".5 + 1", "print('?')", "a?b", "groups.list{}"] {
             #expect(ShellCommand(lua) == nil, "\(lua) is Lua")
         }
+    }
+
+    @Test("one rule says which lines hold a secret")
+    func linesHoldingSecrets() {
+        let secret = [
+            #"hooks.set_header("platform",1,"Authorization",{value="Bearer x"})"#,
+            #"hooks.set_url_variable("platform",1,"pw",{value="y"})"#,
+            #"groups.hooks.custom_headers.set("platform", 1, "X-K", {value = [[z]]})"#,
+            #"hooks.add("p", {url = "http://h/{pw}", custom_headers={{key="X-K",value="z"}}, url_variables={{key="pw",value="w"}}})"#,
+            "grove.connect{url = 'https://admin:hunter2@host/api'}",
+            "u = \"https://oauth2:abc@gitlab.example.com\"",
+            "users.create{username = 'a', password = 'p4ss'}",
+            "hooks.add('p', {url = 'http://h', token = 'x'})",
+            "grove.connect{private_token = 'abc'}",
+            "t = 'glpat-0123456789abcdefghij'",
+        ]
+        for line in secret { #expect(SecretLines.holdsSecret(line), "\(line)") }
+        let plain = [
+            "groups.list{}",
+            "hooks.set_header('platform', 1, 'X-K', {value = v})",
+            "groups.update('p', {description = 'value = \"x\"'})",
+            "hooks.add('p', {url = 'https://hooks.example.com/x'})",
+            "grove.connect{url = 'https://gitlab.example.com', token_file = '/run/token'}",
+        ]
+        for line in plain { #expect(!SecretLines.holdsSecret(line), "\(line)") }
+        var log = SessionLog()
+        log.record("x = 1", isExpression: false, isStatement: true)
+        log.record("hooks.set_header('p', 1, 'A', {value = 'Bearer q'})", isExpression: true, isStatement: true)
+        #expect(log.listing == "   1  x = 1\n   2  \(SecretLines.redacted)")
+        #expect(log.script(connection: "c").hasSuffix("\nx = 1\n\(SecretLines.redacted)\n"))
+        #expect(log.secretCount == 1)
     }
 
     @Test func savedScriptKeepsUnderscoreOnlyWhenRead() {
