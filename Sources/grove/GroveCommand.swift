@@ -292,6 +292,8 @@ struct RunRequest: Equatable {
     }
 
     func run() throws {
+        // `grove run --help`: the first word would be the script's, and no script is named so.
+        if let first = scriptAndArguments.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(Run.self) }
         if let script = scriptAndArguments.first { try GroveCommand.checkScriptWord(script) }
         let remote: RemoteConfiguration?
         do {
@@ -312,6 +314,10 @@ struct RunRequest: Equatable {
         if let actAs {
             do {
                 host.session.actingAs = try host.session.backend.user(named: actAs, as: nil)
+            } catch let error as APIError where error.status == 404 {
+                // No such user: a bad command-line argument.
+                _ = host.report("--as \(actAs): \(error)")
+                throw ExitCode(ExitStatus.usage.rawValue)
             } catch {
                 throw ExitCode(host.report("--as \(actAs): \(error)"))
             }

@@ -361,9 +361,20 @@ struct RunModeTests {
         let denied = try GroveProcess.run(["--db", db, "--as", "viewer", "-e", "groups.create{name = 'X', path = 'x'}"])
         #expect(denied.status == 3, "an uncaught Grove API error exits 3")
         #expect(denied.stderr.contains("groups.create: 403"))
+        // No such user is a bad command-line argument: the usage status, 2.
         let unknown = try GroveProcess.run(["--db", db, "--as", "ghost", "-e", "1"])
-        #expect(unknown.status == 1)
-        #expect(unknown.stderr.contains("--as ghost"))
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("--as ghost: 404 User Not Found"))
+    }
+
+    @Test func runHelpPrintsTheRunOptions() throws {
+        for flag in ["--help", "-h"] {
+            let help = try GroveProcess.run(["run", flag])
+            #expect(help.status == 0 && help.stdout.contains("USAGE: grove run") && help.stdout.contains("--dry-run"), "\(help.stdout)\(help.stderr)")
+        }
+        // After a script, --help is the script's.
+        let passed = try GroveProcess.run(["run", "--db", db, try script("print(...)"), "--help"])
+        #expect(passed.status == 0 && passed.stdout == "--help\n", "\(passed.stdout)\(passed.stderr)")
     }
 }
 
