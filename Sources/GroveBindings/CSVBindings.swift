@@ -7,7 +7,7 @@ import GroveLua
 /// commas, quotes and newlines, CRLF.
 public enum CSVBindings {
     public static func install(into lua: LuaState) throws {
-        try lua.register(module: "grove.csvcodec", [
+        try lua.register(module: "grove.csvcodec", summary: "CSV text to lists of fields and back (require \"grove.csv\" reads and writes files with headers)", [
             LuaFunction(
                 LuaFunctionInfo(name: "grove.csvcodec.decode", signature: "grove.csvcodec.decode(text) -> rows",
                     summary: "Every record of a CSV text as a list of field lists (the header too).")

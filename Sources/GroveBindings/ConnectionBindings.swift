@@ -96,7 +96,8 @@ public enum ConnectionBindings {
     static func configuration(_ options: [String: LuaValue]) throws -> RemoteConfiguration {
         let known = ["url", "token", "token_file", "ssl_verify", "timeout", "max_retries", "per_page"]
         if let unknown = options.keys.sorted().first(where: { !known.contains($0) }) {
-            throw RemoteConfigurationError("unknown option \(unknown); accepted: \(known.joined(separator: ", ")), or db alone")
+            let guess = NameSuggestion.closest(to: unknown, among: known).map { "did you mean \($0)? " } ?? ""
+            throw RemoteConfigurationError("unknown option \(unknown); \(guess)accepted: \(known.joined(separator: ", ")), or db alone")
         }
         guard case .string(let url)? = options["url"] else { throw RemoteConfigurationError("url is missing") }
         var configuration = try RemoteConfiguration(url: url)

@@ -122,10 +122,17 @@ extension LuaState {
         lua_pushnil(L)
         while lua_next(L, index) != 0 {
             entries += 1
-            let item = try value(at: lua_gettop(L), on: L, visiting: &visiting)
+            let item: LuaValue
+            do {
+                item = try value(at: lua_gettop(L), on: L, visiting: &visiting)
+            } catch {
+                grove_pop(L, 2)  // the key and value lua_next pushed
+                throw error
+            }
             switch lua_type(L, -2) {
             case LUA_TSTRING:
                 guard let key = String(validating: bytes(at: -2, on: L), as: UTF8.self) else {
+                    grove_pop(L, 2)
                     throw ConversionError(description: "table key is not valid UTF-8 text")
                 }
                 fields[key] = item
@@ -260,11 +267,11 @@ public struct LuaStackWriter {
         }
     }
 
-    /// Pushes a new table, then `fill` sets its entries through `set(index:_:)` and
-    /// `set(field:_:)` of the nested writer it is given.
     /// An empty JSON array: an empty table marked as one, so that it goes back out as `[]`.
     public func pushEmptyArray() { state.pushEmptyArray(on: L) }
 
+    /// Pushes a new table, then `fill` sets its entries through `set(index:_:)` and
+    /// `set(field:_:)` of the nested writer it is given.
     public func pushTable(arrayCount: Int, fieldCount: Int, _ fill: (LuaStackWriter) throws -> Void) throws {
         guard depth < LuaState.maximumDepth, lua_checkstack(L, 4) != 0 else {
             throw ConversionError(description: "value nested too deeply for Lua (more than \(LuaState.maximumDepth) levels)")

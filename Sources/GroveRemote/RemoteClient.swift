@@ -168,6 +168,8 @@ public final class RemoteClient: @unchecked Sendable {
             }
         }
         if error is NIOConnectionError { return "cannot connect" }
+        // NIO's own text reads "connection reset (error set): Connection refused) (errno: 111)".
+        if let error = error as? IOError { return "\(String(cString: strerror(error.errnoCode))) (errno \(error.errnoCode))" }
         return "\(error)"
     }
 }

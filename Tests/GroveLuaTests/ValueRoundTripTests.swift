@@ -136,6 +136,15 @@ struct ValueRoundTripTests {
         #expect(throws: ConversionError.self) { try lua.run("return {[true] = 1}") }
     }
 
+    /// Lua keys are bytes; a table's keys become Swift strings only when they are UTF-8.
+    @Test func keysThatAreNotUTF8AreRefusedAndTheStackIsKept() throws {
+        try lua.run("v = {['a\\255'] = 1} w = {{ok = 1}, {['\\192'] = 2}}")
+        let top = lua.stackTop
+        #expect(throws: ConversionError.self) { try lua.global("v") }
+        #expect(throws: ConversionError.self) { try lua.global("w") }
+        #expect(lua.stackTop == top)
+    }
+
     /// `[]` and `{}` are one thing in Lua: an empty array is marked (grove.json's
     /// `__jsontype = "array"`) and read back as an array; an unmarked empty table is a map.
     @Test func emptyArraysStayArrays() throws {
