@@ -27,11 +27,14 @@ struct AccessGrants {
         projectReach = ProjectReach(db: db, grants: grants, today: today, linkedInGrants: linked)
     }
 
+    /// A membership that grants its role today (GitLab removes expired ones daily); binds `today`.
+    static func unexpired(_ alias: String) -> String { "(\(alias).expires_at IS NULL OR \(alias).expires_at > ?)" }
+
     static func load(_ db: Database, caller: Caller, today: String) throws -> AccessGrants {
         guard let userId = caller.id else { return AccessGrants(caller: caller, grants: []) }
         var grants: [Grant] = try Row.fetchAll(db, cachedSQL: """
             SELECT m.group_id, m.access_level, n.traversal_ids FROM members m JOIN namespaces n ON n.id = m.group_id
-            WHERE m.user_id = ? AND (m.expires_at IS NULL OR m.expires_at > ?)
+            WHERE m.user_id = ? AND \(unexpired("m"))
             """, arguments: [userId, today]).map { Grant(groupId: try $0.column(0), prefix: try $0.column(2), level: try $0.column(1), direct: true) }
         let memberships = AccessGrants(caller: caller, grants: grants)
         // Group shares (one hop, as GitLab): members of the invited group get

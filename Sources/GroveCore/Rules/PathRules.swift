@@ -84,6 +84,8 @@ enum PathRules {
 /// Group name rules (`namespace.rb`, `group.rb`, `html_safety_validator.rb`).
 enum NameRules {
     static let maxLength = 255
+    /// Groups and users alike (`length: { maximum: 255 }`).
+    static func tooLong(_ name: String) -> String? { name.count > maxLength ? "is too long (maximum is \(maxLength) characters)" : nil }
     static let formatMessage = "can contain only letters, digits, emoji, '_', '.', dash, space, parenthesis. It must start with letter, digit, emoji or '_'."
     static let htmlMessage = "cannot contain HTML/XML tags, including any word between angle brackets (<,>)."
 
@@ -112,7 +114,7 @@ enum NameRules {
     static func errors(name: String) -> [String] {
         if isBlank(name) { return ["can't be blank"] }
         var errors: [String] = []
-        if name.count > maxLength { errors.append("is too long (maximum is \(maxLength) characters)") }
+        if let problem = tooLong(name) { errors.append(problem) }
         if !matchesNameFormat(name) { errors.append(formatMessage) }
         if containsTag(name) { errors.append(htmlMessage) }
         return errors

@@ -61,7 +61,7 @@ struct UserService {
     /// `user.rb`: `validates :name, presence: true, length: { maximum: 255 }`.
     static func nameProblem(_ name: String) -> String? {
         if isBlank(name) { return "can't be blank" }
-        return name.count > 255 ? "is too long (maximum is 255 characters)" : nil
+        return NameRules.tooLong(name)
     }
 
     func update(_ user: UserRecord, _ params: Params) throws -> UserRecord {
@@ -139,14 +139,18 @@ struct UserService {
 
     /// GitLab's `last_owner` (`GroupMemberPolicy`): the only owner of a group, counting the
     /// owners it inherits from its ancestors, can be neither changed nor removed, by anyone,
-    /// administrators included: a group always keeps an owner.
+    /// administrators included: a group always keeps an owner. Owners whose membership
+    /// expired do not count; blocked ones count only when no active owner is left
+    /// (`member_last_blocked_owner?`).
     func isLastOwner(_ group: GroupRecord, userId: Int64) throws -> Bool {
         let ids = group.selfAndAncestorIds
-        let owners = try Int64.fetchAll(ctx.db, sql: """
-            SELECT DISTINCT user_id FROM members WHERE access_level = ? AND group_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
-            LIMIT 2
-            """, arguments: StatementArguments([AccessLevel.owner] + ids))
-        return owners == [userId]
+        let owners = try Row.fetchAll(ctx.db, sql: """
+            SELECT DISTINCT m.user_id, u.state = 'active' AS active FROM members m JOIN users u ON u.id = m.user_id
+            WHERE m.access_level = ? AND \(AccessGrants.unexpired("m")) AND m.group_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
+            """, arguments: StatementArguments([AccessLevel.owner, ctx.today] as [any DatabaseValueConvertible] + ids.map { $0 as any DatabaseValueConvertible }))
+        let active: [Int64] = owners.filter { $0["active"] as Bool }.map { $0["user_id"] }
+        let counted = active.isEmpty ? owners.map { $0["user_id"] as Int64 } : active
+        return counted == [userId]
     }
 
     static let memberSelect = "SELECT \(MemberRecord.columns(membership: "m", user: "u")) FROM members m JOIN users u ON u.id = m.user_id"
