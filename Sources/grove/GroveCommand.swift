@@ -283,6 +283,9 @@ struct RunRequest: Equatable {
 
     func validate() throws {
         if dryRun && atomic { throw ValidationError("--dry-run and --atomic exclude each other") }
+        if interactive && (dryRun || atomic) {
+            throw ValidationError("-i and \(dryRun ? "--dry-run" : "--atomic") exclude each other: the shell would run outside the run's transaction")
+        }
         if json && jsonl { throw ValidationError("--json and --jsonl exclude each other") }
         try store.validate()
         try connection.validate()

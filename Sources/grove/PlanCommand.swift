@@ -95,18 +95,13 @@ struct PlanCommand: ParsableCommand {
                                   invocation: CommandLine.arguments, scriptArguments: scriptAndArguments)
         // os.exit would leave before the plan is printed: during a plan it ends the script
         // as an error that says the status.
-        try host.lua.run("""
-            os.exit = function(code)
-              local status = code == nil and 0 or code == true and 0 or code == false and 1 or math.tointeger(code) or 1
-              error(setmetatable({}, {__tostring = function() return "os.exit(" .. status .. ")" end}), 0)
-            end
-            """, chunkName: "=[grove plan]")
+        try ScriptExit.install(in: host.lua)
         // Under --json standard output carries the plan only: what the script prints goes to stderr.
         var status = json ? StandardOutput.onStandardError { host.runFile(script) } : host.runFile(script)
         var failure = host.lastError.map { "\($0)" }
         // Any failure is exit status 1; os.exit(N), N.
         var exitStatus: Int32 = status == 0 ? 0 : 1
-        if status != 0, let message = failure, let exited = Self.exitStatus(message) {
+        if status != 0, let error = host.lastError, let exited = ScriptExit.status(of: error) {
             (status, exitStatus) = (exited, exited)
             failure = exited == 0 ? nil : "the script called os.exit(\(exited))"
         }
@@ -135,12 +130,6 @@ struct PlanCommand: ParsableCommand {
             print(plan.text, terminator: "")
         }
         if exitStatus != 0 { throw ExitCode(exitStatus) }
-    }
-
-    /// N of the error `os.exit(N)` raised during a plan.
-    static func exitStatus(_ message: String) -> Int32? {
-        guard message.hasPrefix("os.exit("), message.hasSuffix(")") else { return nil }
-        return Int32(message.dropFirst("os.exit(".count).dropLast())
     }
 
     /// GitLab's message, which usually starts with its status (`403 Forbidden`), with it.

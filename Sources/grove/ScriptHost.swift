@@ -131,6 +131,10 @@ final class ScriptHost {
     /// the run finishes as for a script that returned N: commit or roll back, the report.
     func run(in mode: Mode, _ body: () -> Int32) -> Int32 {
         struct Failed: Error {}
+        defer {
+            // What runs after (the shell of -i) has Lua's os.exit.
+            if exitIsCaught { try? ScriptExit.restore(in: lua); exitIsCaught = false }
+        }
         do {
             switch mode {
             case .direct:
@@ -186,43 +190,27 @@ final class ScriptHost {
 
     // MARK: os.exit in a transaction
 
-    /// The status a script asked for with `os.exit` under `--atomic`/`--dry-run`; nil when
-    /// it did not call it.
+    /// The status a script asked for with `os.exit` under `--atomic`/`--dry-run` (see
+    /// `ScriptExit`); nil when it did not call it.
     private(set) var exitStatus: Int32?
-    /// Takes the status the replaced `os.exit` left in the registry.
-    private var takeExitStatus: LuaRef?
+    /// Whether `os.exit` is replaced for this run.
+    private var exitIsCaught = false
 
-    /// `os.exit` would end the process inside the transaction: nothing committed, no dry-run
-    /// report. Here it records its status and ends the script as an error that
-    /// `endedByExit` recognises (`pcall` in the script can catch it, unlike Lua's).
     private func catchExit() throws {
-        let results = try lua.run("""
-            local registry, tointeger, setmetatable, error = debug.getregistry(), math.tointeger, setmetatable, error
-            os.exit = function(code)
-              local status = (code == nil or code == true) and 0 or code == false and 1 or tointeger(code) or 1
-              registry['grove.exit'] = status
-              error(setmetatable({}, {__tostring = function() return 'os.exit(' .. status .. ')' end}), 0)
-            end
-            return function()
-              local status = registry['grove.exit']
-              registry['grove.exit'] = nil
-              return status
-            end
-            """, chunkName: "=[grove exit]")
-        guard case .function(let take) = results.first else { throw ConversionError(description: "os.exit replacement missing") }
-        takeExitStatus = take
+        try ScriptExit.install(in: lua)
+        exitIsCaught = true
     }
 
     /// The status of `os.exit` when it ended the chunk that failed, else nil.
-    private func endedByExit() -> Int32? {
-        guard let take = takeExitStatus, let status = (try? lua.call(take, []))?.first?.intValue else { return nil }
-        exitStatus = Int32(clamping: status)
-        return exitStatus
+    private func endedByExit(_ error: Error) -> Int32? {
+        guard exitIsCaught, let status = ScriptExit.status(of: error) else { return nil }
+        exitStatus = status
+        return status
     }
 
     /// A chunk's error: the status of `os.exit` when it ended the chunk, else reported.
     private func failure(_ error: Error) -> Int32 {
-        endedByExit() ?? report(error)
+        endedByExit(error) ?? report(error)
     }
 
     /// Opens the embedded store, creating the file's directory on first use.

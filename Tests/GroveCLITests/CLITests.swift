@@ -350,6 +350,27 @@ struct RunModeTests {
         #expect(try groupCount() == "2\n")
     }
 
+    @Test("an os.exit a script caught is forgotten; statuses keep their low byte, as the process's do")
+    func osExitCaughtAndWide() throws {
+        // pcall caught the exit; the later error is the script's failure, not exit 3.
+        let caught = try GroveProcess.run(["--db", db, "--atomic", try script("pcall(os.exit, 3)\ngroups.create{name = 'F', path = 'ff'}\nerror('boom')")])
+        #expect(caught.status == 1 && caught.stderr.contains("boom") && caught.stderr.contains("the script failed"), "\(caught.stderr)")
+        #expect(try groupCount() == "0\n")
+        let wide = try GroveProcess.run(["--db", db, "--atomic", try script("groups.create{name = 'G', path = 'gg'}\nos.exit(256)")])
+        #expect(wide.status == 0, "os.exit(256) is status 0, as exit(3) makes it: \(wide.stderr)")
+        #expect(try groupCount() == "1\n")
+        #expect(try GroveProcess.run(["--db", db, "--atomic", "-e", "os.exit(-1)"]).status == 255)
+    }
+
+    @Test("-i with --dry-run or --atomic is refused: the shell would run outside the transaction")
+    func shellAfterATransactionIsRefused() throws {
+        for mode in ["--dry-run", "--atomic"] {
+            let refused = try GroveProcess.run(["--db", db, mode, "-i", "-e", "groups.create{name = 'H', path = 'hh'}"], stdin: "")
+            #expect(refused.status == 2 && refused.stderr.contains("-i"), "\(mode): \(refused.stderr)")
+        }
+        #expect(try groupCount() == "0\n")
+    }
+
     @Test func directRunsKeepWhatWasDoneBeforeAnError() throws {
         let failing = try script("groups.create{name = 'A', path = 'aa'}\nerror('late failure')")
         #expect(try GroveProcess.run(["--db", db, failing]).status == 1)
