@@ -165,8 +165,13 @@ t.is_error(t.call_err(groups.update, "platform", { default_branch_protection_def
 t.is_error(t.call_err(groups.update, "platform", { default_branch_protection_defaults = { allow_force_push = "maybe" } }),
   400, "default_branch_protection_defaults[allow_force_push] is invalid", "update: not a boolean")
 t.is_error(t.call_err(groups.update, "platform", { default_branch_protection_defaults = { allowed_to_push = { { access_level = 50 } } } }),
+  400, "default_branch_protection_defaults[allowed_to_push][0][access_level] does not have a valid value",
+  "update: an access level no protected branch has (Grape's values)")
+t.is_error(t.call_err(groups.update, "platform", { default_branch_protection_defaults = { allowed_to_merge = { {} } } }),
+  400, "default_branch_protection_defaults[allowed_to_merge][0][access_level] is missing", "update: an item without its access level")
+t.is_error(t.call_err(groups.update, "platform", { default_branch_protection_defaults = { allowed_to_push = { { access_level = 60 } } } }),
   400, "{default_branch_protection_defaults: allowed_to_push access level must be Developer (30) or Maintainer (40)}",
-  "update: an access level the setting does not support")
+  "update: a protected branch's level the setting does not support")
 t.eq(groups.get("platform").default_branch_protection_defaults.allowed_to_push[1].access_level, 30, "update: the refused updates changed nothing")
 
 -- groups.list

@@ -33,9 +33,9 @@ enum GroupParams {
         ParamSpec("default_branch", .string, "The default branch name for group's projects."),
         ParamSpec("default_branch_protection", .integerEnumeration([0, 1, 2, 3, 4]), "Deprecated. Use default_branch_protection_defaults instead."),
         ParamSpec("default_branch_protection_defaults", .fields([
-            ParamSpec("allowed_to_push", .fieldsArray([ParamSpec("access_level", .integer, "Developer (30) or Maintainer (40)")]), "Access levels allowed to push"),
+            ParamSpec("allowed_to_push", .fieldsArray([ParamSpec("access_level", .integerEnumeration([0, 30, 40, 60]), required: true, "Developer (30) or Maintainer (40)")]), "Access levels allowed to push"),
             ParamSpec("allow_force_push", .boolean, "Allow force push for all users with push access"),
-            ParamSpec("allowed_to_merge", .fieldsArray([ParamSpec("access_level", .integer, "Developer (30) or Maintainer (40)")]), "Access levels allowed to merge"),
+            ParamSpec("allowed_to_merge", .fieldsArray([ParamSpec("access_level", .integerEnumeration([0, 30, 40, 60]), required: true, "Developer (30) or Maintainer (40)")]), "Access levels allowed to merge"),
             ParamSpec("developer_can_initial_push", .boolean, "Allow developers to initial push"),
         ]), "Default branch protection of the group's new projects"),
         ParamSpec("description", .string, "The group's description."),

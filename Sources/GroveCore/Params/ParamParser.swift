@@ -140,13 +140,19 @@ public enum ParamParser {
     }
 
     struct Problem: Error {
-        enum Kind { case invalid, notValid }
+        enum Kind { case invalid, notValid, missing }
         let kind: Kind
         /// Where in the value, Grape's way: `[allowed_to_push][0][access_level]`.
         var place = ""
         static let invalid = Problem(kind: .invalid)
         static let notValid = Problem(kind: .notValid)
-        var text: String { kind == .invalid ? "is invalid" : "does not have a valid value" }
+        var text: String {
+            switch kind {
+            case .invalid: "is invalid"
+            case .notValid: "does not have a valid value"
+            case .missing: "is missing"
+            }
+        }
         func inside(_ key: String) -> Problem { Problem(kind: kind, place: "[\(key)]" + place) }
     }
 
@@ -156,7 +162,10 @@ public enum ParamParser {
         guard let object = value.objectValue else { return .failure(.invalid) }
         var out = JSONObject()
         for field in fields {
-            guard let item = object[field.name] else { continue }
+            guard let item = object[field.name] else {
+                if field.required { return .failure(Problem(kind: .missing, place: "[\(field.name)]")) }
+                continue
+            }
             if item.isNull { out[field.name] = .null; continue }
             switch coerce(item, to: field.type) {
             case .success(let v): out[field.name] = v

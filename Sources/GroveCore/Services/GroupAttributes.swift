@@ -58,8 +58,7 @@ struct GroupAttributes {
             case "default_branch_protection_defaults":
                 for key in ["allowed_to_push", "allowed_to_merge"] {
                     for item in value[key]?.arrayValue ?? [] {
-                        let level = item["access_level"]?.intValue ?? item.intValue
-                        if let level, ![30, 40].contains(level) { errors.add(name, "\(key) access level must be Developer (30) or Maintainer (40)") }
+                        if let level = item["access_level"]?.intValue, ![30, 40].contains(level) { errors.add(name, "\(key) access level must be Developer (30) or Maintainer (40)") }
                     }
                 }
             case "ip_restriction_ranges":
