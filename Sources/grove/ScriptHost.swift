@@ -172,11 +172,16 @@ final class ScriptHost {
         output != .inspect || scriptArguments.dropFirst().contains { $0 == "--json" || $0 == "--jsonl" }
     }
 
-    /// Under `--json`/`--jsonl`, what the script prints with `print` goes to standard
-    /// error, so that standard output is one JSON document (or JSON lines).
+    /// Under `--json`/`--jsonl`, what the script writes with `print`, `io.write` or
+    /// `io.stdout` goes to standard error, so that standard output is one JSON document (or
+    /// JSON lines). The printer keeps the real standard output, taken first. (`grove plan`
+    /// moves file descriptor 1 instead: it prints its JSON only after the script.)
     func printToStandardError() throws {
+        _ = try presenter()
         try lua.run("""
             local stderr, tostring, select = io.stderr, tostring, select
+            io.output(stderr)
+            io.stdout = stderr
             print = function(...)
               local n = select('#', ...)
               for i = 1, n do

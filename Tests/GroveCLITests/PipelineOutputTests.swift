@@ -116,6 +116,9 @@ struct PipelineOutputTests {
         }
         let lines = try GroveProcess.run(["--db", db, "--jsonl", "-e", "print('hello') return {1, 2}"])
         #expect(lines.stdout == "1\n2\n" && lines.stderr == "hello\n", "\(lines)")
+        // io.write and io.stdout too.
+        let written = try GroveProcess.run(["--db", db, "--json", "-e", "io.write('w\\n') io.stdout:write('s\\n') return 1"])
+        #expect(written.stdout == "1\n" && written.stderr == "w\ns\n", "\(written)")
         // A recipe printing JSON itself when given --json: grove's summary stays off stdout.
         let recipe = try GroveProcess.run(["--db", db, "recipe", "--dry-run", "enforce-push-rules", "platform", "--json"])
         #expect(recipe.status == 0, "\(recipe.stderr)")
