@@ -4,12 +4,14 @@ import Foundation
 /// file (it outlives the session in the user's home), and `.history` and `.save` show them
 /// redacted. Rough on purpose: a line is withheld when in doubt.
 enum SecretLines {
-    /// GitLab's token prefixes: personal, OAuth, service account.
-    private static let tokenPrefixes = ["glpat-", "gloas-", "glsoat-"]
+    /// GitLab's token prefixes: personal, OAuth, SCIM, deploy, runner, CI job, trigger,
+    /// feed, incoming mail, agent, feature flags.
+    private static let tokenPrefixes = ["glpat-", "gloas-", "glsoat-", "gldt-", "glrt-", "glcbt-", "glptt-", "glft-", "glimt-",
+                                        "glagent-", "glffct-"]
 
-    /// `token = "..."`, `private_token = '...'`, `password = [[...]]`, `secret = "..."`: a
+    /// `token = "..."`, `private_token = '...'`, `password = [[...]]`, `t["secret"] = "..."`: a
     /// credential's name given a literal string.
-    private static let namedCredential = #"(?i)(token|password|passwd|secret)\s*=\s*["'\[]"#
+    private static let namedCredential = #"(?i)(token|password|passwd|secret)["']?\]?\s*=\s*["'\[]"#
 
     /// A hook's custom header or URL variable (`hooks.set_header(..., {value = "Bearer x"})`,
     /// `custom_headers = {{key = "X-K", value = "z"}}`): the value is the secret.

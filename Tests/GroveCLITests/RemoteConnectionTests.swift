@@ -120,6 +120,13 @@ struct RemoteConnectionTests {
         #expect(SecretLines.holdsSecret("t = 'glpat-0123456789abcdefghij'"))
         #expect(!SecretLines.holdsSecret("groups.list{}"))
         #expect(!SecretLines.holdsSecret("service_accounts.create_token('a', 1, {name = 'ci'})"))
+        // GitLab's other token kinds, and a credential set by key.
+        for token in ["gldt-abc", "glrt-abc", "glcbt-abc", "glptt-abc", "glft-abc", "glimt-abc", "glagent-abc", "glffct-abc"] {
+            #expect(SecretLines.holdsSecret("x = '\(token)'"), "\(token)")
+        }
+        #expect(SecretLines.holdsSecret("options[\"token\"] = 'abc'"))
+        #expect(SecretLines.holdsSecret("options['password'] = [[abc]]"))
+        #expect(!SecretLines.holdsSecret("print(options['token'])"))
     }
 
     @Test func verboseReportsEachRetryWithoutTheToken() throws {
