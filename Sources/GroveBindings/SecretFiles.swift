@@ -1,3 +1,4 @@
+import Foundation
 import GroveLua
 
 #if canImport(Glibc)
@@ -10,7 +11,11 @@ import Darwin
 /// write tokens where only the owner can read them. Lua's io.open cannot choose a file
 /// mode, and a token must never sit, even briefly, in a file others can read.
 public enum SecretFiles {
-    public static func install(into lua: LuaState) throws {
+    /// `rehearsing`: whether the run only rehearses (`--dry-run`, `grove plan`). Its tokens
+    /// never exist, so nothing is written; a line on standard error says so, once a file.
+    public static func install(into lua: LuaState, rehearsing: @escaping () -> Bool = { false }) throws {
+        final class Noted { var paths: Set<String> = [] }
+        let noted = Noted()
         let functions = [
             (name: "write_secret_file", append: false,
              summary: "Writes text to path with mode 0600 (created so, or narrowed to it), replacing its content."),
@@ -26,7 +31,14 @@ public enum SecretFiles {
                         example: name + "('new-tokens.txt', name .. ' ' .. token.token .. '\\n')")
                 ) { call in
                     let path = try call.string(1)
-                    try write(try call.string(2), to: path, append: function.append)
+                    let text = try call.string(2)
+                    if rehearsing() {
+                        if noted.paths.insert(path).inserted {
+                            FileHandle.standardError.write(Data("grove: \(name): a rehearsal writes no secrets; \(path) is left as it was\n".utf8))
+                        }
+                        return []
+                    }
+                    try write(text, to: path, append: function.append)
                     return []
                 })
         }

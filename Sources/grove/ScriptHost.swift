@@ -64,6 +64,7 @@ final class ScriptHost {
         let log: (@Sendable (String) -> Void)? = verbose ? Self.logRetry : nil
         self.log = log
         self.readOnlyConnections = rehearsal != nil
+        self.isRehearsal = rehearsal != nil
         if let rehearsal {
             self.session = GroveSession(backend: rehearsal)
         } else if let remote {
@@ -96,7 +97,7 @@ final class ScriptHost {
         try SessionBindings.install(into: lua, session: session)
         try ConnectionBindings.install(into: lua, context: .init(registry: registry, environment: environment, log: log, defaultSession: session,
                                                                          readOnly: readOnlyConnections))
-        try SecretFiles.install(into: lua)
+        try SecretFiles.install(into: lua) { [unowned self] in self.isRehearsal }
         try CSVBindings.install(into: lua)
         // Several installers fill `grove`; what the module is about is said once, here.
         try lua.setHelp(forModule: "grove", summary: "Grove's own functions: acting as a user, transactions, dry runs, parallel work, connections, errors, JSON null and access levels")
@@ -154,6 +155,8 @@ final class ScriptHost {
                 return status
             case .dryRun:
                 try catchExit()
+                isRehearsal = true
+                defer { isRehearsal = false }
                 let (status, events) = try session.backend.dryRun { body() }
                 var text = "dry run: \(events.count) change\(events.count == 1 ? "" : "s") would have been made; nothing was written\n"
                 for event in events { text += "  \(event)\n" }
@@ -194,6 +197,10 @@ final class ScriptHost {
     }
 
     // MARK: os.exit in a transaction
+
+    /// Whether this run only rehearses (`--dry-run`, `grove plan`): what it creates never
+    /// exists, so no secret file is written.
+    private(set) var isRehearsal = false
 
     /// The status a script asked for with `os.exit` under `--atomic`/`--dry-run` (see
     /// `ScriptExit`); nil when it did not call it.

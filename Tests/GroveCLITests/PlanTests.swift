@@ -128,6 +128,9 @@ struct PlanTests {
         let plan = try Self.expectPlanIsApplied(served, Self.recipe("rotate-tokens.lua"), ["30", tokens])
         let lines = (plan["changes"] as? [[String: Any]] ?? []).compactMap { $0["line"] as? String }
         #expect(lines.contains { $0.hasPrefix("~ rotate personal access token due-soon of deploy-bot: rotated_from ") && $0.contains("(assigned on apply)") }, "\(lines)")
+        // The plan's tokens never existed: the file holds the one apply issued, no rehearsal's.
+        let written = try String(contentsOfFile: tokens, encoding: .utf8).split(separator: "\n")
+        #expect(written.count == 1 && written.first?.hasPrefix("team-a deploy-bot due-soon glpat-") == true, "\(written.count) lines")
     }
 
     @Test func secretPushProtectionOnProjects() throws {

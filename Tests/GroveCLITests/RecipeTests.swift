@@ -66,7 +66,14 @@ struct RecipeTests {
     func rotateTokensWritesValuesOnlyToAPrivateFile(_ kind: GroveTarget.Kind) throws {
         let r = try RecipeRun(kind)
         let out = r.dir.appendingPathComponent("new-tokens.txt").path
-        try r.expectDryRunChangesNothing("rotate-tokens.lua", ["30", r.dir.appendingPathComponent("rehearsal.txt").path])
+        let rehearsalFile = r.dir.appendingPathComponent("rehearsal.txt").path
+        try r.expectDryRunChangesNothing("rotate-tokens.lua", ["30", rehearsalFile])
+        // A rehearsal's tokens never exist: none is written where the real ones go.
+        #expect(!FileManager.default.fileExists(atPath: rehearsalFile), "a dry run wrote \(rehearsalFile)")
+        if kind == .embedded {
+            let said = try r.recipe("rotate-tokens.lua", ["30", rehearsalFile], dryRun: true)
+            #expect(said.stderr.contains("a rehearsal writes no secrets; \(rehearsalFile) is left as it was"), "\(said.stderr)")
+        }
         let run = try r.recipe("rotate-tokens.lua", ["30", out])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("rotated team-a / deploy-bot / due-soon"))

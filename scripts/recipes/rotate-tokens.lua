@@ -10,14 +10,14 @@ Purpose:   finds every active personal access token of every service account of
            never emptied: use a new file for each run. Only token names are
            printed; values go to the file only. The new tokens expire DAYS + 7
            days from today (after the window, so a second run with the same DAYS
-           rotates nothing), or on --expires-at. A dry run or plan appends its
-           rehearsal's values, which are not real tokens: give it /dev/null.
+           rotates nothing), or on --expires-at. A dry run or a plan writes no
+           OUTFILE (its tokens never exist) and says so.
 Arguments: DAYS     rotate tokens expiring within this many days
            OUTFILE  where the new token values are appended (mode 0600)
            --expires-at YYYY-MM-DD   expiry of the new tokens (default: DAYS + 7
                     days from today); must be after the window
 Example:   grove run scripts/recipes/rotate-tokens.lua 14 new-tokens.txt
-           grove run --dry-run scripts/recipes/rotate-tokens.lua 30 /dev/null
+           grove run --dry-run scripts/recipes/rotate-tokens.lua 30 new-tokens.txt
 ]]
 
 local recipe = require "grove.recipe"
