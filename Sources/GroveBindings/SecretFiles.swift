@@ -61,6 +61,7 @@ public enum SecretFiles {
         var remaining = Array(text.utf8)[...]
         while !remaining.isEmpty {
             let written = remaining.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0, errno == EINTR { continue }
             guard written > 0 else { throw WriteError(description: "\(path): \(String(cString: strerror(errno)))") }
             remaining = remaining.dropFirst(written)
         }

@@ -265,6 +265,10 @@ struct RecipeTests {
                 "\(findings)")
         #expect(findings.contains { $0["check"] == "not visible" && $0["group"] == "team-a" && ($0["detail"] ?? "").hasPrefix("service_accounts.list: 403") },
                 "\(findings)")
+        // A push rule alice may not read is not a missing one.
+        #expect(!findings.contains { $0["check"] == "no push rule" && $0["group"] == "team-a" }, "\(findings)")
+        #expect(findings.contains { $0["check"] == "not visible" && $0["group"] == "team-a" && $0["detail"] == "push_rules.get: needs the Maintainer role" },
+                "\(findings)")
     }
 
     @Test(arguments: GroveTarget.Kind.allCases)

@@ -140,7 +140,7 @@ os.remove(other_db)
 t.is_error(t.call_err(grove.connect, { url = "ftp://gitlab.example.com" }), 400, "url ftp://gitlab.example.com is not an http(s) address",
   "grove.connect: a URL that is not http(s)")
 t.is_error(t.call_err(grove.connect, { url = "https://gitlab.example.com", tokn = "x" }), 400,
-  "unknown option tokn; accepted: url, token, token_file, ssl_verify, timeout, max_retries, per_page, or db alone", "grove.connect: an unknown option")
+  "unknown option tokn; did you mean token? accepted: url, token, token_file, ssl_verify, timeout, max_retries, per_page, or db alone", "grove.connect: an unknown option")
 local cfg = t.temp_file("[global]\ndefault = here\n[here]\nurl = http://127.0.0.1:9\nprivate_token = helper: echo from-helper\n")
 local with_cfg = "PYTHON_GITLAB_CFG=" .. t.shell_quote(cfg) .. " " .. t.shell_quote(t.grove()) .. " -e "
 t.eq(t.capture(with_cfg .. t.shell_quote("grove.connect().backend()")), '"http://127.0.0.1:9"\n', "grove.connect(): python-gitlab's default section")
