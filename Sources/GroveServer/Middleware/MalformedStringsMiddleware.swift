@@ -48,36 +48,20 @@ enum MalformedStrings {
         return false
     }
 
-    /// `name=value&...`: any name or value whose escapes decode to a NUL or to bytes that are not UTF-8.
+    /// `name=value&...`: any name or value that is malformed once its escapes are decoded.
     static func isMalformed(form: Substring) -> Bool {
         form.split(separator: "&").contains { pair in pair.split(separator: "=", omittingEmptySubsequences: false).contains { isMalformed(escaped: $0) } }
     }
 
+    /// A bad escape (`%zz`, which Rack refuses too), escapes that decode to bytes that are
+    /// not UTF-8, or a NUL.
     static func isMalformed(escaped text: some StringProtocol) -> Bool {
-        var bytes: [UInt8] = []
-        var utf8 = text.utf8[...]
-        while let byte = utf8.popFirst() {
-            if byte == UInt8(ascii: "%"), utf8.count >= 2,
-               let high = hexValue(utf8[utf8.startIndex]), let low = hexValue(utf8[utf8.index(after: utf8.startIndex)]) {
-                bytes.append(high << 4 | low)
-                utf8 = utf8.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return !isText(bytes)
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text.utf8.contains(0) }
+        guard let decoded = text.removingPercentEncoding else { return true }
+        return decoded.utf8.contains(0)
     }
 
     static func isText(_ bytes: [UInt8]) -> Bool {
         !bytes.contains(0) && String(validating: bytes, as: UTF8.self) != nil
-    }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
