@@ -127,7 +127,8 @@ struct EditlineReader: LineReader {
     }
 
     mutating func remember(_ entry: String) {
-        guard !entry.allSatisfy(\.isWhitespace), !SecretLines.holdsSecret(entry) else { return }
+        // Lines holding a secret never reach here (`REPL.remember`).
+        guard !entry.allSatisfy(\.isWhitespace) else { return }
         _ = grove_editline_add_history(entry)
         _ = grove_editline_write_history(historyPath)
         _ = grove_editline_history_truncate_file(historyPath, Self.historyLimit)
