@@ -79,22 +79,23 @@ function M.options(args, spec, synopsis)
   return opts
 end
 
--- GitLab's names for the access levels of protected branches (`ProtectedRefAccess`),
--- the first of each being the one usage errors show.
-local LEVELS = {[0] = "no_one", [30] = "developer", [40] = "maintainer", [60] = "admin"}
-local LEVEL_NAMES = {no_one = 0, no_access = 0, noone = 0, developer = 30, developers = 30,
-  maintainer = 40, maintainers = 40, admin = 60, administrator = 60}
+-- Access levels by name are the core's (grove.access: no_access, developer, maintainer,
+-- admin, ...); these are the other spellings people type for protected branches.
+local LEVEL_ALIASES = {no_one = 0, noone = 0, developers = 30, maintainers = 40, administrator = 60}
 
 --- The access level `text` gives the option `--OPTION` (a number, or a name: no_one,
 -- developer, maintainer, admin), nil when text is nil; anything not in `allowed` is a
 -- usage error naming the option.
 function M.access_level(option, text, allowed)
   if text == nil then return nil end
-  local level = math.tointeger(tonumber(text)) or LEVEL_NAMES[(text:lower():gsub("[%s-]", "_"))]
+  local name = text:lower():gsub("[%s-]", "_")
+  local level = math.tointeger(tonumber(text)) or grove.access[name] or LEVEL_ALIASES[name]
   local names = {}
   for _, a in ipairs(allowed) do
     if level == a then return level end
-    names[#names + 1] = ("%d (%s)"):format(a, LEVELS[a] or "?")
+    local shown = "?"
+    for n, l in pairs(grove.access) do if l == a then shown = n end end
+    names[#names + 1] = ("%d (%s)"):format(a, shown)
   end
   M.fail(("--%s: %q is not an allowed access level; use one of %s"):format((option:gsub("_", "-")), text,
     table.concat(names, ", ")))
