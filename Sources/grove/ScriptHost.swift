@@ -168,6 +168,10 @@ final class ScriptHost {
         }
     }
 
+    /// Whether this run only rehearses (`--dry-run`, `grove plan`): what it creates never
+    /// exists, so no secret file is written.
+    private(set) var isRehearsal = false
+
     /// Whether standard output carries only JSON: `--json`/`--jsonl`, or `--json`/`--jsonl`
     /// among the script's arguments (the recipes print JSON when given one). Grove's own
     /// summaries then go to standard error.
@@ -197,10 +201,6 @@ final class ScriptHost {
     }
 
     // MARK: os.exit in a transaction
-
-    /// Whether this run only rehearses (`--dry-run`, `grove plan`): what it creates never
-    /// exists, so no secret file is written.
-    private(set) var isRehearsal = false
 
     /// The status a script asked for with `os.exit` under `--atomic`/`--dry-run` (see
     /// `ScriptExit`); nil when it did not call it.
